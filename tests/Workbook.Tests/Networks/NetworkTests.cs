@@ -1,0 +1,184 @@
+using Workbook.Networks;
+using Workbook.Signals;
+using static TorchSharp.torch;
+
+namespace Workbook.Tests.Networks;
+
+public class ConvolutionLayerTests
+{
+    [Fact]
+    public void Taps_start_at_one_and_the_impulse_response_is_the_taps()
+    {
+        using var layer = new ConvolutionLayer(5);
+        TensorAssert.Equal(new float[] { 1, 1, 1, 1, 1 }, layer.Taps);
+        using (no_grad()) layer.Taps.copy_(tensor(new float[] { 3, -2, 1, 0.5f, 4 }));
+        var impulse = zeros(1, 1, 8);
+        impulse[0, 0, 0] = tensor(1f);
+        TensorAssert.Equal(new float[] { 3, -2, 1, 0.5f, 4, 0, 0, 0 }, layer.call(impulse));
+    }
+
+    [Fact]
+    public void A_vector_input_works_like_the_labs_task_1()
+    {
+        using var layer = new ConvolutionLayer(2);
+        TensorAssert.Equal(new float[] { 1, 3, 5 }, layer.call(tensor(new float[] { 1, 2, 3 })));
+    }
+
+    [Fact]
+    public void Single_channel_cnn_applies_tanh_between_layers_only()
+    {
+        using var cnn = new SingleChannelCnn(2, new long[] { 3, 2 });
+        var x = randn(2, 1, 50);
+        var expected = ShiftRegisterConvolution.Filter(ShiftRegisterConvolution.Filter(x, ones(3)).tanh(), ones(2));
+        TensorAssert.Close(expected, cnn.call(x), 1e-5);
+        Assert.Equal(2, cnn.Layers.Count);
+        Assert.Equal(5, cnn.parameters().Sum(p => p.numel()));
+    }
+
+    [Fact]
+    public void Tanh_after_every_layer_is_selectable()
+    {
+        using var cnn = new SingleChannelCnn(1, new long[] { 3 }, TanhPlacement.AfterEveryLayer);
+        var x = randn(1, 1, 20) * 5;
+        TensorAssert.Close(ShiftRegisterConvolution.Filter(x, ones(3)).tanh(), cnn.call(x), 1e-5);
+    }
+
+    [Fact]
+    public void Wrong_specifications_fail_at_construction()
+    {
+        Assert.Contains("taps has 1 entries but L = 2", Assert.Throws<ArgumentException>(() => new SingleChannelCnn(2, new long[] { 3 })).Message);
+        Assert.Contains("at least one tap", Assert.Throws<ArgumentException>(() => new SingleChannelCnn(1, new long[] { 0 })).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ConvolutionLayer(0));
+    }
+}
+
+public class MimoFilterTests
+{
+    [Fact]
+    public void Maps_F_features_to_G_features_with_K_by_F_by_G_coefficients()
+    {
+        using var filter = new MimoFilter(K: 7, F: 3, G: 4);
+        Assert.Equal((7L, 3L, 4L), (filter.K, filter.F, filter.G));
+        Assert.Equal(new long[] { 7, 3, 4 }, filter.H.shape);
+        Assert.Equal(new long[] { 2, 4, 100 }, filter.call(randn(2, 3, 100)).shape);
+        Assert.Equal(new long[] { 4, 100 }, filter.call(randn(3, 100)).shape);
+    }
+
+    [Fact]
+    public void Forward_equals_the_definition()
+    {
+        using var filter = new MimoFilter(12, 2, 3);
+        var x = randn(3, 2, 80);
+        TensorAssert.Close(ShiftRegisterConvolution.Filter3D(x, filter.H.detach()), filter.call(x).detach(), 1e-5);
+    }
+
+    [Fact]
+    public void Coefficients_are_xavier_normal()
+    {
+        manual_seed(2);
+        using var filter = new MimoFilter(40, 30, 50);
+        // PyTorch's xavier_normal_ on [K, F, G]: fan_in = F·G, fan_out = K·G, std = sqrt(2 / (fan_in + fan_out)).
+        double expectedStd = Math.Sqrt(2.0 / (30 * 50 + 40 * 50));
+        double std = filter.H.std().item<float>();
+        Assert.InRange(std, expectedStd * 0.95, expectedStd * 1.05);
+        Assert.InRange(filter.H.mean().item<float>(), -0.01, 0.01);
+    }
+
+    [Fact]
+    public void Wrong_input_names_expected_and_actual_shapes()
+    {
+        using var filter = new MimoFilter(4, 3, 2);
+        var wrongFeatures = Assert.Throws<ArgumentException>(() => filter.call(randn(2, 5, 10)));
+        Assert.Contains("[B, 3, N]", wrongFeatures.Message);
+        Assert.Contains("[2, 5, 10]", wrongFeatures.Message);
+        var wrongRank = Assert.Throws<ArgumentException>(() => filter.call(randn(10)));
+        Assert.Contains("[B, F, N] or [F, N]", wrongRank.Message);
+        Assert.Contains("[10]", wrongRank.Message);
+    }
+
+    [Fact]
+    public void Non_positive_sizes_fail_at_construction()
+    {
+        Assert.Contains("K (taps)", Assert.Throws<ArgumentOutOfRangeException>(() => new MimoFilter(0, 1, 1)).Message);
+        Assert.Contains("F (input features)", Assert.Throws<ArgumentOutOfRangeException>(() => new MimoFilter(1, 0, 1)).Message);
+        Assert.Contains("G (output features)", Assert.Throws<ArgumentOutOfRangeException>(() => new MimoFilter(1, 1, -3)).Message);
+    }
+}
+
+public class MimoCnnTests
+{
+    [Fact]
+    public void The_lab_denoiser_has_400_coefficients_and_keeps_the_shape()
+    {
+        using var cnn = new MimoCnn(2, new long[] { 40, 40 }, new long[] { 1, 5, 1 });
+        Assert.Equal(400, cnn.ParameterCount);
+        Assert.Equal(2, cnn.parameters().Count());
+        using (no_grad())
+            Assert.Equal(new long[] { 32, 1, 16000 }, cnn.call(randn(32, 1, 16000)).shape);
+    }
+
+    [Fact]
+    public void Forward_equals_the_layers_composed_by_hand()
+    {
+        using var cnn = new MimoCnn(3, new long[] { 5, 3, 4 }, new long[] { 2, 4, 3, 1 });
+        var x = randn(2, 2, 60);
+        var h = cnn.Layers.Select(l => l.H.detach()).ToArray();
+        var expected = ShiftRegisterConvolution.Filter3D(
+            ShiftRegisterConvolution.Filter3D(ShiftRegisterConvolution.Filter3D(x, h[0]).tanh(), h[1]).tanh(), h[2]);
+        TensorAssert.Close(expected, cnn.call(x).detach(), 1e-5);
+    }
+
+    [Fact]
+    public void One_sgd_step_moves_every_coefficient()
+    {
+        manual_seed(4);
+        using var cnn = new MimoCnn(2, new long[] { 6, 5 }, new long[] { 2, 3, 2 });
+        var before = cnn.parameters().Select(p => p.detach().clone()).ToArray();
+        var optimizer = optim.SGD(cnn.parameters(), 0.1);
+        var loss = nn.functional.l1_loss(cnn.call(randn(4, 2, 50)), randn(4, 2, 50));
+        loss.backward();
+        optimizer.step();
+        var after = cnn.parameters().ToArray();
+        for (int p = 0; p < before.Length; p++)
+        {
+            var unchanged = (after[p].detach() == before[p]).sum().item<long>();
+            Assert.True(unchanged == 0, $"layer {p}: {unchanged} of {before[p].numel()} coefficients did not move");
+        }
+    }
+
+    [Fact]
+    public void Save_and_load_restore_the_coefficients()
+    {
+        using var cnn = new MimoCnn(CnnSpecification.LabDenoiser);
+        string path = Path.Combine(Path.GetTempPath(), $"mimo-{Guid.NewGuid():N}.bin");
+        try
+        {
+            cnn.save(path);
+            using var copy = new MimoCnn(CnnSpecification.LabDenoiser);
+            copy.load(path);
+            foreach (var (a, b) in cnn.parameters().Zip(copy.parameters()))
+                TensorAssert.Close(a.detach(), b.detach(), 0);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Theory]
+    [InlineData(2, new long[] { 40 }, new long[] { 1, 5, 1 }, "taps has 1 entries but L = 2")]
+    [InlineData(2, new long[] { 40, 40 }, new long[] { 1, 5 }, "features has 2 entries but L + 1 = 3")]
+    [InlineData(2, new long[] { 40, 0 }, new long[] { 1, 5, 1 }, "taps[1] = 0")]
+    [InlineData(2, new long[] { 40, 40 }, new long[] { 1, -5, 1 }, "features[1] = -5")]
+    public void Wrong_specifications_name_the_mismatch(int L, long[] taps, long[] features, string message)
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(() => new MimoCnn(L, taps, features));
+        Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
+    public void Wrong_input_names_expected_and_actual_shapes()
+    {
+        using var cnn = new MimoCnn(CnnSpecification.LabDenoiser);
+        var e = Assert.Throws<ArgumentException>(() => cnn.call(randn(4, 2, 100)));
+        Assert.Contains("[B, 1, N]", e.Message);
+        Assert.Contains("[4, 2, 100]", e.Message);
+    }
+}

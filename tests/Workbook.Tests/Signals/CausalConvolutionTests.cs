@@ -1,0 +1,124 @@
+using Workbook.Signals;
+using static TorchSharp.torch;
+
+namespace Workbook.Tests.Signals;
+
+public class CausalConvolutionTests
+{
+    public static TheoryData<ConvolutionAlgorithm> FastAlgorithms => new() { ConvolutionAlgorithm.Direct, ConvolutionAlgorithm.Fft, ConvolutionAlgorithm.Auto };
+
+    [Theory]
+    [MemberData(nameof(FastAlgorithms))]
+    public void Fast_paths_equal_the_reference_on_random_sizes(ConvolutionAlgorithm algorithm)
+    {
+        var random = new Random(11);
+        manual_seed(11);
+        var cases = new List<(int B, int F, int G, int N, int K)> { (2, 1, 1, 50, 1), (1, 2, 3, 7, 12), (3, 1, 5, 400, 40), (2, 5, 1, 1000, 40) };
+        for (int i = 0; i < 6; i++)
+            cases.Add((random.Next(1, 4), random.Next(1, 6), random.Next(1, 6), random.Next(1, 300), random.Next(1, 60)));
+        foreach (var (B, F, G, N, K) in cases)
+        {
+            var x = randn(B, F, N);
+            var h = randn(K, F, G);
+            var reference = ShiftRegisterConvolution.Filter3D(x, h);
+            var fast = CausalConvolution.Filter(x, h, algorithm);
+            TensorAssert.Close(reference, fast, 1e-5, $"{algorithm} B={B} F={F} G={G} N={N} K={K}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(FastAlgorithms))]
+    public void A_delayed_input_gives_the_equally_delayed_output(ConvolutionAlgorithm algorithm)
+    {
+        manual_seed(5);
+        var x = randn(2, 3, 200);
+        var h = randn(30, 3, 2);
+        const int delay = 17;
+        var direct = CausalConvolution.Filter(ShiftOperator.Shift(x, delay), h, algorithm);
+        var delayedOutput = ShiftOperator.Shift(CausalConvolution.Filter(x, h, algorithm), delay);
+        TensorAssert.Close(delayedOutput, direct, 1e-5);
+    }
+
+    [Theory]
+    [MemberData(nameof(FastAlgorithms))]
+    public void The_output_never_depends_on_future_input(ConvolutionAlgorithm algorithm)
+    {
+        manual_seed(6);
+        var x = randn(1, 2, 100);
+        var h = randn(25, 2, 2);
+        var changedFuture = x.clone();
+        changedFuture.narrow(2, 60, 40).copy_(randn(1, 2, 40));
+        var before = CausalConvolution.Filter(x, h, algorithm).narrow(2, 0, 60);
+        var after = CausalConvolution.Filter(changedFuture, h, algorithm).narrow(2, 0, 60);
+        TensorAssert.Close(before, after, 1e-6);
+    }
+
+    [Theory]
+    [MemberData(nameof(FastAlgorithms))]
+    public void Each_batch_entry_is_filtered_independently(ConvolutionAlgorithm algorithm)
+    {
+        manual_seed(7);
+        var x = randn(4, 3, 300);
+        var h = randn(40, 3, 2);
+        var batched = CausalConvolution.Filter(x, h, algorithm);
+        for (int b = 0; b < 4; b++)
+            TensorAssert.Close(CausalConvolution.Filter(x[b], h, algorithm), batched[b], 1e-6, $"clip {b}");
+    }
+
+    [Theory]
+    [MemberData(nameof(FastAlgorithms))]
+    public void Gradients_match_finite_differences(ConvolutionAlgorithm algorithm)
+    {
+        // In float64 the central difference of a weighted sum of outputs is exact to ~1e-9 for a linear map.
+        manual_seed(8);
+        var x = randn(new long[] { 2, 2, 30 }, dtype: float64).requires_grad_();
+        var h = randn(new long[] { 6, 2, 3 }, dtype: float64).requires_grad_();
+        var weights = randn(new long[] { 2, 3, 30 }, dtype: float64);
+        var loss = (CausalConvolution.Filter(x, h, algorithm) * weights).sum();
+        loss.backward();
+        const double step = 1e-6;
+        using (no_grad())
+        {
+            foreach (var (parameter, name) in new[] { (h, "h"), (x, "x") })
+            {
+                var flat = parameter.view(-1);
+                var gradient = parameter.grad!.view(-1);
+                for (long i = 0; i < flat.shape[0]; i += 7)
+                {
+                    double original = flat[i].item<double>();
+                    flat[i] = tensor(original + step);
+                    double plus = (CausalConvolution.Filter(x, h, algorithm) * weights).sum().item<double>();
+                    flat[i] = tensor(original - step);
+                    double minus = (CausalConvolution.Filter(x, h, algorithm) * weights).sum().item<double>();
+                    flat[i] = tensor(original);
+                    double numeric = (plus - minus) / (2 * step);
+                    Assert.True(Math.Abs(numeric - gradient[i].item<double>()) < 1e-6 * Math.Max(1, Math.Abs(numeric)),
+                        $"{name}[{i}]: autograd {gradient[i].item<double>()}, finite difference {numeric}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Fft_lengths_have_only_small_prime_factors()
+    {
+        Assert.Equal(16128, CausalConvolution.FastFftLength(16039));
+        Assert.Equal(16, CausalConvolution.FastFftLength(16));
+        Assert.Equal(11 + 1, CausalConvolution.FastFftLength(11));
+        for (long n = 1; n < 3000; n += 37)
+        {
+            long length = CausalConvolution.FastFftLength(n);
+            Assert.True(length >= n);
+            foreach (long p in new long[] { 2, 3, 5, 7 }) while (length % p == 0) length /= p;
+            Assert.Equal(1, length);
+        }
+    }
+
+    [Fact]
+    public void A_feature_count_mismatch_names_both_shapes()
+    {
+        var e = Assert.Throws<ArgumentException>(() => CausalConvolution.Filter(randn(2, 3, 10), randn(4, 2, 1)));
+        Assert.Contains("[2, 3, 10]", e.Message);
+        Assert.Contains("F = 2", e.Message);
+    }
+}
