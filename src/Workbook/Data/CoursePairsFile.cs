@@ -99,7 +99,7 @@ public static class CoursePairsFile
                     throw new InvalidDataException(
                         $"{path}: storage {storage.Key} has {entry.Length} bytes, expected {expected} ({storage.ElementCount} float32 values)");
                 using var data = entry.Open();
-                fill.Scatter(storage, ReadFloats(data, storage.ElementCount, bigEndian));
+                fill.Scatter(storage, ReadStorage(data, storage, bigEndian, fill, path));
             }
         });
     }
@@ -132,7 +132,7 @@ public static class CoursePairsFile
                 }
                 if (count != storage.ElementCount)
                     throw new InvalidDataException($"{path}: storage {key} holds {count} elements but the pickle says {storage.ElementCount}");
-                fill.Scatter(storage, ReadFloats(file, count, bigEndian: false));
+                fill.Scatter(storage, ReadStorage(file, storage, bigEndian: false, fill, path));
             }
             if (wanted.Count > 0)
                 throw new InvalidDataException($"{path}: storage {wanted.Keys.First()} is used by a tensor but not in the file");
@@ -211,8 +211,8 @@ public static class CoursePairsFile
         var destinations = new Destinations();
         for (int q = 0; q < pairs.Count; q++)
         {
-            destinations.Add(pairs[q].X, noisy, q * length);
-            destinations.Add(pairs[q].Y, clean, q * length);
+            destinations.Add(pairs[q].X, noisy, q * length, $"x of pair {q}");
+            destinations.Add(pairs[q].Y, clean, q * length, $"y of pair {q}");
         }
         readStorages(destinations);
         var names = Enumerable.Range(0, pairs.Count).Select(q => $"pair {q}").ToArray();
@@ -225,22 +225,26 @@ public static class CoursePairsFile
     /// <summary>Where each storage's values go: for every tensor that views it, a destination array and offset.</summary>
     private sealed class Destinations
     {
-        private readonly Dictionary<string, (StorageReference Storage, List<(TensorReference Tensor, float[] Target, long Start)> Views)> byKey = [];
+        private readonly Dictionary<string, (StorageReference Storage, List<(TensorReference Tensor, float[] Target, long Start, string Label)> Views)> byKey = [];
 
         /// <summary>The storages some tensor needs, each once.</summary>
         public IEnumerable<StorageReference> Storages => byKey.Values.Select(v => v.Storage);
 
-        public void Add(TensorReference tensor, float[] target, long start)
+        /// <param name="label">what the tensor is, for messages: "x of pair 3"</param>
+        public void Add(TensorReference tensor, float[] target, long start, string label)
         {
             if (!byKey.TryGetValue(tensor.Storage.Key, out var entry))
                 byKey[tensor.Storage.Key] = entry = (tensor.Storage, []);
-            entry.Views.Add((tensor, target, start));
+            entry.Views.Add((tensor, target, start, label));
         }
+
+        /// <summary>"x of pair 3, y of pair 3": the tensors that view <paramref name="storage"/>.</summary>
+        public string Users(StorageReference storage) => string.Join(", ", byKey[storage.Key].Views.Select(v => v.Label));
 
         /// <summary>Copies every tensor view of <paramref name="storage"/> out of its values, reading through the stride.</summary>
         public void Scatter(StorageReference storage, float[] values)
         {
-            foreach (var (tensor, target, start) in byKey[storage.Key].Views)
+            foreach (var (tensor, target, start, _) in byKey[storage.Key].Views)
             {
                 long n = tensor.Size[1], stride = tensor.Stride[1], offset = tensor.Offset;
                 if (stride == 1)
@@ -248,6 +252,20 @@ public static class CoursePairsFile
                 else
                     for (long i = 0; i < n; i++) target[start + i] = values[offset + i * stride];
             }
+        }
+    }
+
+    /// <summary>Reads one float32 storage, naming the pairs it belongs to if the file ends inside it.</summary>
+    private static float[] ReadStorage(Stream stream, StorageReference storage, bool bigEndian, Destinations fill, string path)
+    {
+        try
+        {
+            return ReadFloats(stream, storage.ElementCount, bigEndian);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException(
+                $"{path}: the file ends inside storage {storage.Key}, the data of {fill.Users(storage)}: it is truncated", e);
         }
     }
 
