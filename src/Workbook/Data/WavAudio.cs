@@ -56,22 +56,34 @@ public static class WavAudio
         }
     }
 
-    private static bool IsPcm(WaveFormat f) =>
-        f.Encoding == WaveFormatEncoding.Pcm || f is WaveFormatExtensible x && x.SubFormat == PcmSubFormat;
+    private static bool IsPcm(WaveFormat f) => f.Encoding == WaveFormatEncoding.Pcm || SubFormat(f) == PcmSubFormat;
 
-    private static bool IsFloat(WaveFormat f) =>
-        f.Encoding == WaveFormatEncoding.IeeeFloat || f is WaveFormatExtensible x && x.SubFormat == FloatSubFormat;
+    private static bool IsFloat(WaveFormat f) => f.Encoding == WaveFormatEncoding.IeeeFloat || SubFormat(f) == FloatSubFormat;
+
+    /// <summary>
+    /// The encoding GUID of a WAVE_FORMAT_EXTENSIBLE header, or null. NAudio's reader hands such a header over
+    /// as raw extra bytes: valid bits (2), channel mask (4), then the GUID (16).
+    /// </summary>
+    private static Guid? SubFormat(WaveFormat f) => f switch
+    {
+        WaveFormatExtensible x => x.SubFormat,
+        WaveFormatExtraData { Encoding: WaveFormatEncoding.Extensible, ExtraSize: >= 22 } e => new Guid(e.ExtraData.AsSpan(6, 16)),
+        _ => null,
+    };
 
     /// <summary>"MuLaw, 8 bits, 1 channel, 8000 Hz".</summary>
     private static string Describe(WaveFormat f) =>
-        $"{(f is WaveFormatExtensible x ? $"Extensible ({x.SubFormat})" : f.Encoding.ToString())}, {f.BitsPerSample} bits, " +
+        $"{(SubFormat(f) is Guid g ? $"Extensible ({g})" : f.Encoding.ToString())}, {f.BitsPerSample} bits, " +
         $"{f.Channels} channel{(f.Channels == 1 ? "" : "s")}, {f.SampleRate} Hz";
 
     /// <summary>The data chunk's whole frames (a file cut short mid-frame loses the partial frame).</summary>
     private static byte[] ReadData(WaveFileReader reader)
     {
         var data = new MemoryStream();
-        reader.CopyTo(data);
+        // NAudio's reader only hands out whole frames, so the buffer is exactly a multiple of the frame size.
+        var buffer = new byte[reader.WaveFormat.BlockAlign * 4096];
+        int read;
+        while ((read = reader.Read(buffer, 0, buffer.Length)) > 0) data.Write(buffer, 0, read);
         long whole = data.Length - data.Length % reader.WaveFormat.BlockAlign;
         return data.GetBuffer().AsSpan(0, (int)whole).ToArray();
     }
