@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Numerics;
 using Razorvine.Pickle;
 
 namespace Workbook.Data;
@@ -118,37 +117,4 @@ internal sealed class TorchUnpickler : Unpickler
         public object construct(object[] args) =>
             throw new InvalidDataException($"the pickle calls {Name}, which a file of saved tensors never does");
     }
-}
-
-/// <summary>How Razorvine's unpickled values read in Python terms, for messages and checks.</summary>
-internal static class PythonNames
-{
-    /// <summary>"a list of 3 items", "a dict", "a tensor", "None", …</summary>
-    public static string Describe(object? value) => value switch
-    {
-        null => "None",
-        TensorReference => "a tensor",
-        StorageReference s => $"a storage ({s.TypeName})",
-        ArrayList list => $"a list of {list.Count} items",
-        object[] tuple => $"a tuple of {tuple.Length} items",
-        IDictionary => "a dict",
-        string s => $"the string '{(s.Length > 40 ? s[..40] + "…" : s)}'",
-        int or long or BigInteger => $"the int {value}",
-        double d => $"the float {d}",
-        bool b => b ? "True" : "False",
-        byte[] bytes => $"a bytes object of {bytes.Length} bytes",
-        _ => $"a {value.GetType().Name}",
-    };
-
-    public static long ToInt64(object? value, string what) => value switch
-    {
-        int i => i,
-        long l => l,
-        BigInteger b when b >= long.MinValue && b <= long.MaxValue => (long)b,
-        _ => throw new InvalidDataException($"{what} is {Describe(value)}, expected an int"),
-    };
-
-    public static long[] ToInt64Tuple(object? value, string what) => value is object[] tuple
-        ? tuple.Select((v, i) => ToInt64(v, $"{what}[{i}]")).ToArray()
-        : throw new InvalidDataException($"{what} is {Describe(value)}, expected a tuple of ints");
 }
