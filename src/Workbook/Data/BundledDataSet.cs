@@ -35,12 +35,20 @@ public static class BundledDataSet
         var pairs = new (string Name, float[] Noisy, float[] Clean)[manifest.Clips.Count];
         // Every clip's noise depends only on its own seed (and, for babble, on clean clips already read), so the
         // clips can be mixed in any order, in parallel, and still give the same tensors every time.
-        Parallel.For(0, manifest.Clips.Count, q =>
+        try
         {
-            var clip = manifest.Clips[q];
-            var noise = NoiseOf(clip, manifest, clean);
-            pairs[q] = (clip.Name, SignalToNoiseRatio.AddNoise(clean[q], noise, clip.SnrDb), clean[q]);
-        });
+            Parallel.For(0, manifest.Clips.Count, q =>
+            {
+                var clip = manifest.Clips[q];
+                var noise = NoiseOf(clip, manifest, clean);
+                pairs[q] = (clip.Name, SignalToNoiseRatio.AddNoise(clean[q], noise, clip.SnrDb), clean[q]);
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            // Parallel.For wraps what a clip threw; pass on the clip's own error, which names it.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
         return PairedClips.FromArrays(pairs, manifest.SampleRate, SourceName);
     }
 
@@ -56,13 +64,12 @@ public static class BundledDataSet
         BackgroundNoise.Generate(clip.Noise, manifest.Length, clip.NoiseSeed, manifest.SampleRate,
             clip.Talkers.Select(t => clean[t]).ToArray());
 
-    /// <summary>Reads every clean clip and checks it against the manifest (sample rate, length, peak).</summary>
-    public static float[][] ReadCleanClips(BundledManifest manifest, string directory)
-    {
-        var clean = new float[manifest.Clips.Count][];
-        Parallel.For(0, manifest.Clips.Count, q => clean[q] = ReadCleanClip(manifest, directory, manifest.Clips[q]));
-        return clean;
-    }
+    /// <summary>
+    /// Reads every clean clip and checks it against the manifest (sample rate, length, peak). In order, one after
+    /// the other: 300 files of 32 kB take a few tens of milliseconds, and the first bad clip is the one reported.
+    /// </summary>
+    public static float[][] ReadCleanClips(BundledManifest manifest, string directory) =>
+        manifest.Clips.Select(clip => ReadCleanClip(manifest, directory, clip)).ToArray();
 
     private static float[] ReadCleanClip(BundledManifest manifest, string directory, BundledClip clip)
     {
