@@ -51,7 +51,7 @@ public static class BackgroundNoise
     /// </summary>
     public static float[] Pink(int length, SeededRandom random)
     {
-        const int warmUp = 8192; // the slowest section (pole 0.99886) forgets its start after ~900 samples
+        const int warmUp = 4096; // the slowest section (pole 0.99886) then lacks only 0.99886^(2·4096) ≈ 1e-4 of its variance
         double b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0, b5 = 0, b6 = 0;
         var noise = new double[length];
         for (int n = -warmUp; n < length; n++)
@@ -109,8 +109,16 @@ public static class BackgroundNoise
             if (frequency >= sampleRate / 2.0) break; // above Nyquist it would fold back to a wrong frequency
             double amplitude = random.Uniform(0.3, 1.0) / Math.Sqrt(k) * (k % 2 == 1 ? 1.0 : 0.5);
             double phase = random.Uniform(0, 2 * Math.PI);
+            // sin(ω(n+1) + φ) = 2 cos ω · sin(ωn + φ) − sin(ω(n−1) + φ): one multiply-add per sample instead of a sine
+            // (in double precision the recurrence stays within 1e-11 of the sine over a clip).
             double step = 2 * Math.PI * frequency / sampleRate;
-            for (int n = 0; n < length; n++) noise[n] += amplitude * Math.Sin(step * n + phase);
+            double twoCos = 2 * Math.Cos(step);
+            double previous = Math.Sin(phase - step), current = Math.Sin(phase);
+            for (int n = 0; n < length; n++)
+            {
+                noise[n] += amplitude * current;
+                (previous, current) = (current, twoCos * current - previous);
+            }
         }
         return ToUnitPower(noise);
     }

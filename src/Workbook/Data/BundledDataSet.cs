@@ -92,7 +92,8 @@ public static class BundledDataSet
         if (samples.Length != manifest.Length)
             throw new InvalidDataException($"{name}: {samples.Length} samples, but the manifest says {manifest.Length}");
         // The peak catches a clip that belongs to another manifest (the files were regenerated, the manifest not).
-        double peak = samples.Max(MathF.Abs);
+        float peak = 0;
+        foreach (float sample in samples) peak = MathF.Max(peak, MathF.Abs(sample));
         if (Math.Abs(peak - clip.Peak) > PeakTolerance)
             throw new InvalidDataException(
                 $"{name}: its peak is {peak:F5}, but the manifest says {clip.Peak:F5}; the file and the manifest come from different runs of the generator");

@@ -51,8 +51,17 @@ public static class Pcm16Wave
                 if (size % 2 != 0) throw new InvalidDataException($"{name}: the data chunk has an odd number of bytes ({size})");
                 var samples = new float[size / 2];
                 var data = bytes.Slice(body, (int)size);
-                for (int n = 0; n < samples.Length; n++)
-                    samples[n] = BinaryPrimitives.ReadInt16LittleEndian(data[(2 * n)..]) / 32768f;
+                if (BitConverter.IsLittleEndian)
+                {
+                    // WAV is little-endian, like the machine: the bytes already are the 16-bit integers.
+                    var integers = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(data);
+                    for (int n = 0; n < samples.Length; n++) samples[n] = integers[n] / 32768f;
+                }
+                else
+                {
+                    for (int n = 0; n < samples.Length; n++)
+                        samples[n] = BinaryPrimitives.ReadInt16LittleEndian(data[(2 * n)..]) / 32768f;
+                }
                 return (samples, sampleRate);
             }
             position = body + (int)size + (int)(size & 1); // chunks are padded to an even length

@@ -41,7 +41,11 @@ public sealed class SeededRandom
     /// <summary>Uniform integer in [<paramref name="low"/>, <paramref name="high"/>] (both ends included).</summary>
     public int NextInt(int low, int high) => low + NextInt(high - low + 1);
 
-    /// <summary>Standard normal (mean 0, variance 1), by the Box–Muller transform; the second value of each pair is kept for the next call.</summary>
+    /// <summary>
+    /// Standard normal (mean 0, variance 1), by Marsaglia's polar method: a uniform point in the unit disc, scaled,
+    /// gives two independent normal values (the second is kept for the next call). Unlike Box–Muller it needs no
+    /// sine or cosine, which makes a clip of noise about twice as fast.
+    /// </summary>
     public double NextGaussian()
     {
         if (_spareGaussian is double spare)
@@ -49,11 +53,16 @@ public sealed class SeededRandom
             _spareGaussian = null;
             return spare;
         }
-        double u1 = 1.0 - NextDouble(); // in (0, 1], so the logarithm is finite
-        double u2 = NextDouble();
-        double radius = Math.Sqrt(-2.0 * Math.Log(u1));
-        _spareGaussian = radius * Math.Sin(2.0 * Math.PI * u2);
-        return radius * Math.Cos(2.0 * Math.PI * u2);
+        double u, v, s;
+        do
+        {
+            u = 2 * NextDouble() - 1;
+            v = 2 * NextDouble() - 1;
+            s = u * u + v * v;
+        } while (s >= 1 || s == 0);
+        double scale = Math.Sqrt(-2 * Math.Log(s) / s);
+        _spareGaussian = v * scale;
+        return u * scale;
     }
 
     /// <summary>One element of <paramref name="items"/>, each equally likely.</summary>
