@@ -3,9 +3,15 @@ namespace Workbook.Data;
 /// <summary>Where the lab's clip pairs come from: the course's .pt file, a folder of WAV pairs, or the bundled set.</summary>
 public static class DataSource
 {
-    /// <summary>The kinds of path <see cref="Load"/> understands, for messages.</summary>
+    /// <summary>The kinds of path <c>Load</c> understands, for messages.</summary>
     public const string SupportedKinds =
         "a .pt file written by torch.save (a list of (x, y) tensor pairs), or a folder with noisy/NAME.wav and clean/NAME.wav";
+
+    /// <summary>
+    /// Loads the pairs at <paramref name="path"/> (see <see cref="Load(string?, Func{PairedClips})"/>), or the bundled
+    /// data set (<see cref="BundledDataSet"/>) when <paramref name="path"/> is null.
+    /// </summary>
+    public static PairedClips Load(string? path = null) => Load(path, () => BundledDataSet.Load());
 
     /// <summary>
     /// Loads the pairs at <paramref name="path"/>: a <c>.pt</c> file (<see cref="CoursePairsFile"/>), a folder

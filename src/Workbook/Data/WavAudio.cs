@@ -6,7 +6,8 @@ namespace Workbook.Data;
 /// <summary>A WAV recording brought to the lab's form: mono float samples at 16 kHz.</summary>
 /// <param name="Samples">the samples at <see cref="PairedClips.LabSampleRate"/>, nominally in [-1, 1]</param>
 /// <param name="OriginalSampleRate">the file's own rate, so that a denoised clip can be written back at it</param>
-public sealed record WavRecording(float[] Samples, int OriginalSampleRate)
+/// <param name="OriginalLength">the file's own number of frames, so that a denoised clip can be written back as long</param>
+public sealed record WavRecording(float[] Samples, int OriginalSampleRate, int OriginalLength)
 {
     /// <summary>The rate of <see cref="Samples"/>: always 16 kHz.</summary>
     public int SampleRate => PairedClips.LabSampleRate;
@@ -52,7 +53,7 @@ public static class WavAudio
 
             byte[] bytes = ReadData(reader);
             float[] mono = DecodeToMono(bytes, format.BitsPerSample / 8, format.Channels, isFloat);
-            return new WavRecording(AudioResampler.Resample(mono, format.SampleRate, PairedClips.LabSampleRate), format.SampleRate);
+            return new WavRecording(AudioResampler.Resample(mono, format.SampleRate, PairedClips.LabSampleRate), format.SampleRate, mono.Length);
         }
     }
 

@@ -55,7 +55,7 @@ public sealed class Trainer
         using var testNoisy = test.Noisy.to(device);
         using var testClean = test.Clean.to(device);
         using var optimizer = optim.SGD(model.parameters(), options.LearningRate);
-        var shuffle = new Random(options.Seed);
+        var batches = new Batches(train.Count, options.BatchSize, options.Seed);
         var history = new TrainingHistory();
 
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
@@ -63,7 +63,7 @@ public sealed class Trainer
             cancellation.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
             model.train();
-            foreach (var batch in ShuffledBatches(train.Count, options.BatchSize, shuffle))
+            foreach (var batch in batches.NextEpoch())
             {
                 using var scope = NewDisposeScope();
                 using var index = tensor(batch, device: device);
@@ -104,14 +104,5 @@ public sealed class Trainer
         }
         if (wasTraining) model.train();
         return (sums.MeanAbsolute, sums.MeanSquared);
-    }
-
-    /// <summary>A fresh random order of 0..count−1 each epoch, cut into batches (the last one may be smaller).</summary>
-    public static IEnumerable<long[]> ShuffledBatches(int count, int batchSize, Random random)
-    {
-        var order = Enumerable.Range(0, count).Select(i => (long)i).ToArray();
-        random.Shuffle(order);
-        for (int start = 0; start < count; start += batchSize)
-            yield return order[start..Math.Min(count, start + batchSize)];
     }
 }
