@@ -6,6 +6,7 @@ usage: workbook <verb> [options]
 
 verbs:
   demo        build the lab's [1,5,1]/[40,40] MIMO CNN and run it on a random [32,1,16000] batch
+  run         [NOTEBOOK...] [--out DIR] [--timeout-minutes 10]: execute the notebooks headless, write artifacts/notebooks/
 """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -20,6 +21,7 @@ try
     return args[0] switch
     {
         "demo" => DemoCommand.Run(rest),
+        "run" => RunCommand.Run(rest),
         _ => throw new UsageException($"unknown verb '{args[0]}'"),
     };
 }
