@@ -51,6 +51,24 @@ if [[ -x /usr/bin/jupyter ]] && ! PATH="/usr/bin:$PATH" jupyter kernelspec list 
     echo "install-prerequisites: registering the .NET kernels with Jupyter (dotnet interactive jupyter install)"
     PATH="/usr/bin:$PATH" dotnet interactive jupyter install >/dev/null
 fi
+# The kernel specs start `dotnet interactive`, which finds the tool only when ~/.dotnet/tools is on PATH:
+# name the tool by its full path, so Jupyter started from anywhere can start the kernel.
+tool="$HOME/.dotnet/tools/dotnet-interactive"
+if [[ -x /usr/bin/jupyter && -x "$tool" ]]; then
+    for spec in $(PATH="/usr/bin:$PATH" jupyter kernelspec list 2>/dev/null | awk '$1 ~ /^\.net-/ {print $2 "/kernel.json"}'); do
+        if grep -q '"interactive",' "$spec"; then
+            echo "install-prerequisites: pointing $spec at $tool"
+            /usr/bin/python3 - "$spec" "$tool" <<'PY'
+import json, sys
+path, tool = sys.argv[1], sys.argv[2]
+spec = json.load(open(path))
+if spec["argv"][:2] == ["dotnet", "interactive"]:
+    spec["argv"] = [tool] + spec["argv"][2:]
+json.dump(spec, open(path, "w"), indent=2)
+PY
+        fi
+    done
+fi
 
 # Headless Chromium for the report test.
 if ! command -v chromium >/dev/null 2>&1; then

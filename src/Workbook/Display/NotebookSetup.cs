@@ -18,6 +18,7 @@ public static class NotebookSetup
     public static string Register()
     {
         InstallFSharpCoreFix();
+        LoadTorch();
         RegisterFormatters();
         return $"Workbook {typeof(NotebookSetup).Assembly.GetName().Version} loaded from {typeof(NotebookSetup).Assembly.Location}; display formatters registered.";
     }
@@ -36,6 +37,13 @@ public static class NotebookSetup
                 ? AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == "FSharp.Core")
                 : null;
     }
+
+    /// <summary>
+    /// Loads libtorch now. TorchSharp finds its native libraries when <c>torch</c> is first used; a cell whose first
+    /// TorchSharp call builds a module would otherwise call into a library that was never loaded.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void LoadTorch() => TorchSharp.torch.InitializeDeviceType(TorchSharp.DeviceType.CPU);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void RegisterFormatters()
