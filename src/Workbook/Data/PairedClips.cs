@@ -28,8 +28,9 @@ public sealed class PairedClips : IDisposable
             throw new ArgumentException($"{names.Count} names for {noisy.shape[0]} pairs", nameof(names));
         if (sampleRate <= 0) throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate, "the sample rate must be positive");
         Names = names;
-        Noisy = noisy.to(float32).contiguous();
-        Clean = clean.to(float32).contiguous();
+        // The set owns its tensors: they must outlive any dispose scope the caller built them in.
+        Noisy = noisy.to(float32).contiguous().DetachFromDisposeScope();
+        Clean = clean.to(float32).contiguous().DetachFromDisposeScope();
         SampleRate = sampleRate;
         Source = source;
     }

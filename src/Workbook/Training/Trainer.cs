@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using TorchSharp;
+using Workbook.Data;
+using Workbook.Networks;
+using static TorchSharp.torch;
+
+namespace Workbook.Training;
+
+/// <summary>
+/// Trains a <see cref="MimoCnn"/> to map noisy clips to clean ones with SGD on the L1 loss, evaluating the
+/// train and test losses after each epoch (the lab's Task 4 loop, without its needless work: the data stay
+/// one contiguous tensor and a batch is one <c>index_select</c>; evaluation runs without gradients).
+/// </summary>
+public sealed class Trainer
+{
+    /// <summary>Clips per forward pass when evaluating; bounds the memory of evaluation.</summary>
+    private const int EvaluationChunk = 50;
+
+    private readonly TrainingOptions options;
+
+    public Trainer(TrainingOptions options)
+    {
+        options.Validate();
+        this.options = options;
+    }
+
+    /// <summary>
+    /// Builds a network from <paramref name="specification"/> with coefficients drawn from the options' seed and trains it.
+    /// </summary>
+    public (MimoCnn Model, TrainingHistory History) Train(
+        CnnSpecification specification, PairedClips train, PairedClips test,
+        Action<EpochResult>? onEpoch = null, CancellationToken cancellation = default)
+    {
+        manual_seed(options.Seed);
+        var model = new MimoCnn(specification);
+        var history = Fit(model, train, test, onEpoch, cancellation);
+        return (model, history);
+    }
+
+    /// <summary>
+    /// Trains <paramref name="model"/> in place for the configured epochs. After each epoch, the train and test
+    /// L1 and MSE are measured and reported to <paramref name="onEpoch"/>. A loss that becomes NaN or infinite
+    /// stops the run at that epoch; the history keeps the epochs before it and says why it stopped.
+    /// </summary>
+    /// <param name="train">training pairs, <c>[Q, F0, N]</c> in and <c>[Q, FL, N]</c> out</param>
+    /// <param name="test">test pairs, evaluated after every epoch</param>
+    public TrainingHistory Fit(MimoCnn model, PairedClips train, PairedClips test,
+        Action<EpochResult>? onEpoch = null, CancellationToken cancellation = default)
+    {
+        if (train.Count == 0) throw new ArgumentException("there are no training clips");
+        var device = options.ResolveDevice();
+        model.to(device);
+        using var trainNoisy = train.Noisy.to(device);
+        using var trainClean = train.Clean.to(device);
+        using var testNoisy = test.Noisy.to(device);
+        using var testClean = test.Clean.to(device);
+        using var optimizer = optim.SGD(model.parameters(), options.LearningRate);
+        var shuffle = new Random(options.Seed);
+        var history = new TrainingHistory();
+
+        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var clock = Stopwatch.StartNew();
+            model.train();
+            foreach (var batch in ShuffledBatches(train.Count, options.BatchSize, shuffle))
+            {
+                using var scope = NewDisposeScope();
+                using var index = tensor(batch, device: device);
+                optimizer.zero_grad();
+                var loss = nn.functional.l1_loss(model.call(trainNoisy.index_select(0, index)), trainClean.index_select(0, index));
+                loss.backward();
+                optimizer.step();
+            }
+            var (trainL1, trainMse) = Evaluate(model, trainNoisy, trainClean);
+            var (testL1, testMse) = Evaluate(model, testNoisy, testClean);
+            var result = new EpochResult(epoch, trainL1, testL1, trainMse, testMse, clock.Elapsed);
+            if (new[] { trainL1, testL1, trainMse, testMse }.Any(v => !double.IsFinite(v)))
+            {
+                history.Stop($"training diverged at epoch {epoch}: the loss became {(double.IsNaN(trainL1 + testL1 + trainMse + testMse) ? "NaN" : "infinite")} " +
+                             $"(learning rate {options.LearningRate}); try a smaller learning rate", diverged: true);
+                break;
+            }
+            history.Add(result);
+            onEpoch?.Invoke(result);
+        }
+        return history;
+    }
+
+    /// <summary>Mean L1 and MSE of the model's output against the targets, computed without gradients in chunks.</summary>
+    public static (double L1, double Mse) Evaluate(nn.Module<Tensor, Tensor> model, Tensor noisy, Tensor clean)
+    {
+        bool wasTraining = model.training;
+        model.eval();
+        var sums = new ErrorSums();
+        using (no_grad())
+        {
+            for (long start = 0; start < noisy.shape[0]; start += EvaluationChunk)
+            {
+                using var scope = NewDisposeScope();
+                long length = Math.Min(EvaluationChunk, noisy.shape[0] - start);
+                sums.Add(model.call(noisy.narrow(0, start, length)), clean.narrow(0, start, length));
+            }
+        }
+        if (wasTraining) model.train();
+        return (sums.MeanAbsolute, sums.MeanSquared);
+    }
+
+    /// <summary>A fresh random order of 0..count−1 each epoch, cut into batches (the last one may be smaller).</summary>
+    public static IEnumerable<long[]> ShuffledBatches(int count, int batchSize, Random random)
+    {
+        var order = Enumerable.Range(0, count).Select(i => (long)i).ToArray();
+        random.Shuffle(order);
+        for (int start = 0; start < count; start += batchSize)
+            yield return order[start..Math.Min(count, start + batchSize)];
+    }
+}

@@ -1,0 +1,87 @@
+using Workbook.Networks;
+using Workbook.Training;
+using static TorchSharp.torch;
+
+namespace Workbook.Tests.Training;
+
+public class TrainerTests
+{
+    private static readonly CnnSpecification Small = new(new long[] { 8, 8 }, new long[] { 1, 3, 1 });
+
+    [Fact]
+    public void A_short_run_lowers_the_loss_below_the_identity()
+    {
+        using var train = SyntheticPairs.LowPassPlusWhiteNoise(40, 400, seed: 1);
+        using var test = SyntheticPairs.LowPassPlusWhiteNoise(10, 400, seed: 2);
+        var trainer = new Trainer(new TrainingOptions { Epochs = 8, LearningRate = 0.5, BatchSize = 8, Seed = 3 });
+        var reported = new List<EpochResult>();
+        var (model, history) = trainer.Train(Small, train, test, reported.Add);
+        using var _ = model;
+        Assert.Null(history.StopReason);
+        Assert.Equal(8, history.Epochs.Count);
+        Assert.Equal(history.Epochs, reported);
+        double identity = (test.Noisy - test.Clean).abs().mean().item<float>();
+        Assert.True(history.Final!.TestL1 < history.Epochs[0].TestL1, "test L1 did not fall");
+        Assert.True(history.Final.TestL1 < 0.8 * identity, $"test L1 {history.Final.TestL1} not below the identity's {identity}");
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_run()
+    {
+        using var train = SyntheticPairs.LowPassPlusWhiteNoise(20, 200, seed: 1);
+        using var test = SyntheticPairs.LowPassPlusWhiteNoise(5, 200, seed: 2);
+        var options = new TrainingOptions { Epochs = 3, BatchSize = 6, Seed = 9 };
+        var first = new Trainer(options).Train(Small, train, test);
+        var second = new Trainer(options).Train(Small, train, test);
+        var third = new Trainer(options with { Seed = 10 }).Train(Small, train, test);
+        Assert.Equal(first.History.Epochs.Select(e => e.TestL1), second.History.Epochs.Select(e => e.TestL1));
+        Assert.NotEqual(first.History.Epochs.Select(e => e.TestL1), third.History.Epochs.Select(e => e.TestL1));
+    }
+
+    [Fact]
+    public void A_diverging_run_stops_with_a_clear_message_and_keeps_its_history()
+    {
+        using var train = SyntheticPairs.LowPassPlusWhiteNoise(16, 200, seed: 1);
+        using var test = SyntheticPairs.LowPassPlusWhiteNoise(4, 200, seed: 2);
+        using var model = new MimoCnn(Small);
+        // After epoch 2 a coefficient becomes NaN, as an overflowing run's would: epoch 3 must stop the run.
+        void Poison(EpochResult e)
+        {
+            if (e.Epoch == 2) using (no_grad()) model.Layers[0].H[0, 0, 0] = tensor(float.NaN);
+        }
+        var history = new Trainer(new TrainingOptions { Epochs = 10, BatchSize = 4 }).Fit(model, train, test, Poison);
+        Assert.True(history.Diverged);
+        Assert.Contains("diverged at epoch 3", history.StopReason);
+        Assert.Contains("smaller learning rate", history.StopReason);
+        Assert.Equal(new[] { 1, 2 }, history.Epochs.Select(e => e.Epoch));
+        Assert.All(history.Epochs, e => Assert.True(double.IsFinite(e.TrainL1)));
+    }
+
+    [Fact]
+    public void Batches_cover_every_clip_once_per_epoch()
+    {
+        var random = new Random(1);
+        var batches = Trainer.ShuffledBatches(70, 32, random).ToList();
+        Assert.Equal(new[] { 32, 32, 6 }, batches.Select(b => b.Length));
+        Assert.Equal(Enumerable.Range(0, 70).Select(i => (long)i), batches.SelectMany(b => b).Order());
+        var again = Trainer.ShuffledBatches(70, 32, random).SelectMany(b => b).ToList();
+        Assert.NotEqual(batches.SelectMany(b => b), again);
+    }
+
+    [Fact]
+    public void History_is_written_as_csv_with_named_columns()
+    {
+        var history = new TrainingHistory();
+        history.Add(new EpochResult(1, 0.5, 0.25, 0.125, 0.0625, TimeSpan.Zero));
+        Assert.Equal("epoch,train_l1,test_l1,train_mse,test_mse\n1,0.5,0.25,0.125,0.0625\n", history.ToCsv());
+    }
+
+    [Fact]
+    public void Nonsense_options_are_refused()
+    {
+        Assert.Contains("epochs", Assert.Throws<ArgumentException>(() => new Trainer(new TrainingOptions { Epochs = 0 })).Message);
+        Assert.Contains("learning rate", Assert.Throws<ArgumentException>(() => new Trainer(new TrainingOptions { LearningRate = double.NaN })).Message);
+        Assert.Contains("batch size", Assert.Throws<ArgumentException>(() => new Trainer(new TrainingOptions { BatchSize = 0 })).Message);
+        Assert.Contains("unknown device", Assert.Throws<ArgumentException>(() => new TrainingOptions { Device = "toaster" }.ResolveDevice()).Message);
+    }
+}
