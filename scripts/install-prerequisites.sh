@@ -1,6 +1,77 @@
 #!/usr/bin/env bash
 # Installs what the workbook needs beyond the .NET SDK, on Debian 12 / Ubuntu 22.04+.
 # Idempotent: does nothing when everything is present. Prints one line per thing it installs.
+#
+#   Jupyter (nbconvert, to run notebooks the Jupyter way)   Debian packages jupyter-nbconvert, jupyter-client, jupyter-core
+#   the .NET kernel for Jupyter                             dotnet tool Microsoft.dotnet-interactive (global) + `dotnet interactive jupyter install`
+#   headless Chromium (the HTML report test)                Debian package chromium
+#
+# Elsewhere install the same by hand; tests that need a missing tool are reported as skipped.
+# Set WORKBOOK_SKIP_PREREQUISITES=1 to skip this script (for example on a machine without apt).
 set -euo pipefail
-# (filled in as the workbook grows: Jupyter, the .NET kernel, Chromium for the report tests)
+
+[[ "${WORKBOOK_SKIP_PREREQUISITES:-}" == 1 ]] && exit 0
+
+readonly DOTNET_INTERACTIVE_VERSION=1.0.712001
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+export PATH="$PATH:$HOME/.dotnet/tools"
+
+SUDO=""
+if [[ "$(id -u)" != 0 ]]; then SUDO="sudo"; fi
+
+apt_updated=0
+apt_install() {
+    # apt_install DESCRIPTION PACKAGE...
+    local description="$1"; shift
+    if ! command -v apt-get >/dev/null 2>&1; then
+        echo "install-prerequisites: no apt-get here; install $description ($*) by hand" >&2
+        return 0
+    fi
+    if [[ $apt_updated == 0 ]]; then
+        $SUDO apt-get update -qq >/dev/null
+        apt_updated=1
+    fi
+    echo "install-prerequisites: installing $description (Debian: $*)"
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# Debian's Jupyter, never pip's (and never python3-torch: its libtorch crashes notebook kernels).
+# /usr/bin first: a pyenv python3 on PATH must not shadow Debian's.
+if ! PATH="/usr/bin:$PATH" command -v jupyter-nbconvert >/dev/null 2>&1 || ! [[ -x /usr/bin/jupyter ]]; then
+    apt_install "Jupyter nbconvert" jupyter-nbconvert jupyter-client jupyter-core python3-nbclient
+fi
+
+# The .NET kernel: the dotnet-interactive tool, and its kernel specs registered with Jupyter.
+if ! dotnet tool list --global 2>/dev/null | grep -qi "microsoft.dotnet-interactive *$DOTNET_INTERACTIVE_VERSION"; then
+    echo "install-prerequisites: installing dotnet-interactive $DOTNET_INTERACTIVE_VERSION (dotnet tool, global)"
+    dotnet tool uninstall --global Microsoft.dotnet-interactive >/dev/null 2>&1 || true
+    dotnet tool install --global Microsoft.dotnet-interactive --version "$DOTNET_INTERACTIVE_VERSION" >/dev/null
+fi
+if [[ -x /usr/bin/jupyter ]] && ! PATH="/usr/bin:$PATH" jupyter kernelspec list 2>/dev/null | grep -q '\.net-csharp'; then
+    echo "install-prerequisites: registering the .NET kernels with Jupyter (dotnet interactive jupyter install)"
+    PATH="/usr/bin:$PATH" dotnet interactive jupyter install >/dev/null
+fi
+# The kernel specs start `dotnet interactive`, which finds the tool only when ~/.dotnet/tools is on PATH:
+# name the tool by its full path, so Jupyter started from anywhere can start the kernel.
+tool="$HOME/.dotnet/tools/dotnet-interactive"
+if [[ -x /usr/bin/jupyter && -x "$tool" ]]; then
+    for spec in $(PATH="/usr/bin:$PATH" jupyter kernelspec list 2>/dev/null | awk '$1 ~ /^\.net-/ {print $2 "/kernel.json"}'); do
+        if grep -q '"interactive",' "$spec"; then
+            echo "install-prerequisites: pointing $spec at $tool"
+            /usr/bin/python3 - "$spec" "$tool" <<'PY'
+import json, sys
+path, tool = sys.argv[1], sys.argv[2]
+spec = json.load(open(path))
+if spec["argv"][:2] == ["dotnet", "interactive"]:
+    spec["argv"] = [tool] + spec["argv"][2:]
+json.dump(spec, open(path, "w"), indent=2)
+PY
+        fi
+    done
+fi
+
+# Headless Chromium for the report test.
+if ! command -v chromium >/dev/null 2>&1; then
+    apt_install "Chromium" chromium
+fi
 exit 0

@@ -6,6 +6,7 @@ usage: workbook <verb> [options]
 
 verbs:
   demo        build the lab's [1,5,1]/[40,40] MIMO CNN and run it on a random [32,1,16000] batch
+  run         [NOTEBOOK...] [--out DIR] [--timeout-minutes 10]: execute the notebooks headless, write artifacts/notebooks/
   train       train the denoiser (lab Task 4)
               [--data PATH] [--epochs 20] [--lr 0.5] [--batch-size 32] [--taps 40,40] [--features 1,5,1]
               [--seed 1] [--test-count 50] [--out DIR] [--device cpu] [--threads N] [--tanh-every-layer]
@@ -33,6 +34,7 @@ try
         "train" => TrainCommand.Run(rest),
         "evaluate" => EvaluateCommand.Run(rest),
         "denoise" => DenoiseCommand.Run(rest),
+        "run" => RunCommand.Run(rest),
         _ => throw new UsageException($"unknown verb '{args[0]}'"),
     };
 }

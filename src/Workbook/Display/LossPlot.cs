@@ -1,0 +1,74 @@
+using Plotly.NET;
+using Workbook.Training;
+using CSharpChart = Plotly.NET.CSharp.Chart;
+
+namespace Workbook.Display;
+
+/// <summary>The training and test L1 loss per epoch, as a Plotly chart (train and test curves).</summary>
+public static class LossPlot
+{
+    /// <summary>The trace names, so tests and readers can find the curves.</summary>
+    public const string TrainName = "train L1", TestName = "test L1";
+
+    /// <summary>A chart of train and test L1 per epoch; optional horizontal lines mark baselines (name → loss).</summary>
+    public static GenericChart Chart(IEnumerable<EpochResult> epochs, string title = "L1 loss per epoch", IReadOnlyDictionary<string, double>? baselines = null)
+    {
+        var list = epochs.ToList();
+        var x = list.Select(e => e.Epoch).ToArray();
+        var traces = new List<GenericChart>
+        {
+            CSharpChart.Line<int, double, string>(x, list.Select(e => e.TrainL1), Name: TrainName, ShowMarkers: true),
+            CSharpChart.Line<int, double, string>(x, list.Select(e => e.TestL1), Name: TestName, ShowMarkers: true),
+        };
+        if (baselines != null && list.Count > 0)
+        {
+            int first = Math.Min(1, x.Min()), last = Math.Max(x.Max(), 2);
+            foreach (var (name, loss) in baselines)
+                traces.Add(CSharpChart.Line<int, double, string>(new[] { first, last }, new[] { loss, loss }, Name: name));
+        }
+        return SignalPlot.Build(title, "epoch", "mean L1 loss", traces);
+    }
+
+    /// <summary>A complete HTML page with the loss chart and plotly.js inline: it opens in a browser with no network.</summary>
+    public static string ToStandaloneHtml(IEnumerable<EpochResult> epochs, string title) =>
+        PlotlyHtml.StandalonePage(title, Chart(epochs, title));
+}
+
+/// <summary>
+/// A loss chart that redraws itself after every epoch in a notebook: <see cref="Show"/> displays it once and
+/// <see cref="Add"/> replaces the displayed chart (through .NET Interactive's <c>DisplayedValue.Update</c>).
+/// Outside a notebook (a test, the command line) it only collects the epochs. Pass <see cref="Add"/> as the
+/// trainer's per-epoch callback.
+/// </summary>
+public sealed class LiveLossPlot
+{
+    private readonly List<EpochResult> epochs = new();
+    private Microsoft.DotNet.Interactive.Formatting.DisplayedValue? displayed;
+
+    public LiveLossPlot(string title = "L1 loss per epoch (updates while training)") => Title = title;
+
+    public string Title { get; }
+
+    /// <summary>Horizontal reference lines (name → loss), e.g. the identity baseline.</summary>
+    public Dictionary<string, double> Baselines { get; } = new();
+
+    public IReadOnlyList<EpochResult> Epochs => epochs;
+
+    /// <summary>The chart as it is now.</summary>
+    public GenericChart Chart => LossPlot.Chart(epochs, Title, Baselines);
+
+    /// <summary>Displays the (empty) chart in the running notebook cell; does nothing outside a notebook.</summary>
+    public LiveLossPlot Show()
+    {
+        if (Microsoft.DotNet.Interactive.KernelInvocationContext.Current is { } context)
+            displayed = Microsoft.DotNet.Interactive.KernelInvocationContextExtensions.Display(context, Chart, "text/html");
+        return this;
+    }
+
+    /// <summary>Adds one epoch and redraws the displayed chart.</summary>
+    public void Add(EpochResult epoch)
+    {
+        epochs.Add(epoch);
+        displayed?.Update(Chart);
+    }
+}

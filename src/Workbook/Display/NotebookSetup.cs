@@ -1,0 +1,60 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.Loader;
+using Microsoft.DotNet.Interactive.Formatting;
+using Plotly.NET;
+
+namespace Workbook.Display;
+
+/// <summary>
+/// What every notebook's setup cell calls: the FSharp.Core fix, then display formatters for Plotly charts,
+/// audio clips and panels, tables and source code. Safe to call more than once.
+/// </summary>
+public static class NotebookSetup
+{
+    private static bool fsharpFixInstalled;
+
+    /// <summary>Applies the FSharp.Core fix and registers the formatters. Returns a one-line summary.</summary>
+    public static string Register()
+    {
+        InstallFSharpCoreFix();
+        LoadTorch();
+        RegisterFormatters();
+        return $"Workbook {typeof(NotebookSetup).Assembly.GetName().Version} loaded from {typeof(NotebookSetup).Assembly.Location}; display formatters registered.";
+    }
+
+    /// <summary>
+    /// Plotly.NET 6 asks for FSharp.Core 10.1.0.0 while the notebook hosts ship FSharp.Core 10.0.x. When the
+    /// runtime cannot find the version asked for, hand back the FSharp.Core that is already loaded.
+    /// Must run before any Plotly.NET type is touched (this method touches none).
+    /// </summary>
+    public static void InstallFSharpCoreFix()
+    {
+        if (fsharpFixInstalled) return;
+        fsharpFixInstalled = true;
+        AssemblyLoadContext.Default.Resolving += (context, name) =>
+            name.Name == "FSharp.Core"
+                ? AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == "FSharp.Core")
+                : null;
+    }
+
+    /// <summary>
+    /// Loads libtorch now. TorchSharp finds its native libraries when <c>torch</c> is first used; a cell whose first
+    /// TorchSharp call builds a module would otherwise call into a library that was never loaded.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void LoadTorch() => TorchSharp.torch.InitializeDeviceType(TorchSharp.DeviceType.CPU);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void RegisterFormatters()
+    {
+        const string html = "text/html";
+        Formatter.Register<GenericChart>((chart, writer) => writer.Write(PlotlyHtml.Fragment(chart)), html);
+        Formatter.Register<AudioClip>((clip, writer) => writer.Write(clip.ToHtml()), html);
+        Formatter.Register<AudioPanel>((panel, writer) => writer.Write(panel.ToHtml()), html);
+        Formatter.Register<Table>((table, writer) => writer.Write(table.ToHtml()), html);
+        Formatter.Register<SourceCode>((source, writer) => writer.Write(source.ToHtml()), html);
+        foreach (var type in new[] { typeof(GenericChart), typeof(AudioClip), typeof(AudioPanel), typeof(Table), typeof(SourceCode) })
+            Formatter.SetPreferredMimeTypesFor(type, html);
+    }
+}

@@ -1,0 +1,84 @@
+using System.Reflection;
+using Plotly.NET;
+
+namespace Workbook.Display;
+
+/// <summary>
+/// Plotly charts as HTML fragments that work in a notebook and in an offline report. A fragment draws its
+/// chart with the page's <c>window.Plotly</c> when there is one (the report includes plotly.js once, inline,
+/// with <see cref="ScriptTag"/>), and otherwise loads plotly.js from its CDN first (VS Code and Jupyter).
+/// </summary>
+public static class PlotlyHtml
+{
+    /// <summary>The CSS class of every chart's <c>div</c>, for tests and styling.</summary>
+    public const string ChartClass = "workbook-plotly";
+
+    /// <summary>The version of plotly.js that Plotly.NET ships.</summary>
+    public static string PlotlyJsVersion { get; } = FindVersion();
+
+    /// <summary>The address a notebook loads plotly.js from when its page has none.</summary>
+    public static string CdnAddress => $"https://cdn.plot.ly/plotly-{PlotlyJsVersion}.min.js";
+
+    /// <summary>plotly.js itself (minified, about 3.5 MB), read from Plotly.NET's embedded copy.</summary>
+    public static string PlotlyJs => plotlyJs.Value;
+
+    private static readonly Lazy<string> plotlyJs = new(() =>
+    {
+        var assembly = typeof(GenericChart).Assembly;
+        string name = assembly.GetManifestResourceNames().Single(n => n.EndsWith(".min.js", StringComparison.Ordinal));
+        using var stream = assembly.GetManifestResourceStream(name)!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    });
+
+    /// <summary>A <c>&lt;script&gt;</c> element holding all of plotly.js: include it once per page, before any chart.</summary>
+    public static string ScriptTag() => "<script type=\"text/javascript\">" + PlotlyJs.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase) + "</script>";
+
+    /// <summary>A <c>div</c> and a script that draws <paramref name="chart"/> into it.</summary>
+    public static string Fragment(GenericChart chart)
+    {
+        string figure = Html.ScriptSafe(GenericChart.toFigureJson(chart));
+        string id = "plot-" + Guid.NewGuid().ToString("N");
+        return $$"""
+<div id="{{id}}" class="{{ChartClass}}"></div>
+<script type="text/javascript">
+(function () {
+  var figure = {{figure}};
+  var draw = function () { window.Plotly.newPlot('{{id}}', figure.data, figure.layout, { responsive: true }); };
+  if (window.Plotly) { draw(); return; }
+  var script = document.createElement('script');
+  script.src = '{{CdnAddress}}';
+  script.onload = draw;
+  document.head.appendChild(script);
+})();
+</script>
+""";
+    }
+
+    /// <summary>A complete page with plotly.js inline: opens without a network.</summary>
+    public static string StandalonePage(string title, params GenericChart[] charts) =>
+        Page(title, string.Join("\n", charts.Select(Fragment)));
+
+    /// <summary>A complete page around <paramref name="body"/>, with plotly.js inline once.</summary>
+    public static string Page(string title, string body) => $"""
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{Html.Encode(title)}</title>
+{ScriptTag()}
+</head>
+<body>
+<h1>{Html.Encode(title)}</h1>
+{body}
+</body>
+</html>
+""";
+
+    private static string FindVersion()
+    {
+        var globals = typeof(GenericChart).Assembly.GetTypes().FirstOrDefault(t => t.Name == "Globals");
+        var field = globals?.GetField("PLOTLYJS_VERSION", BindingFlags.Public | BindingFlags.Static);
+        return field?.GetValue(null) as string ?? "2.28.0";
+    }
+}
