@@ -1,9 +1,10 @@
-using static TorchSharp.torch;
-
 namespace Workbook.Cli;
 
-/// <summary>Applies the <c>--threads</c> option: 0 keeps the library's measured default (see <see cref="Workbook.Training.Threads"/>).</summary>
+/// <summary>Applies the <c>--threads</c> option of the verbs that do not train: 0 keeps libtorch's default.</summary>
 internal static class ThreadPolicy
 {
-    public static void Apply(int threads) => Workbook.Training.Threads.Use(threads == 0 ? null : threads);
+    public static void Apply(int threads)
+    {
+        if (threads > 0) Workbook.Training.Threads.Use(threads);
+    }
 }

@@ -21,13 +21,13 @@ internal static class TrainCommand
             BatchSize = arguments.Integer("batch-size", 32, minimum: 1),
             Seed = arguments.Integer("seed", 1),
             Device = arguments.Text("device", "cpu"),
+            Threads = arguments.Integer("threads", 0, minimum: 0) is int t and > 0 ? t : null,
         };
         var specification = new CnnSpecification(
             arguments.IntegerList("taps", new long[] { 40, 40 }), arguments.IntegerList("features", new long[] { 1, 5, 1 }),
             arguments.Has("tanh-every-layer") ? TanhPlacement.AfterEveryLayer : TanhPlacement.BetweenLayers);
         int testCount = arguments.Integer("test-count", DataSplit.DefaultTestCount, minimum: 1);
         string output = arguments.Text("out", Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
-        ThreadPolicy.Apply(arguments.Integer("threads", 0, minimum: 0));
         arguments.RejectUnknown();
         specification.Validate(specification.Layers);
         if (specification.Features[0] != 1 || specification.Features[^1] != 1)
@@ -54,6 +54,7 @@ internal static class TrainCommand
             AtomicFile.WriteAllText(historyPath, history.ToCsv());   // kept up to date, so a crash loses at most one epoch
         });
         using var ___ = model;
+        Console.WriteLine($"threads: {finished.ThreadChoice}");
         WriteLossPlot(finished, plotPath, $"Training {specification} on {clips.Source}");
         if (finished.StopReason is string reason)
         {

@@ -56,7 +56,7 @@ public sealed class Trainer
         using var testClean = test.Clean.to(device);
         using var optimizer = optim.SGD(model.parameters(), options.LearningRate);
         var batches = new Batches(train.Count, options.BatchSize, options.Seed);
-        var history = new TrainingHistory();
+        var history = new TrainingHistory { ThreadChoice = ChooseThreads(model, trainNoisy) };
 
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
@@ -85,6 +85,25 @@ public sealed class Trainer
             onEpoch?.Invoke(result);
         }
         return history;
+    }
+
+    /// <summary>Applies the thread setting; when none is fixed, times one batch's forward pass with each candidate.</summary>
+    private string ChooseThreads(MimoCnn model, Tensor noisy)
+    {
+        if ((options.Threads ?? Threads.FromEnvironment) is int fixedCount)
+        {
+            Threads.Use(fixedCount);
+            return $"{fixedCount} thread{(fixedCount == 1 ? "" : "s")} (fixed)";
+        }
+        using var batch = noisy.narrow(0, 0, Math.Min(options.BatchSize, noisy.shape[0]));
+        var (count, seconds) = Threads.ChooseFastest(() =>
+        {
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            model.call(batch);
+        });
+        string timings = string.Join(", ", seconds.Select(p => $"{p.Key}: {p.Value * 1000:F0} ms"));
+        return $"{count} thread{(count == 1 ? "" : "s")} (measured forward pass per batch: {timings})";
     }
 
     /// <summary>Mean L1 and MSE of the model's output against the targets, computed without gradients in chunks.</summary>
