@@ -4,6 +4,5 @@
 # Usage: ./run.sh [verb [options]]      e.g. ./run.sh train --epochs 5     ./run.sh bench
 set -euo pipefail
 cd "$(dirname "$0")"
-bash scripts/install-prerequisites.sh
 dotnet build Workbook.sln -c Release --nologo -v q -clp:NoSummary
 exec dotnet src/Workbook.Cli/bin/Release/net10.0/Workbook.Cli.dll "${@:-run}"
