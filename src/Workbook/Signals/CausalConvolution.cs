@@ -32,7 +32,7 @@ public static class CausalConvolution
         var x = TensorShapes.AsBatch(signal, coefficients.shape[1], "signal", out bool wasBatched);
         var y = algorithm switch
         {
-            ConvolutionAlgorithm.Fft => ByFft(x, coefficients),
+            ConvolutionAlgorithm.Fft => FftConvolution.Filter(x, coefficients),
             ConvolutionAlgorithm.Blocked => BlockToeplitzConvolution.Filter(x, coefficients),
             _ => ByConv1d(x, coefficients),
         };
@@ -47,21 +47,6 @@ public static class CausalConvolution
         var weight = coefficients.permute(2, 1, 0).flip(2);          // [G, F, K], tap k at position K−1−k
         var padded = nn.functional.pad(x, new long[] { taps - 1, 0 });
         return nn.functional.conv1d(padded, weight);
-    }
-
-    /// <summary>
-    /// Linear convolution through the spectrum. A transform of length L ≥ N + K − 1 leaves no wrap-around
-    /// in the first N outputs; L is rounded up to a length whose FFT is fast (see <see cref="FastFftLength"/>).
-    /// </summary>
-    static Tensor ByFft(Tensor x, Tensor coefficients)
-    {
-        long n = x.shape[2], taps = coefficients.shape[0];
-        long length = FastFftLength(n + taps - 1);
-        var signalSpectrum = fft.rfft(x, length, dim: 2).unsqueeze(2);                        // [B, F, 1, L/2+1]
-        var filterSpectrum = fft.rfft(coefficients.permute(1, 2, 0), length, dim: 2);         // [F, G, L/2+1]
-        // Σ_f X_f · H_fg, as a broadcast multiply and a sum (measured faster than einsum on complex spectra).
-        var outputSpectrum = (signalSpectrum * filterSpectrum).sum(1L, keepdim: false);        // [B, G, L/2+1]
-        return fft.irfft(outputSpectrum, length, dim: 2).narrow(2, 0, n);
     }
 
     /// <summary>

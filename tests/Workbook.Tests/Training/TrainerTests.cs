@@ -34,8 +34,11 @@ public class TrainerTests
         var first = new Trainer(options).Train(Small, train, test);
         var second = new Trainer(options).Train(Small, train, test);
         var third = new Trainer(options with { Seed = 10 }).Train(Small, train, test);
-        Assert.Equal(first.History.Epochs.Select(e => e.TestL1), second.History.Epochs.Select(e => e.TestL1));
-        Assert.NotEqual(first.History.Epochs.Select(e => e.TestL1), third.History.Epochs.Select(e => e.TestL1));
+        // Equal up to float32 rounding: a different thread count may sum in a different order.
+        foreach (var (a, b) in first.History.Epochs.Zip(second.History.Epochs))
+            Assert.True(Math.Abs(a.TestL1 - b.TestL1) <= 1e-5 * a.TestL1, $"epoch {a.Epoch}: {a.TestL1} vs {b.TestL1}");
+        var differentSeed = first.History.Epochs.Zip(third.History.Epochs).Max(p => Math.Abs(p.First.TestL1 - p.Second.TestL1) / p.First.TestL1);
+        Assert.True(differentSeed > 1e-3, $"another seed changed the test L1 by only {differentSeed:E1}");
     }
 
     [Fact]
