@@ -7,6 +7,15 @@ usage: workbook <verb> [options]
 verbs:
   demo        build the lab's [1,5,1]/[40,40] MIMO CNN and run it on a random [32,1,16000] batch
   run         [NOTEBOOK...] [--out DIR] [--timeout-minutes 10]: execute the notebooks headless, write artifacts/notebooks/
+  train       train the denoiser (lab Task 4)
+              [--data PATH] [--epochs 20] [--lr 0.5] [--batch-size 32] [--taps 40,40] [--features 1,5,1]
+              [--seed 1] [--test-count 50] [--out DIR] [--device cpu] [--threads N] [--tanh-every-layer]
+              PATH: a course .pt file, a folder with noisy/ and clean/ WAVs, or nothing for the bundled set
+  evaluate    compare the model with the identity and the least-squares FIR filter on the test clips
+              --model FILE [--data PATH] [--fir-taps 80] [--threads N]
+  denoise     denoise a WAV file (any rate, 8/16/24/32-bit PCM or float, mono or stereo)
+              --model FILE IN.wav [-o OUT.wav] [--float] [--threads N]
+  bench       time the Task 4 workload per convolution algorithm [--threads N] [--repeats 5] [--quick]
 """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
@@ -17,10 +26,14 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 
 try
 {
-    var rest = new Arguments(args.Skip(1));
+    var rest = new Arguments(args.Skip(1), new Dictionary<string, string> { ["-o"] = "--o" });
     return args[0] switch
     {
         "demo" => DemoCommand.Run(rest),
+        "bench" => BenchCommand.Run(rest),
+        "train" => TrainCommand.Run(rest),
+        "evaluate" => EvaluateCommand.Run(rest),
+        "denoise" => DenoiseCommand.Run(rest),
         "run" => RunCommand.Run(rest),
         _ => throw new UsageException($"unknown verb '{args[0]}'"),
     };

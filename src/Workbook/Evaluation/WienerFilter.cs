@@ -8,8 +8,8 @@ namespace Workbook.Evaluation;
 /// minimise Σ_clips ‖y − w ∗ x‖² over the training clips. What a CNN adds is what it does beyond this.
 /// <para>
 /// The normal equations R w = r use the exact correlations of the zero-started clips,
-/// R[i, j] = Σ_n x[n−i]·x[n−j] and r[i] = Σ_n x[n−i]·y[n] (n from 0 to N−1), computed lag by lag with
-/// cumulative sums instead of a P·N data matrix per clip, and solved in float64.
+/// R[i, j] = Σ_n x[n−i]·x[n−j] and r[i] = Σ_n x[n−i]·y[n] (n from 0 to N−1), computed with FFTs plus an exact
+/// correction at the clip ends instead of a P·N data matrix per clip, and solved in float64.
 /// </para>
 /// </summary>
 public sealed class WienerFilter : IDenoiser
@@ -36,24 +36,36 @@ public sealed class WienerFilter : IDenoiser
         using var scope = NewDisposeScope();
         var x = noisy.to(float64).squeeze(1);
         var y = clean.to(float64).squeeze(1);
-        long n = x.shape[1];
-        var R = new double[P * P];
+        int n = (int)x.shape[1], clips = (int)x.shape[0];
+        int lags = Math.Min(P, n);
+
+        // Full-length correlations through the spectrum (zero-padded to 2N, so nothing wraps around):
+        // c[d] = Σ_q Σ_m x[m]·x[m+d] and r[d] = Σ_q Σ_m x[m]·y[m+d], for d = 0 … P−1.
+        long length = CausalConvolution.FastFftLength(2L * n);
+        var X = fft.rfft(x, length, dim: 1);
+        var Y = fft.rfft(y, length, dim: 1);
+        var autocorrelation = fft.irfft((X.conj() * X).sum(0L, keepdim: false), length).narrow(0, 0, lags).data<double>().ToArray();
         var r = new double[P];
-        for (int lag = 0; lag < P && lag < n; lag++)
-        {
-            // Σ over clips of x[m]·x[m+lag], cumulated over m: R[i, i+lag] is that sum up to m = N−1−(i+lag).
-            var products = (x.narrow(1, 0, n - lag) * x.narrow(1, lag, n - lag)).sum(0L, keepdim: false);
-            var cumulative = products.cumsum(0).cpu().data<double>().ToArray();
-            for (int i = 0; i + lag < P; i++)
+        fft.irfft((X.conj() * Y).sum(0L, keepdim: false), length).narrow(0, 0, lags).data<double>().ToArray().CopyTo(r, 0);
+
+        // R[i, j] (i ≤ j, d = j − i) sums x[m]·x[m+d] only for m ≤ N−1−j: c[d] minus the i products that reach
+        // past the end of the clip. Those involve only each clip's last P samples.
+        int tailLength = Math.Min(P, n);
+        var tails = x.narrow(1, n - tailLength, tailLength).contiguous().data<double>().ToArray(); // [Q, T]
+        var R = new double[P * P];
+        for (int i = 0; i < lags; i++)
+            for (int j = i; j < lags; j++)
             {
-                long last = n - 1 - (i + lag);
-                double value = last >= 0 ? cumulative[last] : 0;
-                R[i * P + i + lag] = value;
-                R[(i + lag) * P + i] = value;
+                int d = j - i;
+                double beyond = 0;
+                // m runs from N−j to N−1−d; in tail coordinates u = m − (N − T).
+                for (int q = 0; q < clips; q++)
+                {
+                    int offset = q * tailLength;
+                    for (int u = tailLength - j; u <= tailLength - 1 - d; u++) beyond += tails[offset + u] * tails[offset + u + d];
+                }
+                R[i * P + j] = R[j * P + i] = autocorrelation[d] - beyond;
             }
-            // r[lag] = Σ_m x[m]·y[m+lag]
-            r[lag] = (x.narrow(1, 0, n - lag) * y.narrow(1, lag, n - lag)).sum().item<double>();
-        }
         var normal = tensor(R).view(P, P);
         var rhs = tensor(r);
         // A whisper of ridge keeps R invertible when P exceeds what the data can pin down (e.g. P > N).

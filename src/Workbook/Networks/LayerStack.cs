@@ -13,7 +13,7 @@ internal static class LayerStack
         {
             var filtered = layers[l].call(signal);
             bool last = l == layers.Count - 1;
-            var next = last && tanh == TanhPlacement.BetweenLayers ? filtered : filtered.tanh();
+            var next = last && tanh == TanhPlacement.BetweenLayers ? filtered : Tanh.Apply(filtered);
             if (!ReferenceEquals(next, filtered)) filtered.Dispose();
             if (!ReferenceEquals(signal, input)) signal.Dispose();
             signal = next;

@@ -30,7 +30,12 @@ public static class CausalConvolution
 
         using var scope = NewDisposeScope();
         var x = TensorShapes.AsBatch(signal, coefficients.shape[1], "signal", out bool wasBatched);
-        var y = algorithm == ConvolutionAlgorithm.Fft ? ByFft(x, coefficients) : ByConv1d(x, coefficients);
+        var y = algorithm switch
+        {
+            ConvolutionAlgorithm.Fft => ByFft(x, coefficients),
+            ConvolutionAlgorithm.Blocked => BlockToeplitzConvolution.Filter(x, coefficients),
+            _ => ByConv1d(x, coefficients),
+        };
         if (!wasBatched) y = y.squeeze(0);
         return y.MoveToOuterDisposeScope();
     }

@@ -19,16 +19,25 @@ public static class ModelFile
     private const int FormatVersion = 1;
 
     /// <summary>The architecture and facts stored with the coefficients.</summary>
-    public sealed record Header(long[] Taps, long[] Features, TanhPlacement Tanh, int SampleRate, string Description)
+    /// <param name="Data">the data the model was trained on (a path, or null for the bundled set)</param>
+    /// <param name="TestCount">how many pairs the split held out for testing</param>
+    /// <param name="SplitSeed">the seed of that split, so <c>evaluate</c> can score on the same test clips</param>
+    public sealed record Header(long[] Taps, long[] Features, TanhPlacement Tanh, int SampleRate, string Description,
+        string? Data = null, int TestCount = 50, int SplitSeed = 1)
     {
         public CnnSpecification Specification => new(Taps, Features, Tanh);
     }
 
     /// <summary>Saves <paramref name="model"/> to <paramref name="path"/> atomically.</summary>
-    public static void Save(MimoCnn model, string path, int sampleRate, string description = "")
+    public static void Save(MimoCnn model, string path, int sampleRate, string description = "") =>
+        Save(model, path, new Header(model.Specification.Taps.ToArray(), model.Specification.Features.ToArray(),
+            model.Specification.Tanh, sampleRate, description));
+
+    /// <summary>Saves <paramref name="model"/> with a full header (its architecture must match the model's).</summary>
+    public static void Save(MimoCnn model, string path, Header header)
     {
-        var spec = model.Specification;
-        var header = new Header(spec.Taps.ToArray(), spec.Features.ToArray(), spec.Tanh, sampleRate, description);
+        if (!header.Specification.Equals(model.Specification))
+            throw new ArgumentException($"the header describes {header.Specification} but the model is {model.Specification}");
         AtomicFile.Write(path, stream =>
         {
             using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
@@ -39,7 +48,7 @@ public static class ModelFile
         });
     }
 
-    /// <summary>Loads a model saved by <see cref="Save"/>; the network is rebuilt from the stored architecture.</summary>
+    /// <summary>Loads a model saved by <c>Save</c>; the network is rebuilt from the stored architecture.</summary>
     public static (MimoCnn Model, Header Header) Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"model file {path} does not exist", path);

@@ -55,15 +55,15 @@ public sealed class Trainer
         using var testNoisy = test.Noisy.to(device);
         using var testClean = test.Clean.to(device);
         using var optimizer = optim.SGD(model.parameters(), options.LearningRate);
-        var shuffle = new Random(options.Seed);
-        var history = new TrainingHistory();
+        var batches = new Batches(train.Count, options.BatchSize, options.Seed);
+        var history = new TrainingHistory { ThreadChoice = ChooseThreads(model, trainNoisy) };
 
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
             cancellation.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
             model.train();
-            foreach (var batch in ShuffledBatches(train.Count, options.BatchSize, shuffle))
+            foreach (var batch in batches.NextEpoch())
             {
                 using var scope = NewDisposeScope();
                 using var index = tensor(batch, device: device);
@@ -87,6 +87,25 @@ public sealed class Trainer
         return history;
     }
 
+    /// <summary>Applies the thread setting; when none is fixed, times one batch's forward pass with each candidate.</summary>
+    private string ChooseThreads(MimoCnn model, Tensor noisy)
+    {
+        if ((options.Threads ?? Threads.FromEnvironment) is int fixedCount)
+        {
+            Threads.Use(fixedCount);
+            return $"{fixedCount} thread{(fixedCount == 1 ? "" : "s")} (fixed)";
+        }
+        using var batch = noisy.narrow(0, 0, Math.Min(options.BatchSize, noisy.shape[0]));
+        var (count, seconds) = Threads.ChooseFastest(() =>
+        {
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            model.call(batch);
+        });
+        string timings = string.Join(", ", seconds.Select(p => $"{p.Key}: {p.Value * 1000:F0} ms"));
+        return $"{count} thread{(count == 1 ? "" : "s")} (measured forward pass per batch: {timings})";
+    }
+
     /// <summary>Mean L1 and MSE of the model's output against the targets, computed without gradients in chunks.</summary>
     public static (double L1, double Mse) Evaluate(nn.Module<Tensor, Tensor> model, Tensor noisy, Tensor clean)
     {
@@ -104,14 +123,5 @@ public sealed class Trainer
         }
         if (wasTraining) model.train();
         return (sums.MeanAbsolute, sums.MeanSquared);
-    }
-
-    /// <summary>A fresh random order of 0..count−1 each epoch, cut into batches (the last one may be smaller).</summary>
-    public static IEnumerable<long[]> ShuffledBatches(int count, int batchSize, Random random)
-    {
-        var order = Enumerable.Range(0, count).Select(i => (long)i).ToArray();
-        random.Shuffle(order);
-        for (int start = 0; start < count; start += batchSize)
-            yield return order[start..Math.Min(count, start + batchSize)];
     }
 }

@@ -20,6 +20,9 @@ public sealed class TrainingHistory
     /// <summary>True when the run stopped because a loss became NaN or infinite.</summary>
     public bool Diverged { get; private set; }
 
+    /// <summary>The libtorch thread count the run used, and how it was chosen.</summary>
+    public string ThreadChoice { get; set; } = "";
+
     /// <summary>The last completed epoch, or null when none completed.</summary>
     public EpochResult? Final => epochs.Count > 0 ? epochs[^1] : null;
 

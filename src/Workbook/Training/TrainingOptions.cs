@@ -23,6 +23,12 @@ public sealed record TrainingOptions
     /// <summary>Where the model and data live during training ("cpu", "cuda", "cuda:1", …).</summary>
     public string Device { get; init; } = "cpu";
 
+    /// <summary>
+    /// libtorch threads; null measures the candidates at the start of training and keeps the fastest
+    /// (see <see cref="Threads"/>), unless the <c>WORKBOOK_THREADS</c> environment variable fixes it.
+    /// </summary>
+    public int? Threads { get; init; }
+
     /// <summary>The lab's Task 4 settings.</summary>
     public static TrainingOptions Lab { get; } = new();
 
@@ -32,6 +38,7 @@ public sealed record TrainingOptions
         if (Epochs < 1) throw new ArgumentException($"epochs must be at least 1, not {Epochs}");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentException($"the learning rate must be a positive number, not {LearningRate}");
         if (BatchSize < 1) throw new ArgumentException($"the batch size must be at least 1, not {BatchSize}");
+        if (Threads < 1) throw new ArgumentException($"the thread count must be at least 1, not {Threads}");
     }
 
     /// <summary>The TorchSharp device named by <see cref="Device"/>, with a clear error for an unknown or unavailable one.</summary>

@@ -182,3 +182,17 @@ public class MimoCnnTests
         Assert.Contains("[4, 2, 100]", e.Message);
     }
 }
+
+public class TanhTests
+{
+    [Fact]
+    public void Equals_the_hyperbolic_tangent_and_its_derivative()
+    {
+        var x = (randn(1000, dtype: float64) * 4).requires_grad_();
+        var y = Tanh.Apply(x);
+        TensorAssert.Close(x.detach().tanh(), y.detach(), 1e-12);
+        y.sum().backward();
+        TensorAssert.Close(1 - x.detach().tanh().square(), x.grad!, 1e-12);
+        Assert.Equal(new float[] { -1, 0, 1 }, Tanh.Apply(tensor(new float[] { -100, 0, 100 })).data<float>().ToArray());
+    }
+}

@@ -5,7 +5,7 @@ namespace Workbook.Tests.Signals;
 
 public class CausalConvolutionTests
 {
-    public static TheoryData<ConvolutionAlgorithm> FastAlgorithms => new() { ConvolutionAlgorithm.Direct, ConvolutionAlgorithm.Fft, ConvolutionAlgorithm.Auto };
+    public static TheoryData<ConvolutionAlgorithm> FastAlgorithms => new() { ConvolutionAlgorithm.Blocked, ConvolutionAlgorithm.Direct, ConvolutionAlgorithm.Fft, ConvolutionAlgorithm.Auto };
 
     [Theory]
     [MemberData(nameof(FastAlgorithms))]

@@ -58,17 +58,6 @@ public class TrainerTests
     }
 
     [Fact]
-    public void Batches_cover_every_clip_once_per_epoch()
-    {
-        var random = new Random(1);
-        var batches = Trainer.ShuffledBatches(70, 32, random).ToList();
-        Assert.Equal(new[] { 32, 32, 6 }, batches.Select(b => b.Length));
-        Assert.Equal(Enumerable.Range(0, 70).Select(i => (long)i), batches.SelectMany(b => b).Order());
-        var again = Trainer.ShuffledBatches(70, 32, random).SelectMany(b => b).ToList();
-        Assert.NotEqual(batches.SelectMany(b => b), again);
-    }
-
-    [Fact]
     public void History_is_written_as_csv_with_named_columns()
     {
         var history = new TrainingHistory();

@@ -1,0 +1,86 @@
+using System.Globalization;
+using Workbook.Data;
+using Workbook.Networks;
+using Workbook.Training;
+
+namespace Workbook.Cli;
+
+/// <summary>
+/// <c>train</c>: the lab's Task 4. Loads the data, splits it 50 test / rest train, trains the CNN with SGD on the
+/// L1 loss, and writes the model, the per-epoch history (CSV) and an offline HTML loss plot to the output folder.
+/// </summary>
+internal static class TrainCommand
+{
+    public static int Run(Arguments arguments)
+    {
+        string? data = arguments.Text("data");
+        var options = new TrainingOptions
+        {
+            Epochs = arguments.Integer("epochs", 20, minimum: 1),
+            LearningRate = arguments.Number("lr", 0.5, exclusiveMinimum: 0),
+            BatchSize = arguments.Integer("batch-size", 32, minimum: 1),
+            Seed = arguments.Integer("seed", 1),
+            Device = arguments.Text("device", "cpu"),
+            Threads = arguments.Integer("threads", 0, minimum: 0) is int t and > 0 ? t : null,
+        };
+        var specification = new CnnSpecification(
+            arguments.IntegerList("taps", new long[] { 40, 40 }), arguments.IntegerList("features", new long[] { 1, 5, 1 }),
+            arguments.Has("tanh-every-layer") ? TanhPlacement.AfterEveryLayer : TanhPlacement.BetweenLayers);
+        int testCount = arguments.Integer("test-count", DataSplit.DefaultTestCount, minimum: 1);
+        string output = arguments.Text("out", Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
+        arguments.RejectUnknown();
+        specification.Validate(specification.Layers);
+        if (specification.Features[0] != 1 || specification.Features[^1] != 1)
+            throw new UsageException($"--features must start and end with 1 (mono audio in and out), not {string.Join(",", specification.Features)}");
+
+        using var clips = DataSource.Load(data);
+        var (train, test) = DataSplit.Split(clips, testCount, options.Seed);
+        using var _ = train;
+        using var __ = test;
+        double identity = Trainer.Evaluate(new IdentityModule(), test.Noisy, test.Clean).L1;
+        Console.WriteLine($"data: {clips}; {train.Count} train, {test.Count} test");
+        Console.WriteLine($"model: {specification}; SGD lr {options.LearningRate}, batch {options.BatchSize}, {options.Epochs} epochs, seed {options.Seed}, {options.Device}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"identity baseline (output = noisy input): test_l1 {identity:F6}"));
+
+        Directory.CreateDirectory(output);
+        string historyPath = Path.Combine(output, "history.csv");
+        string plotPath = Path.Combine(output, "loss.html");
+        var progress = new EpochProgress(options.Epochs);
+        var history = new TrainingHistory();
+        var (model, finished) = new Trainer(options).Train(specification, train, test, epoch =>
+        {
+            progress.Report(epoch);
+            history.Add(epoch);
+            AtomicFile.WriteAllText(historyPath, history.ToCsv());   // kept up to date, so a crash loses at most one epoch
+        });
+        using var ___ = model;
+        Console.WriteLine($"threads: {finished.ThreadChoice}");
+        WriteLossPlot(finished, plotPath, $"Training {specification} on {clips.Source}");
+        if (finished.StopReason is string reason)
+        {
+            Console.Error.WriteLine($"workbook: {reason}. Kept {historyPath} ({finished.Epochs.Count} epochs); no model written.");
+            return 1;
+        }
+        string modelPath = Path.Combine(output, "model.cnn");
+        ModelFile.Save(model, modelPath, new ModelFile.Header(specification.Taps.ToArray(), specification.Features.ToArray(),
+            specification.Tanh, clips.SampleRate, $"trained {DateTime.Now:yyyy-MM-dd HH:mm} on {clips}; {options}", data, testCount, options.Seed));
+        var final = finished.Final!;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"final test_l1 {final.TestL1:F6} ({(final.TestL1 < identity ? "below" : "NOT below")} the identity's {identity:F6}); " +
+            $"total {finished.Epochs.Sum(e => e.Elapsed.TotalSeconds):F1} s"));
+        Console.WriteLine($"wrote {modelPath}, {historyPath}, {plotPath}");
+        return 0;
+    }
+
+    private static void WriteLossPlot(TrainingHistory history, string path, string title)
+    {
+        if (history.Epochs.Count > 0)
+            AtomicFile.WriteAllText(path, Workbook.Display.LossPlot.ToStandaloneHtml(history.Epochs, title));
+    }
+
+    /// <summary>The identity as a module, so its loss is computed by the same code as the network's.</summary>
+    private sealed class IdentityModule() : TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>("identity")
+    {
+        public override TorchSharp.torch.Tensor forward(TorchSharp.torch.Tensor input) => input.alias();
+    }
+}

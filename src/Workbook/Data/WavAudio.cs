@@ -1,0 +1,167 @@
+using System.Buffers.Binary;
+using NAudio.Wave;
+
+namespace Workbook.Data;
+
+/// <summary>A WAV recording brought to the lab's form: mono float samples at 16 kHz.</summary>
+/// <param name="Samples">the samples at <see cref="PairedClips.LabSampleRate"/>, nominally in [-1, 1]</param>
+/// <param name="OriginalSampleRate">the file's own rate, so that a denoised clip can be written back at it</param>
+/// <param name="OriginalLength">the file's own number of frames, so that a denoised clip can be written back as long</param>
+public sealed record WavRecording(float[] Samples, int OriginalSampleRate, int OriginalLength)
+{
+    /// <summary>The rate of <see cref="Samples"/>: always 16 kHz.</summary>
+    public int SampleRate => PairedClips.LabSampleRate;
+}
+
+/// <summary>
+/// Reads and writes WAV files with NAudio's <see cref="WaveFileReader"/> and <see cref="WaveFileWriter"/>
+/// (plain file I/O that works on every OS, unlike NAudio's playback and Media Foundation parts).
+/// </summary>
+public static class WavAudio
+{
+    // WAVE_FORMAT_EXTENSIBLE files name their encoding by a GUID; these two are plain PCM and IEEE float.
+    private static readonly Guid PcmSubFormat = new("00000001-0000-0010-8000-00aa00389b71");
+    private static readonly Guid FloatSubFormat = new("00000003-0000-0010-8000-00aa00389b71");
+
+    /// <summary>
+    /// Reads a WAV file as mono float samples at 16 kHz: 8/16/24/32-bit integer PCM or 32-bit float,
+    /// mono or stereo (the channels are averaged), at any rate (resampled, or passed through exactly at 16 kHz).
+    /// </summary>
+    /// <exception cref="FileNotFoundException">no file at <paramref name="path"/></exception>
+    /// <exception cref="InvalidDataException">not a WAV file, a damaged one, or an encoding other than the above;
+    /// the message names the file and the format found</exception>
+    public static WavRecording Read(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"no WAV file at {path}", path);
+        WaveFileReader reader;
+        try
+        {
+            reader = new WaveFileReader(path);
+        }
+        catch (Exception e) when (e is FormatException or EndOfStreamException or InvalidDataException or ArgumentException)
+        {
+            throw new InvalidDataException($"{path}: not a readable WAV file ({e.Message})", e);
+        }
+        using (reader)
+        {
+            var format = reader.WaveFormat;
+            bool isFloat = IsFloat(format);
+            if (!(IsPcm(format) && format.BitsPerSample is 8 or 16 or 24 or 32 || isFloat && format.BitsPerSample == 32)
+                || format.Channels is not (1 or 2))
+                throw new InvalidDataException(
+                    $"{path}: unsupported WAV format {Describe(format)}; expected 8/16/24/32-bit PCM or 32-bit float, mono or stereo");
+
+            byte[] bytes = ReadData(reader);
+            float[] mono = DecodeToMono(bytes, format.BitsPerSample / 8, format.Channels, isFloat);
+            return new WavRecording(AudioResampler.Resample(mono, format.SampleRate, PairedClips.LabSampleRate), format.SampleRate, mono.Length);
+        }
+    }
+
+    private static bool IsPcm(WaveFormat f) => f.Encoding == WaveFormatEncoding.Pcm || SubFormat(f) == PcmSubFormat;
+
+    private static bool IsFloat(WaveFormat f) => f.Encoding == WaveFormatEncoding.IeeeFloat || SubFormat(f) == FloatSubFormat;
+
+    /// <summary>
+    /// The encoding GUID of a WAVE_FORMAT_EXTENSIBLE header, or null. NAudio's reader hands such a header over
+    /// as raw extra bytes: valid bits (2), channel mask (4), then the GUID (16).
+    /// </summary>
+    private static Guid? SubFormat(WaveFormat f) => f switch
+    {
+        WaveFormatExtensible x => x.SubFormat,
+        WaveFormatExtraData { Encoding: WaveFormatEncoding.Extensible, ExtraSize: >= 22 } e => new Guid(e.ExtraData.AsSpan(6, 16)),
+        _ => null,
+    };
+
+    /// <summary>"MuLaw, 8 bits, 1 channel, 8000 Hz".</summary>
+    private static string Describe(WaveFormat f) =>
+        $"{(SubFormat(f) is Guid g ? $"Extensible ({g})" : f.Encoding.ToString())}, {f.BitsPerSample} bits, " +
+        $"{f.Channels} channel{(f.Channels == 1 ? "" : "s")}, {f.SampleRate} Hz";
+
+    /// <summary>The data chunk's whole frames (a file cut short mid-frame loses the partial frame).</summary>
+    private static byte[] ReadData(WaveFileReader reader)
+    {
+        var data = new MemoryStream();
+        // NAudio's reader only hands out whole frames, so the buffer is exactly a multiple of the frame size.
+        var buffer = new byte[reader.WaveFormat.BlockAlign * 4096];
+        int read;
+        while ((read = reader.Read(buffer, 0, buffer.Length)) > 0) data.Write(buffer, 0, read);
+        long whole = data.Length - data.Length % reader.WaveFormat.BlockAlign;
+        return data.GetBuffer().AsSpan(0, (int)whole).ToArray();
+    }
+
+    /// <summary>Decodes interleaved little-endian frames to floats in [-1, 1) and averages the channels.</summary>
+    private static float[] DecodeToMono(byte[] bytes, int bytesPerSample, int channels, bool isFloat)
+    {
+        int frames = bytes.Length / (bytesPerSample * channels);
+        var mono = new float[frames];
+        for (int n = 0; n < frames; n++)
+        {
+            float sum = 0;
+            for (int c = 0; c < channels; c++)
+            {
+                var s = bytes.AsSpan((n * channels + c) * bytesPerSample, bytesPerSample);
+                sum += bytesPerSample switch
+                {
+                    1 => (s[0] - 128) / 128f,                                        // 8-bit PCM is unsigned, centred on 128
+                    2 => BinaryPrimitives.ReadInt16LittleEndian(s) / 32768f,
+                    3 => ((s[2] << 24 | s[1] << 16 | s[0] << 8) >> 8) / 8388608f,   // sign-extend the 24-bit integer
+                    _ => isFloat ? BinaryPrimitives.ReadSingleLittleEndian(s) : BinaryPrimitives.ReadInt32LittleEndian(s) / 2147483648f,
+                };
+            }
+            mono[n] = sum / channels;
+        }
+        return mono;
+    }
+
+    /// <summary>
+    /// Writes mono <paramref name="samples"/> at <paramref name="sampleRate"/> Hz. The file appears whole or not
+    /// at all: the samples go to a temporary file in the same folder, which then replaces <paramref name="path"/>,
+    /// so a crash or an error never leaves a half-written WAV (or destroys the previous one).
+    /// </summary>
+    /// <param name="samples">mono samples; PCM16 clamps them to [-1, 1]</param>
+    /// <exception cref="ArgumentException">a sample is NaN or infinite (a diverged network, say): nothing is written</exception>
+    public static void Write(string path, float[] samples, int sampleRate, WavSampleFormat format = WavSampleFormat.Pcm16)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        if (sampleRate <= 0) throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate, "a sample rate must be positive");
+        string fullPath = Path.GetFullPath(path);
+        string folder = Path.GetDirectoryName(fullPath)!;
+        string temporary = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            var waveFormat = format == WavSampleFormat.Float32
+                ? WaveFormat.CreateIeeeFloatWaveFormat(sampleRate, 1)
+                : new WaveFormat(sampleRate, 16, 1);
+            using (var writer = new WaveFileWriter(temporary, waveFormat))
+            {
+                const int block = 8192;
+                for (int start = 0; start < samples.Length; start += block)
+                {
+                    int count = Math.Min(block, samples.Length - start);
+                    // Checked while writing, so that the temporary file, not the target, takes the damage.
+                    for (int i = start; i < start + count; i++)
+                        if (!float.IsFinite(samples[i]))
+                            throw new ArgumentException($"{path}: sample {i} is {samples[i]}; refusing to write a WAV file with it", nameof(samples));
+                    if (format == WavSampleFormat.Float32)
+                        writer.WriteSamples(samples, start, count);
+                    else
+                        writer.WriteSamples(ToPcm16(samples.AsSpan(start, count)), 0, count);
+                }
+            }
+            File.Move(temporary, fullPath, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
+    }
+
+    /// <summary>Clamps to [-1, 1] (16-bit PCM cannot hold more) and scales to the int16 range.</summary>
+    private static short[] ToPcm16(ReadOnlySpan<float> samples)
+    {
+        var pcm = new short[samples.Length];
+        for (int i = 0; i < samples.Length; i++)
+            pcm[i] = (short)Math.Round(Math.Clamp(samples[i], -1f, 1f) * short.MaxValue);
+        return pcm;
+    }
+}

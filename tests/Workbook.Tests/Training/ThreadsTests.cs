@@ -1,0 +1,41 @@
+using Workbook.Training;
+using static TorchSharp.torch;
+
+namespace Workbook.Tests.Training;
+
+public class ThreadsTests
+{
+    [Fact]
+    public void The_fastest_candidate_is_chosen_and_set()
+    {
+        int before = get_num_threads();
+        try
+        {
+            // Work that is slow with one thread and fast with two: the choice must follow the measurement.
+            var (chosen, seconds) = Threads.ChooseFastest(() => Thread.Sleep(get_num_threads() == 1 ? 40 : 1), new[] { 1, 2 });
+            Assert.Equal(2, chosen);
+            Assert.Equal(2, get_num_threads());
+            Assert.True(seconds[1] > seconds[2]);
+            (chosen, _) = Threads.ChooseFastest(() => Thread.Sleep(get_num_threads() == 1 ? 1 : 40), new[] { 1, 2 });
+            Assert.Equal(1, chosen);
+        }
+        finally { set_num_threads(before); }
+    }
+
+    [Fact]
+    public void A_fixed_count_is_used_as_given()
+    {
+        int before = get_num_threads();
+        try
+        {
+            using var train = SyntheticPairs.LowPassPlusWhiteNoise(8, 100, seed: 1);
+            using var test = SyntheticPairs.LowPassPlusWhiteNoise(4, 100, seed: 2);
+            var (model, history) = new Trainer(new TrainingOptions { Epochs = 1, BatchSize = 4, Threads = 1 })
+                .Train(new Workbook.Networks.CnnSpecification(new long[] { 3 }, new long[] { 1, 1 }), train, test);
+            model.Dispose();
+            Assert.Equal("1 thread (fixed)", history.ThreadChoice);
+            Assert.Equal(1, get_num_threads());
+        }
+        finally { set_num_threads(before); }
+    }
+}
