@@ -5,6 +5,7 @@
 #   Jupyter (nbconvert, to run notebooks the Jupyter way)   Debian packages jupyter-nbconvert, jupyter-client, jupyter-core
 #   the .NET kernel for Jupyter                             dotnet tool Microsoft.dotnet-interactive (global) + `dotnet interactive jupyter install`
 #   headless Chromium (the HTML report test)                Debian package chromium
+#   KaTeX (typesets the equations in the HTML report)       Debian package libjs-katex
 #
 # Elsewhere install the same by hand; tests that need a missing tool are reported as skipped.
 # Set WORKBOOK_SKIP_PREREQUISITES=1 to skip this script (for example on a machine without apt).
@@ -68,6 +69,11 @@ json.dump(spec, open(path, "w"), indent=2)
 PY
         fi
     done
+fi
+
+# KaTeX, inlined into the HTML report so its equations are typeset offline.
+if [[ ! -f /usr/share/javascript/katex/katex.min.js ]]; then
+    apt_install "KaTeX" libjs-katex
 fi
 
 # Headless Chromium for the report test.

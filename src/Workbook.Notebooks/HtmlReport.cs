@@ -58,7 +58,8 @@ table.index td, table.index th { padding: 2px 10px; text-align: left; }
         }
         string content = body.ToString();
         bool needsPlotly = content.Contains(PlotlyHtml.ChartClass, StringComparison.Ordinal);
-        return Document(title, content, needsPlotly);
+        bool needsMath = content.Contains("class=\"math\"", StringComparison.Ordinal);
+        return Document(title, content, needsPlotly, needsMath);
     }
 
     /// <summary>One output as HTML: rich HTML as it is, images inline, text in a <c>pre</c>.</summary>
@@ -98,10 +99,10 @@ table.index td, table.index th { padding: 2px 10px; text-align: left; }
                 $"<td class=\"{(r.Succeeded ? "status-ok" : "status-failed")}\">{Html.Encode(r.Status)}</td><td><a href=\"{name}.ipynb\">{Html.Encode(r.Name)}.ipynb</a></td></tr>\n");
         }
         rows.Append("</table>\n");
-        return Document("Workbook notebooks", rows.ToString(), includePlotly: false);
+        return Document("Workbook notebooks", rows.ToString(), includePlotly: false, includeMath: false);
     }
 
-    private static string Document(string title, string body, bool includePlotly) => $"""
+    private static string Document(string title, string body, bool includePlotly, bool includeMath) => $"""
 <!DOCTYPE html>
 <html lang="en">
 <head>
@@ -109,6 +110,7 @@ table.index td, table.index th { padding: 2px 10px; text-align: left; }
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{Html.Encode(title)}</title>
 <style>{Style}</style>
+{(includeMath ? MathRendering.HeadElements() : "")}
 {(includePlotly ? PlotlyHtml.ScriptTag() : "")}
 </head>
 <body>

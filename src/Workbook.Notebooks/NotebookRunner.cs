@@ -12,7 +12,11 @@ namespace Workbook.Notebooks;
 public sealed record NotebookReport(string Name, string SourcePath, int CellsRun, double Seconds, bool Succeeded, int? FailedCell, string? Error, bool TimedOut, string Status)
 {
     /// <summary>The line the runner prints: name, cells run, seconds, status.</summary>
-    public string Line => string.Create(CultureInfo.InvariantCulture, $"{Name,-40} {CellsRun,3} cells {Seconds,7:F1} s  {Status}");
+    public string Line => LineWithNameWidth(40);
+
+    /// <summary>The line, with the name padded to <paramref name="width"/> characters so that lines align.</summary>
+    public string LineWithNameWidth(int width) =>
+        string.Create(CultureInfo.InvariantCulture, $"{Name.PadRight(width)} {CellsRun,3} cells {Seconds,7:F1} s  {Status}");
 }
 
 /// <summary>What the runner needs to know.</summary>
@@ -37,11 +41,13 @@ public static class NotebookRunner
     {
         Directory.CreateDirectory(options.OutputDirectory);
         var reports = new List<NotebookReport>();
-        foreach (string notebook in notebooks)
+        var list = notebooks.ToList();
+        int width = list.Select(n => Path.GetFileNameWithoutExtension(n).Length).DefaultIfEmpty(0).Max();
+        foreach (string notebook in list)
         {
             var report = await RunOneAsync(Path.GetFullPath(notebook), options);
             reports.Add(report);
-            output.WriteLine(report.Line);
+            output.WriteLine(report.LineWithNameWidth(width));
             await output.FlushAsync();
         }
         await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, "index.html"), HtmlReport.Index(reports));
@@ -88,7 +94,7 @@ public static class NotebookRunner
         int cellsRun = outcome?.CellsRun ?? CountExecuted(executed);
         NotebookReport report;
         if (timedOut)
-            report = new(name, notebook, cellsRun, watch.Elapsed.TotalSeconds, false, cellsRun + 1 > 0 ? NextCodeCell(executed) : null,
+            report = new(name, notebook, cellsRun, watch.Elapsed.TotalSeconds, false, NextCodeCell(executed),
                 $"timed out after {options.Timeout.TotalSeconds:F0} s", true,
                 $"TIMED OUT after {options.Timeout.TotalSeconds:F0} s, stopped in cell {NextCodeCell(executed)}");
         else if (outcome == null)

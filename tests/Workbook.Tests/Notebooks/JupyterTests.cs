@@ -1,0 +1,50 @@
+using System.Text.Json.Nodes;
+using Workbook.Display;
+using Workbook.Notebooks;
+
+namespace Workbook.Tests.Notebooks;
+
+/// <summary>
+/// Executes a notebook the Jupyter way: <c>jupyter nbconvert --execute</c> (Debian's packages) with the .NET kernel of
+/// the dotnet-interactive tool, both installed by scripts/install-prerequisites.sh. In the "Notebooks" collection so it
+/// does not compete for the two cores with the headless run.
+/// </summary>
+[Collection("Notebooks")]
+public class JupyterTests
+{
+    [SkippableFact]
+    public void Notebook_2_runs_in_Jupyter_with_the_dotnet_interactive_kernel()
+    {
+        string home = Environment.GetEnvironmentVariable("HOME") ?? "/root";
+        string? jupyter = Repository.FindProgram("jupyter");
+        Skip.If(jupyter == null || Repository.FindProgram("jupyter-nbconvert") == null,
+            "Jupyter is not installed: run `bash scripts/install-prerequisites.sh` (Debian/Ubuntu: apt-get install jupyter-nbconvert jupyter-client python3-nbclient)");
+        var kernels = Repository.Run(jupyter!, new[] { "kernelspec", "list" }, Repository.Root, TimeSpan.FromMinutes(1));
+        Skip.IfNot(kernels.Output.Contains(".net-csharp"),
+            "Jupyter has no .NET (C#) kernel: run `bash scripts/install-prerequisites.sh` (dotnet tool install -g Microsoft.dotnet-interactive --version 1.0.712001; dotnet interactive jupyter install)");
+
+        string notebook = Repository.Notebooks.Single(p => Path.GetFileName(p).StartsWith("02-", StringComparison.Ordinal));
+        string output = Directory.CreateTempSubdirectory("workbook-jupyter-").FullName;
+        var environment = new Dictionary<string, string>
+        {
+            ["PATH"] = $"/usr/bin:{Environment.GetEnvironmentVariable("PATH")}:{home}/.dotnet/tools",
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1",
+        };
+        var result = Repository.Run(jupyter!, new[]
+        {
+            "nbconvert", "--to", "notebook", "--execute", notebook, "--output-dir", output,
+            "--ExecutePreprocessor.kernel_name=.net-csharp", "--ExecutePreprocessor.timeout=600",
+        }, Path.GetDirectoryName(notebook)!, TimeSpan.FromMinutes(15), environment);
+        string describe = $"exit {result.ExitCode}\n{result.Output}\n{result.Error}";
+        Assert.False(result.TimedOut, describe);
+        Assert.True(result.ExitCode == 0, describe);
+
+        var executed = JsonNode.Parse(File.ReadAllText(Path.Combine(output, Path.GetFileName(notebook))))!.AsObject();
+        var outputs = executed["cells"]!.AsArray().Where(c => (string?)c!["cell_type"] == "code").SelectMany(c => c!["outputs"]!.AsArray()).ToList();
+        Assert.DoesNotContain(outputs, o => (string?)o!["output_type"] == "error");
+        Assert.Contains(outputs, o => JupyterOutputs.Join(o!["data"]?["text/html"]).Contains(PlotlyHtml.ChartClass));   // the formatters work there too
+        Assert.Contains(outputs, o => JupyterOutputs.Join(o!["text"]).Contains("largest difference from the shift-register definition: 0"));
+        Directory.Delete(output, recursive: true);
+    }
+}

@@ -1,0 +1,97 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using Microsoft.DotNet.Interactive.Documents.Jupyter;
+using Workbook.Notebooks;
+
+namespace Workbook.Tests.Notebooks;
+
+/// <summary>Checks on the committed notebooks that need no kernel.</summary>
+public class NotebookFileTests
+{
+    private static JsonObject Load(string path) => JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+
+    private static string SetupCell(string path) => JupyterOutputs.Join(Load(path)["cells"]![0]!["source"]);
+
+    [Fact]
+    public void There_is_one_notebook_per_task_with_a_name_that_says_what_it_covers()
+    {
+        var names = Repository.Notebooks.Select(Path.GetFileNameWithoutExtension).ToList();
+        Assert.Equal(4, names.Count);
+        for (int task = 1; task <= 4; task++)
+            Assert.Matches($"^0{task}-[a-z0-9]+(-[a-z0-9]+)+$", names[task - 1]);
+    }
+
+    [Fact]
+    public void Every_notebook_starts_with_the_same_setup_cell()
+    {
+        var first = Repository.Notebooks.Select(p => (Path: p, Cell: Load(p)["cells"]![0]!.AsObject())).ToList();
+        Assert.All(first, f => Assert.Equal("code", (string?)f.Cell["cell_type"]));
+        string setup = SetupCell(first[0].Path);
+        Assert.All(first, f => Assert.Equal(setup, JupyterOutputs.Join(f.Cell["source"])));
+        Assert.Contains("NotebookSetup", setup);
+        Assert.Contains("dotnet build Workbook.sln -c Release", setup);   // the message when the library is not built
+        Assert.Contains("\"..\", \"src\", \"Workbook\", \"bin\"", setup);  // found relative to the notebook
+    }
+
+    [Fact]
+    public void The_setup_cell_pins_the_versions_of_Directory_Packages_props()
+    {
+        var pinned = XDocument.Load(Path.Combine(Repository.Root, "Directory.Packages.props"))
+            .Descendants("PackageVersion")
+            .ToDictionary(e => (string)e.Attribute("Include")!, e => ((string)e.Attribute("Version")!).Trim('[', ']'), StringComparer.OrdinalIgnoreCase);
+        var references = Regex.Matches(SetupCell(Repository.Notebooks[0]), "#r \"nuget: *([^,\" ]+) *, *([^\" ]+)\"");
+        Assert.True(references.Count >= 4, "the setup cell references the packages the library needs");
+        foreach (Match r in references)
+        {
+            Assert.True(pinned.TryGetValue(r.Groups[1].Value, out string? version), $"{r.Groups[1].Value} is not in Directory.Packages.props");
+            Assert.Equal(version, r.Groups[2].Value);
+        }
+        var names = references.Select(r => r.Groups[1].Value).ToList();
+        Assert.Contains("TorchSharp-cpu", names);
+        Assert.Contains("Plotly.NET", names);
+        Assert.Contains("Plotly.NET.CSharp", names);
+    }
+
+    [Fact]
+    public void Notebooks_have_metadata_for_VS_Code_and_Jupyter_and_no_outputs()
+    {
+        foreach (string path in Repository.Notebooks)
+        {
+            var notebook = Load(path);
+            var metadata = notebook["metadata"]!;
+            Assert.Equal(".net-csharp", (string?)metadata["kernelspec"]!["name"]);
+            Assert.Equal("C#", (string?)metadata["kernelspec"]!["language"]);
+            Assert.Equal("csharp", (string?)metadata["polyglot_notebook"]!["kernelInfo"]!["defaultKernelName"]);
+            Assert.Equal(4, (int)notebook["nbformat"]!);
+            foreach (var cell in notebook["cells"]!.AsArray().Where(c => (string?)c!["cell_type"] == "code"))
+            {
+                Assert.Equal("csharp", (string?)cell!["metadata"]!["polyglot_notebook"]!["kernelName"]);
+                Assert.Empty(cell["outputs"]!.AsArray());
+                Assert.Null(cell["execution_count"]);
+            }
+        }
+    }
+
+    [Fact]
+    public void Notebooks_parse_with_dotnet_interactive_documents_and_mix_prose_equations_and_code()
+    {
+        foreach (string path in Repository.Notebooks)
+        {
+            var document = Notebook.Parse(File.ReadAllText(path), NotebookExecutor.KernelInfos());
+            Assert.Contains(document.Elements, e => e.KernelName == "markdown" && e.Contents.Contains("$$"));
+            Assert.True(document.Elements.Count(e => e.KernelName == "csharp") >= 4, Path.GetFileName(path));
+        }
+    }
+
+    [Fact]
+    public void Notebooks_that_program_a_class_show_its_source()
+    {
+        string Text(int task) => File.ReadAllText(Repository.Notebooks[task - 1]);
+        Assert.Contains("Source.Of<SingleChannelCnn>()", Text(1));
+        Assert.Contains("Source.Of(typeof(ShiftRegisterConvolution))", Text(1));
+        Assert.Contains("Source.Of<MimoFilter>()", Text(2));
+        Assert.Contains("Source.Of<MimoCnn>()", Text(3));
+        Assert.Contains("Source.Of<Trainer>()", Text(4));
+    }
+}
