@@ -15,7 +15,7 @@ verbs:
               --model FILE [--data PATH] [--fir-taps 80] [--threads N]
   denoise     denoise a WAV file (any rate, 8/16/24/32-bit PCM or float, mono or stereo)
               --model FILE IN.wav [-o OUT.wav] [--float] [--threads N]
-  bench       time the Task 4 workload per convolution algorithm [--threads N] [--repeats 5] [--quick]
+  bench       time the Task 4 workload for each convolution algorithm [--repeats 5] [--full-reference]
 """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
