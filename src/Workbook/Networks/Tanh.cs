@@ -26,7 +26,8 @@ public sealed class Tanh : autograd.SingleTensorFunction<Tanh>
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradient)
     {
-        var y = ctx.get_saved_variables()[0];
+        // Disposed here: the autograd engine may run this outside the caller's dispose scope.
+        using var y = ctx.get_saved_variables()[0];
         using var slope = y.square().neg_().add_(1);
         return new List<Tensor> { gradient * slope };
     }

@@ -46,12 +46,19 @@ internal sealed class FftConvolution : autograd.SingleTensorFunction<FftConvolut
         return full.narrow(2, 0, n).contiguous();
     }
 
+    /// <remarks>
+    /// libtorch's autograd engine may call this outside the training loop's dispose scope, so every temporary is
+    /// disposed here explicitly: an undisposed view would keep a whole spectrum alive until the .NET finalizer ran,
+    /// and memory would grow epoch after epoch.
+    /// </remarks>
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradient)
     {
         var saved = ctx.get_saved_variables();
-        Tensor signalSpectrum = saved[0], filterSpectrum = saved[1];
+        using var signalSpectrum = saved[0];
+        using var filterSpectrum = saved[1];
         long n = (long)ctx.get_data("n"), taps = (long)ctx.get_data("taps"), length = (long)ctx.get_data("length");
-        using var gradientSpectrum = fft.rfft(gradient, length, dim: 2).unsqueeze(1);      // [B, 1, G, L/2+1]
+        using var gradientSpectrumFlat = fft.rfft(gradient, length, dim: 2);               // [B, G, L/2+1]
+        using var gradientSpectrum = gradientSpectrumFlat.unsqueeze(1);                    // [B, 1, G, L/2+1]
 
         Tensor? inputGradient = null;
         if ((bool)ctx.get_data("inputNeedsGradient"))
@@ -60,14 +67,18 @@ internal sealed class FftConvolution : autograd.SingleTensorFunction<FftConvolut
             using var products = gradientSpectrum * conjugateFilter;                        // [B, F, G, L/2+1]
             using var spectrum = products.sum(2L, keepdim: false);                          // [B, F, L/2+1]
             using var full = fft.irfft(spectrum, length, dim: 2);
-            inputGradient = full.narrow(2, 0, n).contiguous();
+            using var kept = full.narrow(2, 0, n);
+            inputGradient = kept.contiguous();
         }
 
-        using var conjugateSignal = signalSpectrum.conj().unsqueeze(2);                    // [B, F, 1, L/2+1]
+        using var conjugate = signalSpectrum.conj();
+        using var conjugateSignal = conjugate.unsqueeze(2);                                // [B, F, 1, L/2+1]
         using var crossProducts = gradientSpectrum * conjugateSignal;                      // [B, F, G, L/2+1]
         using var crossSpectrum = crossProducts.sum(0L, keepdim: false);                   // [F, G, L/2+1]
         using var correlation = fft.irfft(crossSpectrum, length, dim: 2);                  // [F, G, L]
-        var tapGradient = correlation.narrow(2, 0, taps).permute(2, 0, 1).contiguous();    // [K, F, G]
+        using var tapsFirst = correlation.narrow(2, 0, taps);
+        using var reordered = tapsFirst.permute(2, 0, 1);
+        var tapGradient = reordered.contiguous();                                          // [K, F, G]
         return new List<Tensor> { inputGradient!, tapGradient };
     }
 }

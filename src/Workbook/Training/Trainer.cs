@@ -72,6 +72,7 @@ public sealed class Trainer
                 loss.backward();
                 optimizer.step();
             }
+            ReleaseAutogradNodes();
             var (trainL1, trainMse) = Evaluate(model, trainNoisy, trainClean);
             var (testL1, testMse) = Evaluate(model, testNoisy, testClean);
             var result = new EpochResult(epoch, trainL1, testL1, trainMse, testMse, clock.Elapsed);
@@ -85,6 +86,18 @@ public sealed class Trainer
             onEpoch?.Invoke(result);
         }
         return history;
+    }
+
+    /// <summary>
+    /// TorchSharp's custom autograd functions (<see cref="Signals.FftConvolution"/>, <see cref="Networks.Tanh"/>) leave a
+    /// managed node per call that holds native tensors until the .NET finalizer releases it; the garbage collector
+    /// cannot see that native memory, so it would let tens of MB per batch pile up. Collecting once per epoch keeps
+    /// memory flat (measured with <c>bench</c>: the same working set after epoch 2 and after epoch 20).
+    /// </summary>
+    private static void ReleaseAutogradNodes()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
     }
 
     /// <summary>Applies the thread setting; when none is fixed, times one batch's forward pass with each candidate.</summary>
