@@ -49,3 +49,9 @@ catch (Exception e) when (e is ArgumentException or IOException or InvalidDataEx
     Console.Error.WriteLine($"workbook: {e.Message}");
     return 1;
 }
+catch (Exception e)
+{
+    // Anything else is a bug or an environment problem; still one line, with the exception's type to report it by.
+    Console.Error.WriteLine($"workbook: unexpected {e.GetType().Name}: {e.Message}");
+    return 1;
+}

@@ -1,0 +1,103 @@
+using NAudio.Wave;
+using Workbook.Data;
+using Workbook.Tests.Notebooks;
+using static TorchSharp.torch;
+
+namespace Workbook.Tests.Cli;
+
+/// <summary>The command line as a user runs it: a separate process, its exit code, its output and the files it writes.</summary>
+public sealed class CommandLineTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("cli-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    private static Repository.ProcessResult Cli(params string[] arguments) =>
+        Repository.Run("dotnet", new[] { Repository.CliDll }.Concat(arguments), Repository.Root, TimeSpan.FromMinutes(3),
+            new Dictionary<string, string> { ["WORKBOOK_THREADS"] = "1" });
+
+    [Theory]
+    [InlineData(new string[0], "usage:")]
+    [InlineData(new[] { "fly" }, "unknown verb 'fly'")]
+    [InlineData(new[] { "train", "--epochs", "x" }, "--epochs must be a whole number >= 1, not 'x'")]
+    [InlineData(new[] { "train", "--lerning-rate", "0.1" }, "unknown option --lerning-rate")]
+    [InlineData(new[] { "train", "--features", "1,5" }, "features has 2 entries but L + 1 = 3")]
+    [InlineData(new[] { "evaluate" }, "evaluate needs --model FILE")]
+    public void Bad_arguments_print_the_problem_and_exit_non_zero(string[] arguments, string message)
+    {
+        var result = Cli(arguments);
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains(message, result.Output + result.Error);
+        Assert.DoesNotContain("   at ", result.Error); // no stack trace
+    }
+
+    [Fact]
+    public void Train_evaluate_and_denoise_on_a_folder_of_wav_pairs()
+    {
+        string data = WriteWavPairs(12, 2000);
+        string run = Path.Combine(folder, "run");
+        var train = Cli("train", "--data", data, "--epochs", "3", "--test-count", "4", "--taps", "8,8", "--out", run);
+        Assert.True(train.ExitCode == 0, train.Output + train.Error);
+        Assert.Equal(3, train.Output.Split('\n').Count(l => l.Contains("epoch") && l.Contains("train_l1") && l.Contains("test_l1")));
+        Assert.StartsWith("epoch,train_l1,test_l1,train_mse,test_mse\n", File.ReadAllText(Path.Combine(run, "history.csv")));
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(run, "history.csv")).Length);
+        Assert.Contains("<script", File.ReadAllText(Path.Combine(run, "loss.html")));
+        string model = Path.Combine(run, "model.cnn");
+
+        var evaluate = Cli("evaluate", "--model", model);
+        Assert.True(evaluate.ExitCode == 0, evaluate.Output + evaluate.Error);
+        foreach (string row in new[] { "identity", "linear FIR (80 taps", "CNN", "ΔSI-SDR dB" }) Assert.Contains(row, evaluate.Output);
+
+        // A stereo 24-bit file at 44.1 kHz comes back mono at 44.1 kHz with the same number of samples.
+        string input = Path.Combine(folder, "speech.wav");
+        using (var writer = new WaveFileWriter(input, new WaveFormat(44100, 24, 2)))
+            for (int n = 0; n < 30000; n++)
+            {
+                float v = 0.3f * MathF.Sin(2 * MathF.PI * 300 * n / 44100);
+                writer.WriteSample(v);
+                writer.WriteSample(-v);
+            }
+        string output = Path.Combine(folder, "speech-clean.wav");
+        var denoise = Cli("denoise", "--model", model, input, "-o", output);
+        Assert.True(denoise.ExitCode == 0, denoise.Output + denoise.Error);
+        using (var reader = new WaveFileReader(output))
+        {
+            Assert.Equal(44100, reader.WaveFormat.SampleRate);
+            Assert.Equal(30000, reader.SampleCount);
+        }
+
+        var overwrite = Cli("denoise", "--model", model, input, "-o", input);
+        Assert.Equal(1, overwrite.ExitCode);
+        Assert.Contains("refusing to overwrite the input", overwrite.Error);
+    }
+
+    [Fact]
+    public void A_corrupt_model_or_missing_data_is_one_readable_line()
+    {
+        string model = Path.Combine(folder, "broken.cnn");
+        File.WriteAllText(model, "WORKBOOK-CNN but then nothing useful");
+        var result = Cli("evaluate", "--model", model);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("broken.cnn is a workbook model of format version", result.Error);
+        Assert.Single(result.Error.Trim().Split('\n'));
+
+        var missing = Cli("train", "--data", Path.Combine(folder, "nowhere.pt"), "--epochs", "1");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("nowhere.pt", missing.Error);
+    }
+
+    /// <summary>noisy/NAME.wav and clean/NAME.wav: smooth "speech" plus white noise, 16-bit at 16 kHz.</summary>
+    private string WriteWavPairs(int count, int length)
+    {
+        string root = Path.Combine(folder, "pairs");
+        Directory.CreateDirectory(Path.Combine(root, "noisy"));
+        Directory.CreateDirectory(Path.Combine(root, "clean"));
+        using var pairs = SyntheticPairs.LowPassPlusWhiteNoise(count, length, seed: 5, noiseStd: 0.1);
+        for (int q = 0; q < count; q++)
+        {
+            WavAudio.Write(Path.Combine(root, "noisy", $"clip{q:00}.wav"), pairs.Noisy[q, 0].data<float>().ToArray(), 16000);
+            WavAudio.Write(Path.Combine(root, "clean", $"clip{q:00}.wav"), pairs.Clean[q, 0].data<float>().ToArray(), 16000);
+        }
+        return root;
+    }
+}
