@@ -40,12 +40,12 @@ internal static class BenchCommand
         Threads.Use(1);
         Console.WriteLine("one thread                 fwd+bwd/batch   epoch   20 epochs  final test L1   denoise, 1 thread");
         double fastEpoch = 0;
-        foreach (var algorithm in new[] { ConvolutionAlgorithm.Fft, ConvolutionAlgorithm.Blocked, ConvolutionAlgorithm.Direct, ConvolutionAlgorithm.ShiftRegister })
+        foreach (var algorithm in new[] { ConvolutionAlgorithm.Auto, ConvolutionAlgorithm.Fft, ConvolutionAlgorithm.OverlapSave, ConvolutionAlgorithm.Blocked, ConvolutionAlgorithm.Direct, ConvolutionAlgorithm.ShiftRegister })
         {
             bool reference = algorithm == ConvolutionAlgorithm.ShiftRegister;
             double batch = Median(reference ? 1 : repeats, () => TimeBatch(specification, algorithm, train));
             double epoch = Median(reference ? 1 : 3, () => Train(specification, algorithm, train, test, 1, threads: 1).Seconds);
-            if (algorithm == ConvolutionAlgorithm.Fft) fastEpoch = epoch;
+            if (algorithm == ConvolutionAlgorithm.Auto) fastEpoch = epoch;
             string whole = "", final = "";
             if (!reference || fullReference)
             {
@@ -62,9 +62,9 @@ internal static class BenchCommand
         if (allThreads > 1)
         {
             Console.WriteLine();
-            var parallel = Train(specification, ConvolutionAlgorithm.Fft, train, test, Epochs, threads: allThreads);
-            double parallelEpoch = Median(3, () => Train(specification, ConvolutionAlgorithm.Fft, train, test, 1, threads: allThreads).Seconds);
-            Console.WriteLine(Format($"FFT with {allThreads} threads: epoch {parallelEpoch:F3} s (1 thread: {fastEpoch:F3} s), 20 epochs {parallel.Seconds:F2} s, final test L1 {parallel.History.Final!.TestL1:F6}"));
+            var parallel = Train(specification, ConvolutionAlgorithm.Auto, train, test, Epochs, threads: allThreads);
+            double parallelEpoch = Median(3, () => Train(specification, ConvolutionAlgorithm.Auto, train, test, 1, threads: allThreads).Seconds);
+            Console.WriteLine(Format($"Auto with {allThreads} threads: epoch {parallelEpoch:F3} s (1 thread: {fastEpoch:F3} s), 20 epochs {parallel.Seconds:F2} s, final test L1 {parallel.History.Final!.TestL1:F6}"));
             var chosen = new Trainer(TrainingOptions.Lab with { Epochs = 1 }).Train(specification, train, test);
             chosen.Model.Dispose();
             Console.WriteLine($"the trainer's own choice right now: {chosen.History.ThreadChoice}");
@@ -72,7 +72,7 @@ internal static class BenchCommand
 
         Console.WriteLine();
         var memory = new List<string>();
-        Train(specification, ConvolutionAlgorithm.Fft, train, test, Epochs, threads: 1, onEpoch: e =>
+        Train(specification, ConvolutionAlgorithm.Auto, train, test, Epochs, threads: 1, onEpoch: e =>
         {
             if (e.Epoch is 2 or Epochs)
             {
@@ -89,6 +89,7 @@ internal static class BenchCommand
     {
         ConvolutionAlgorithm.ShiftRegister => "ShiftRegister (reference)",
         ConvolutionAlgorithm.Direct => "Direct (conv1d)",
+        ConvolutionAlgorithm.Auto => "Auto (the default)",
         _ => algorithm.ToString(),
     };
 

@@ -24,7 +24,7 @@ public static class CausalConvolution
     {
         MimoShapes.Check(signal, coefficients);
         if (algorithm == ConvolutionAlgorithm.Auto)
-            algorithm = coefficients.shape[0] >= FftFromTaps ? ConvolutionAlgorithm.Fft : ConvolutionAlgorithm.Direct;
+            algorithm = Choose(signal, coefficients);
         if (algorithm == ConvolutionAlgorithm.ShiftRegister)
             return ShiftRegisterConvolution.Filter3D(signal, coefficients);
 
@@ -34,10 +34,20 @@ public static class CausalConvolution
         {
             ConvolutionAlgorithm.Fft => FftConvolution.Filter(x, coefficients),
             ConvolutionAlgorithm.Blocked => BlockToeplitzConvolution.Filter(x, coefficients),
+            ConvolutionAlgorithm.OverlapSave => OverlapSaveConvolution.Filter(x, coefficients),
             _ => ByConv1d(x, coefficients),
         };
         if (!wasBatched) y = y.squeeze(0);
         return y.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The algorithm <see cref="ConvolutionAlgorithm.Auto"/> stands for, given the sizes and whether gradients are needed.</summary>
+    public static ConvolutionAlgorithm Choose(Tensor signal, Tensor coefficients)
+    {
+        long taps = coefficients.shape[0], n = signal.shape[^1];
+        if (taps < FftFromTaps) return ConvolutionAlgorithm.Direct;
+        bool gradients = is_grad_enabled() && (signal.requires_grad || coefficients.requires_grad);
+        return !gradients && OverlapSaveConvolution.Pays(n, taps) ? ConvolutionAlgorithm.OverlapSave : ConvolutionAlgorithm.Fft;
     }
 
     /// <summary>conv1d computes a cross-correlation, so the taps are reversed; K−1 zeros in front make it causal.</summary>

@@ -3,7 +3,10 @@ namespace Workbook.Signals;
 /// <summary>How a causal MIMO convolution is computed. All give the same result (within float32 rounding).</summary>
 public enum ConvolutionAlgorithm
 {
-    /// <summary>Pick the fastest for the filter length: <see cref="Fft"/> for long filters, <see cref="Direct"/> for short ones.</summary>
+    /// <summary>
+    /// Pick the fastest by measurement (see the README's speed table): <see cref="Direct"/> for short filters; for long ones
+    /// <see cref="Fft"/> when gradients are needed (training) and <see cref="OverlapSave"/> when not (denoising, evaluation).
+    /// </summary>
     Auto,
     /// <summary>The lab's definition, K shifts and K matrix products (<see cref="ShiftRegisterConvolution"/>). Slow; the reference.</summary>
     ShiftRegister,
@@ -14,6 +17,8 @@ public enum ConvolutionAlgorithm
     /// blocks with block-Toeplitz matrices built from the taps. One large matrix multiplication (GEMM) per layer.
     /// </summary>
     Blocked,
+    /// <summary>Short overlapping frames, each filtered through its spectrum (<see cref="OverlapSaveConvolution"/>). Fastest without gradients.</summary>
+    OverlapSave,
     /// <summary>Multiplication of spectra (rfft/irfft) on a zero-padded length without wrap-around. Cost grows with N·log N, not with K.</summary>
     Fft,
 }

@@ -38,26 +38,27 @@ public static class Threads
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> with each candidate thread count (twice, keeping the better time, so a
-    /// momentary disturbance does not decide), sets the fastest count and returns it with the timings.
+    /// Times <paramref name="work"/> with each candidate thread count, sets the fastest count and returns it with the
+    /// timings. The candidates take turns for several rounds and each keeps its best time, so a moment in which the
+    /// other core happened to be busy (or idle) does not decide alone.
     /// </summary>
-    public static (int Threads, IReadOnlyDictionary<int, double> Seconds) ChooseFastest(Action work, IReadOnlyList<int>? candidates = null)
+    public static (int Threads, IReadOnlyDictionary<int, double> Seconds) ChooseFastest(Action work, IReadOnlyList<int>? candidates = null, int rounds = 4)
     {
         candidates ??= Candidates;
-        var seconds = new Dictionary<int, double>();
+        var seconds = candidates.ToDictionary(count => count, _ => double.MaxValue);
         foreach (int count in candidates)
         {
             Use(count);
             work(); // warm-up: the first call at a new count pays for starting threads
-            double best = double.MaxValue;
-            for (int attempt = 0; attempt < 2; attempt++)
+        }
+        for (int round = 0; round < rounds; round++)
+            foreach (int count in candidates)
             {
+                Use(count);
                 var clock = Stopwatch.StartNew();
                 work();
-                best = Math.Min(best, clock.Elapsed.TotalSeconds);
+                seconds[count] = Math.Min(seconds[count], clock.Elapsed.TotalSeconds);
             }
-            seconds[count] = best;
-        }
         int fastest = seconds.MinBy(pair => pair.Value).Key;
         Use(fastest);
         return (fastest, seconds);

@@ -5,7 +5,7 @@ namespace Workbook.Tests.Signals;
 
 public class CausalConvolutionTests
 {
-    public static TheoryData<ConvolutionAlgorithm> FastAlgorithms => new() { ConvolutionAlgorithm.Blocked, ConvolutionAlgorithm.Direct, ConvolutionAlgorithm.Fft, ConvolutionAlgorithm.Auto };
+    public static TheoryData<ConvolutionAlgorithm> FastAlgorithms => new() { ConvolutionAlgorithm.OverlapSave, ConvolutionAlgorithm.Blocked, ConvolutionAlgorithm.Direct, ConvolutionAlgorithm.Fft, ConvolutionAlgorithm.Auto };
 
     [Theory]
     [MemberData(nameof(FastAlgorithms))]
@@ -97,6 +97,17 @@ public class CausalConvolutionTests
                 }
             }
         }
+    }
+
+    [Fact]
+    public void Auto_chooses_by_filter_length_and_by_whether_gradients_are_needed()
+    {
+        var x = randn(2, 1, 16000);
+        Assert.Equal(ConvolutionAlgorithm.Direct, CausalConvolution.Choose(x, randn(8, 1, 5)));
+        Assert.Equal(ConvolutionAlgorithm.OverlapSave, CausalConvolution.Choose(x, randn(40, 1, 5)));
+        Assert.Equal(ConvolutionAlgorithm.Fft, CausalConvolution.Choose(x, randn(40, 1, 5).requires_grad_()));
+        using (no_grad()) Assert.Equal(ConvolutionAlgorithm.OverlapSave, CausalConvolution.Choose(x, randn(40, 1, 5).requires_grad_()));
+        Assert.Equal(ConvolutionAlgorithm.Fft, CausalConvolution.Choose(randn(2, 1, 100), randn(40, 1, 5))); // a short clip: one transform
     }
 
     [Fact]
