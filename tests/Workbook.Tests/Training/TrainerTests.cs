@@ -1,4 +1,5 @@
 using Workbook.Networks;
+using Workbook.Signals;
 using Workbook.Training;
 using static TorchSharp.torch;
 
@@ -75,5 +76,31 @@ public class TrainerTests
         Assert.Contains("learning rate", Assert.Throws<ArgumentException>(() => new Trainer(new TrainingOptions { LearningRate = double.NaN })).Message);
         Assert.Contains("batch size", Assert.Throws<ArgumentException>(() => new Trainer(new TrainingOptions { BatchSize = 0 })).Message);
         Assert.Contains("unknown device", Assert.Throws<ArgumentException>(() => new TrainingOptions { Device = "toaster" }.ResolveDevice()).Message);
+    }
+}
+
+public class FastAndReferenceTrainingTests
+{
+    [Fact]
+    public void Training_with_the_fast_algorithms_ends_at_the_reference_losses()
+    {
+        // The lab's network and hyper-parameters on shorter clips: the shift-register definition against Auto
+        // (FFT with its hand-written backward, overlap-save for evaluation) and the other fast paths.
+        using var train = SyntheticPairs.LowPassPlusWhiteNoise(24, 1200, seed: 1);
+        using var test = SyntheticPairs.LowPassPlusWhiteNoise(8, 1200, seed: 2);
+        var options = TrainingOptions.Lab with { Epochs = 3, BatchSize = 8, Threads = 1 };
+        EpochResult Final(ConvolutionAlgorithm algorithm)
+        {
+            manual_seed(7);
+            using var model = new MimoCnn(CnnSpecification.LabDenoiser) { Algorithm = algorithm };
+            return new Trainer(options).Fit(model, train, test).Final!;
+        }
+        var reference = Final(ConvolutionAlgorithm.ShiftRegister);
+        foreach (var algorithm in new[] { ConvolutionAlgorithm.Auto, ConvolutionAlgorithm.Fft, ConvolutionAlgorithm.OverlapSave, ConvolutionAlgorithm.Blocked, ConvolutionAlgorithm.Direct })
+        {
+            var fast = Final(algorithm);
+            Assert.True(Math.Abs(fast.TestL1 - reference.TestL1) <= 0.01 * reference.TestL1, $"{algorithm}: test L1 {fast.TestL1} vs reference {reference.TestL1}");
+            Assert.True(Math.Abs(fast.TrainL1 - reference.TrainL1) <= 0.01 * reference.TrainL1, $"{algorithm}: train L1 {fast.TrainL1} vs reference {reference.TrainL1}");
+        }
     }
 }
