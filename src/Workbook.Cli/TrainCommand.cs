@@ -1,5 +1,6 @@
 using System.Globalization;
 using Workbook.Data;
+using Workbook.Evaluation;
 using Workbook.Networks;
 using Workbook.Training;
 
@@ -37,7 +38,7 @@ internal static class TrainCommand
         var (train, test) = DataSplit.Split(clips, testCount, options.Seed);
         using var _ = train;
         using var __ = test;
-        double identity = Trainer.Evaluate(new IdentityModule(), test.Noisy, test.Clean).L1;
+        double identity = EvaluationTable.Score(test, new IDenoiser[] { new IdentityDenoiser() })[0].L1;
         Console.WriteLine($"data: {clips}; {train.Count} train, {test.Count} test");
         Console.WriteLine($"model: {specification}; SGD lr {options.LearningRate}, batch {options.BatchSize}, {options.Epochs} epochs, seed {options.Seed}, {options.Device}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"identity baseline (output = noisy input): test_l1 {identity:F6}"));
@@ -76,11 +77,5 @@ internal static class TrainCommand
     {
         if (history.Epochs.Count > 0)
             AtomicFile.WriteAllText(path, Workbook.Display.LossPlot.ToStandaloneHtml(history.Epochs, title));
-    }
-
-    /// <summary>The identity as a module, so its loss is computed by the same code as the network's.</summary>
-    private sealed class IdentityModule() : TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>("identity")
-    {
-        public override TorchSharp.torch.Tensor forward(TorchSharp.torch.Tensor input) => input.alias();
     }
 }
