@@ -69,8 +69,18 @@ public static class Pcm16Wave
         throw new InvalidDataException($"{name}: no {(haveFormat ? "data" : "format")} chunk found");
     }
 
-    /// <summary>Writes <paramref name="samples"/> as a mono 16-bit PCM WAV file (the same bytes for the same samples, every time).</summary>
+    /// <summary>
+    /// Writes <paramref name="samples"/> as a mono 16-bit PCM WAV file (the same bytes for the same samples, every time),
+    /// atomically (see <see cref="AtomicFile"/>).
+    /// </summary>
     public static void Write(string path, ReadOnlySpan<float> samples, int sampleRate)
+    {
+        byte[] bytes = Encode(samples, sampleRate);
+        AtomicFile.Write(path, stream => stream.Write(bytes));
+    }
+
+    /// <summary>The bytes of a mono 16-bit PCM WAV file holding <paramref name="samples"/> (each <see cref="ToInt16"/>).</summary>
+    public static byte[] Encode(ReadOnlySpan<float> samples, int sampleRate)
     {
         if (sampleRate <= 0) throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate, "the sample rate must be positive");
         int dataBytes = 2 * samples.Length;
@@ -91,10 +101,10 @@ public static class Pcm16Wave
         BinaryPrimitives.WriteInt32LittleEndian(span[40..], dataBytes);
         for (int n = 0; n < samples.Length; n++)
             BinaryPrimitives.WriteInt16LittleEndian(span[(44 + 2 * n)..], ToInt16(samples[n]));
-        File.WriteAllBytes(path, bytes);
+        return bytes;
     }
 
-    /// <summary>round(s·32768), limited to the 16-bit range.</summary>
-    public static short ToInt16(float sample) =>
+    /// <summary>round(s·32768), limited to the 16-bit range; NaN and infinities become 0 (silence).</summary>
+    public static short ToInt16(float sample) => !float.IsFinite(sample) ? (short)0 :
         (short)Math.Clamp(Math.Round(sample * 32768.0, MidpointRounding.AwayFromZero), short.MinValue, short.MaxValue);
 }

@@ -124,36 +124,27 @@ public static class WavAudio
     {
         ArgumentNullException.ThrowIfNull(samples);
         if (sampleRate <= 0) throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate, "a sample rate must be positive");
-        string fullPath = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(fullPath)!;
-        string temporary = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
+        var waveFormat = format == WavSampleFormat.Float32
+            ? WaveFormat.CreateIeeeFloatWaveFormat(sampleRate, 1)
+            : new WaveFormat(sampleRate, 16, 1);
+        AtomicFile.Write(path, stream =>
         {
-            var waveFormat = format == WavSampleFormat.Float32
-                ? WaveFormat.CreateIeeeFloatWaveFormat(sampleRate, 1)
-                : new WaveFormat(sampleRate, 16, 1);
-            using (var writer = new WaveFileWriter(temporary, waveFormat))
+            // NAudio 3 leaves a caller's stream open, so AtomicFile can flush it to disk before the rename.
+            using var writer = new WaveFileWriter(stream, waveFormat);
+            const int block = 8192;
+            for (int start = 0; start < samples.Length; start += block)
             {
-                const int block = 8192;
-                for (int start = 0; start < samples.Length; start += block)
-                {
-                    int count = Math.Min(block, samples.Length - start);
-                    // Checked while writing, so that the temporary file, not the target, takes the damage.
-                    for (int i = start; i < start + count; i++)
-                        if (!float.IsFinite(samples[i]))
-                            throw new ArgumentException($"{path}: sample {i} is {samples[i]}; refusing to write a WAV file with it", nameof(samples));
-                    if (format == WavSampleFormat.Float32)
-                        writer.WriteSamples(samples, start, count);
-                    else
-                        writer.WriteSamples(ToPcm16(samples.AsSpan(start, count)), 0, count);
-                }
+                int count = Math.Min(block, samples.Length - start);
+                // Checked while writing, so that the temporary file, not the target, takes the damage.
+                for (int i = start; i < start + count; i++)
+                    if (!float.IsFinite(samples[i]))
+                        throw new ArgumentException($"{path}: sample {i} is {samples[i]}; refusing to write a WAV file with it", nameof(samples));
+                if (format == WavSampleFormat.Float32)
+                    writer.WriteSamples(samples, start, count);
+                else
+                    writer.WriteSamples(ToPcm16(samples.AsSpan(start, count)), 0, count);
             }
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        });
     }
 
     /// <summary>Clamps to [-1, 1] (16-bit PCM cannot hold more) and scales to the int16 range.</summary>

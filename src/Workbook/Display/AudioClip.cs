@@ -43,24 +43,8 @@ public sealed class AudioClip
     /// <summary>The length in seconds.</summary>
     public double Seconds => (double)Samples.Length / SampleRate;
 
-    /// <summary>The clip as a 16-bit PCM mono WAV file.</summary>
-    public byte[] ToWav()
-    {
-        int dataBytes = Samples.Length * 2;
-        using var stream = new MemoryStream(44 + dataBytes);
-        using var writer = new BinaryWriter(stream, Encoding.ASCII);
-        writer.Write("RIFF"u8); writer.Write(36 + dataBytes); writer.Write("WAVE"u8);
-        writer.Write("fmt "u8); writer.Write(16); writer.Write((short)1); writer.Write((short)1);
-        writer.Write(SampleRate); writer.Write(SampleRate * 2); writer.Write((short)2); writer.Write((short)16);
-        writer.Write("data"u8); writer.Write(dataBytes);
-        foreach (float sample in Samples)
-        {
-            float clipped = float.IsFinite(sample) ? Math.Clamp(sample, -1f, 1f) : 0f;
-            writer.Write((short)MathF.Round(clipped * short.MaxValue));
-        }
-        writer.Flush();
-        return stream.ToArray();
-    }
+    /// <summary>The clip as a 16-bit PCM mono WAV file (see <see cref="Data.Pcm16Wave.Encode"/>: clamped to the 16-bit range, non-finite samples as silence).</summary>
+    public byte[] ToWav() => Data.Pcm16Wave.Encode(Samples, SampleRate);
 
     /// <summary>The WAV file as a <c>data:audio/wav;base64,…</c> URI.</summary>
     public string ToDataUri() => "data:audio/wav;base64," + Convert.ToBase64String(ToWav());

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Workbook.Data;
 using Workbook.Networks;
 
 namespace Workbook.Training;

@@ -33,7 +33,7 @@ public class AudioClipTests
         var buffer = new byte[6];
         Assert.Equal(6, reader.Read(buffer, 0, 6));
         Assert.Equal(short.MaxValue, BitConverter.ToInt16(buffer, 0));
-        Assert.Equal(-short.MaxValue, BitConverter.ToInt16(buffer, 2));
+        Assert.Equal(short.MinValue, BitConverter.ToInt16(buffer, 2));
         Assert.Equal(0, BitConverter.ToInt16(buffer, 4));
     }
 

@@ -1,3 +1,4 @@
+using Workbook.Data;
 using Workbook.Networks;
 using Workbook.Training;
 using static TorchSharp.torch;

@@ -1,10 +1,10 @@
-namespace Workbook.Training;
+namespace Workbook.Data;
 
 /// <summary>
 /// Writes a file so that readers see either the old content or the complete new content: the bytes go to a
 /// temporary file beside the target (same folder, so the final rename never crosses file systems), are flushed
 /// to disk, and the temporary file then replaces the target in one rename. A failed write removes the
-/// temporary file and leaves the target as it was.
+/// temporary file and leaves the target as it was. The folder must exist.
 /// </summary>
 public static class AtomicFile
 {
@@ -12,7 +12,6 @@ public static class AtomicFile
     {
         string fullPath = Path.GetFullPath(path);
         string folder = Path.GetDirectoryName(fullPath)!;
-        Directory.CreateDirectory(folder);
         string temporary = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
