@@ -11,8 +11,10 @@ namespace Workbook.Signals;
 public static class CausalConvolution
 {
     /// <summary>
-    /// Filters with <see cref="ConvolutionAlgorithm.Fft"/> from this many taps up (and <see cref="ConvolutionAlgorithm.Direct"/>
-    /// below). Chosen by measurement with the <c>bench</c> verb of the command line; see the README.
+    /// Below this many taps, a filter with several input and several output channels uses libtorch's conv1d
+    /// (<see cref="ConvolutionAlgorithm.Direct"/>); everything else goes through spectra. Measured on 50 clips of 16000
+    /// samples, one thread: 5→5 channels, 8 taps, training step 62 ms by conv1d against 116 ms by FFT; but with one
+    /// input or output channel conv1d lost even at 8 taps (1→5: 32 ms against 7 ms by overlap-save, forward).
     /// </summary>
     public const long FftFromTaps = 16;
 
@@ -45,7 +47,8 @@ public static class CausalConvolution
     public static ConvolutionAlgorithm Choose(Tensor signal, Tensor coefficients)
     {
         long taps = coefficients.shape[0], n = signal.shape[^1];
-        if (taps < FftFromTaps) return ConvolutionAlgorithm.Direct;
+        long inputs = coefficients.shape[1], outputs = coefficients.shape[2];
+        if (taps < FftFromTaps && inputs > 1 && outputs > 1) return ConvolutionAlgorithm.Direct;
         bool gradients = is_grad_enabled() && (signal.requires_grad || coefficients.requires_grad);
         return !gradients && OverlapSaveConvolution.Pays(n, taps) ? ConvolutionAlgorithm.OverlapSave : ConvolutionAlgorithm.Fft;
     }

@@ -4,7 +4,8 @@ namespace Workbook.Signals;
 public enum ConvolutionAlgorithm
 {
     /// <summary>
-    /// Pick the fastest by measurement (see the README's speed table): <see cref="Direct"/> for short filters; for long ones
+    /// Pick the fastest by measurement (see the README's speed table): <see cref="Direct"/> for short filters between several
+    /// channels (<see cref="CausalConvolution.FftFromTaps"/>); otherwise
     /// <see cref="Fft"/> when gradients are needed (training) and <see cref="OverlapSave"/> when not (denoising, evaluation).
     /// </summary>
     Auto,

@@ -103,7 +103,8 @@ public class CausalConvolutionTests
     public void Auto_chooses_by_filter_length_and_by_whether_gradients_are_needed()
     {
         var x = randn(2, 1, 16000);
-        Assert.Equal(ConvolutionAlgorithm.Direct, CausalConvolution.Choose(x, randn(8, 1, 5)));
+        Assert.Equal(ConvolutionAlgorithm.Direct, CausalConvolution.Choose(randn(2, 5, 16000), randn(8, 5, 5)));
+        Assert.Equal(ConvolutionAlgorithm.OverlapSave, CausalConvolution.Choose(x, randn(8, 1, 5)));
         Assert.Equal(ConvolutionAlgorithm.OverlapSave, CausalConvolution.Choose(x, randn(40, 1, 5)));
         Assert.Equal(ConvolutionAlgorithm.Fft, CausalConvolution.Choose(x, randn(40, 1, 5).requires_grad_()));
         using (no_grad()) Assert.Equal(ConvolutionAlgorithm.OverlapSave, CausalConvolution.Choose(x, randn(40, 1, 5).requires_grad_()));
