@@ -1,3 +1,4 @@
+using TorchSharp;
 using Workbook.Data;
 using Workbook.Training;
 using static TorchSharp.torch;
@@ -15,6 +16,7 @@ internal static class DenoiseCommand
         string model = arguments.Text("model") ?? throw new UsageException("denoise needs --model FILE (written by train)");
         string? output = arguments.Text("o");
         bool asFloat = arguments.Has("float");
+        var device = Devices.Resolve(arguments.Text("device", "cpu"));
         ThreadPolicy.Apply(arguments.Integer("threads", 0, minimum: 0));
         arguments.RejectUnknown(maxPositional: 1);
         if (arguments.Positional.Count != 1) throw new UsageException("denoise needs one input WAV file");
@@ -25,6 +27,7 @@ internal static class DenoiseCommand
 
         var (network, header) = ModelFile.Load(model);
         using var _ = network;
+        network.to(device);
         var recording = WavAudio.Read(input);
         if (header.SampleRate != recording.SampleRate)
             throw new InvalidDataException($"{model} was trained at {header.SampleRate} Hz but audio is read at {recording.SampleRate} Hz");
@@ -32,8 +35,8 @@ internal static class DenoiseCommand
         using (no_grad())
         using (var scope = NewDisposeScope())
         {
-            var x = tensor(recording.Samples).view(1, 1, -1);
-            denoised = network.call(x).view(-1).data<float>().ToArray();
+            var x = tensor(recording.Samples).view(1, 1, -1).to(device);
+            denoised = network.call(x).view(-1).cpu().data<float>().ToArray();
         }
         var atInputRate = AudioResampler.Resample(denoised, recording.SampleRate, recording.OriginalSampleRate);
         Array.Resize(ref atInputRate, recording.OriginalLength); // resampling may round the length by a sample

@@ -1,3 +1,4 @@
+using TorchSharp;
 using Workbook.Data;
 using Workbook.Evaluation;
 using Workbook.Training;
@@ -15,6 +16,7 @@ internal static class EvaluateCommand
         string model = arguments.Text("model") ?? throw new UsageException("evaluate needs --model FILE (written by train)");
         string? dataOption = arguments.Text("data");
         int firTaps = arguments.Integer("fir-taps", WienerFilter.DefaultTaps, minimum: 1);
+        var device = Devices.Resolve(arguments.Text("device", "cpu"));
         ThreadPolicy.Apply(arguments.Integer("threads", 0, minimum: 0));
         arguments.RejectUnknown();
 
@@ -22,9 +24,12 @@ internal static class EvaluateCommand
         using var _ = network;
         string? data = dataOption ?? header.Data;
         using var clips = DataSource.Load(data);
-        var (train, test) = DataSplit.Split(clips, header.TestCount, header.SplitSeed);
-        using var __ = train;
-        using var ___ = test;
+        var (trainOnHost, testOnHost) = DataSplit.Split(clips, header.TestCount, header.SplitSeed);
+        using var train = trainOnHost.To(device);
+        using var test = testOnHost.To(device);
+        trainOnHost.Dispose();
+        testOnHost.Dispose();
+        network.to(device);
         Console.WriteLine($"model: {model} ({network.Specification})");
         Console.WriteLine($"test clips: {test.Count} of {clips} (split seed {header.SplitSeed}); FIR fitted on the {train.Count} training clips");
         var denoisers = new IDenoiser[] { new IdentityDenoiser(), WienerFilter.Fit(train.Noisy, train.Clean, firTaps), new NetworkDenoiser(network) };

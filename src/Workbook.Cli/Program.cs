@@ -12,9 +12,9 @@ verbs:
               [--seed 1] [--test-count 50] [--out DIR] [--device cpu] [--threads N] [--tanh-every-layer]
               PATH: a course .pt file, a folder with noisy/ and clean/ WAVs, or nothing for the bundled set
   evaluate    compare the model with the identity and the least-squares FIR filter on the test clips
-              --model FILE [--data PATH] [--fir-taps 80] [--threads N]
+              --model FILE [--data PATH] [--fir-taps 80] [--device cpu] [--threads N]
   denoise     denoise a WAV file (any rate, 8/16/24/32-bit PCM or float, mono or stereo)
-              --model FILE IN.wav [-o OUT.wav] [--float] [--threads N]
+              --model FILE IN.wav [-o OUT.wav] [--float] [--device cpu] [--threads N]
   bench       time the Task 4 workload for each convolution algorithm [--repeats 5] [--full-reference]
 """;
 

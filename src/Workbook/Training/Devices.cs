@@ -9,16 +9,18 @@ public static class Devices
     /// <summary>"cpu", "cuda" or "cuda:N".</summary>
     public static Device Resolve(string name)
     {
-        Device device;
-        try { device = torch.device(name); }
-        catch (Exception e) when (e is ArgumentException or FormatException or System.Runtime.InteropServices.ExternalException)
-        {
-            throw new ArgumentException($"unknown device '{name}': use cpu, cuda or cuda:N", e);
-        }
-        if (device.type == DeviceType.CUDA && !cuda.is_available())
+        // Asked before torch.device, which on a CPU-only build fails with a message about backend initialisation.
+        if (name.StartsWith("cuda", StringComparison.OrdinalIgnoreCase) && !cuda.is_available())
             throw new ArgumentException(
                 $"device '{name}' asks for CUDA, but this TorchSharp build has no usable GPU: " +
                 "install the TorchSharp-cuda-linux (or -windows) package instead of TorchSharp-cpu, with a CUDA driver (see README)");
-        return device;
+        try
+        {
+            return torch.device(name);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or System.Runtime.InteropServices.ExternalException)
+        {
+            throw new ArgumentException($"unknown device '{name}': use cpu, cuda or cuda:N", e);
+        }
     }
 }

@@ -39,3 +39,18 @@ public class ThreadsTests
         finally { set_num_threads(before); }
     }
 }
+
+public class DevicesTests
+{
+    [Fact]
+    public void Cpu_resolves_and_an_unavailable_gpu_says_what_to_install()
+    {
+        Assert.Equal(TorchSharp.DeviceType.CPU, Devices.Resolve("cpu").type);
+        if (!cuda.is_available())
+        {
+            var e = Assert.Throws<ArgumentException>(() => Devices.Resolve("cuda"));
+            Assert.Contains("TorchSharp-cuda", e.Message);
+        }
+        Assert.Contains("unknown device 'gpu0'", Assert.Throws<ArgumentException>(() => Devices.Resolve("gpu0")).Message);
+    }
+}
