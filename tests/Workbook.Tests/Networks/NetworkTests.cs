@@ -196,3 +196,30 @@ public class TanhTests
         Assert.Equal(new float[] { -1, 0, 1 }, Tanh.Apply(tensor(new float[] { -100, 0, 100 })).data<float>().ToArray());
     }
 }
+
+public class InferenceTests
+{
+    [Theory]
+    [InlineData(TanhPlacement.BetweenLayers)]
+    [InlineData(TanhPlacement.AfterEveryLayer)]
+    public void The_folded_inference_pass_equals_the_training_pass(TanhPlacement tanh)
+    {
+        // Under no_grad the network folds tanh into its filters (2σ(2z) − 1); it must compute the same function.
+        foreach (var spec in new[]
+        {
+            CnnSpecification.LabDenoiser with { Tanh = tanh },
+            new CnnSpecification(new long[] { 5, 30, 3 }, new long[] { 2, 4, 3, 1 }, tanh),
+            new CnnSpecification(new long[] { 50 }, new long[] { 1, 2 }, tanh),
+        })
+        {
+            manual_seed(3);
+            using var cnn = new MimoCnn(spec);
+            var x = randn(3, spec.Features[0], 700);
+            var training = cnn.call(x).detach();          // parameters require gradients: the plain pass
+            Tensor inference;
+            using (no_grad()) inference = cnn.call(x);
+            TensorAssert.Close(training, inference, 1e-5, spec.ToString());
+            using (no_grad()) TensorAssert.Close(training[0], cnn.call(x[0]), 1e-5, "unbatched " + spec);
+        }
+    }
+}
