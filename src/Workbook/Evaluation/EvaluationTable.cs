@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Workbook.Data;
+using Workbook.Training;
 using static TorchSharp.torch;
 
 namespace Workbook.Evaluation;
@@ -28,11 +29,12 @@ public static class EvaluationTable
         {
             using var scope = NewDisposeScope();
             var output = denoiser.Denoise(clips.Noisy);
-            var error = (output - clips.Clean).to(float64);
+            var errors = new ErrorSums();
+            errors.Add(output, clips.Clean);
             var snr = SignalMetrics.SnrDb(output, clips.Clean);
             var siSdr = SignalMetrics.SiSdrDb(output, clips.Clean);
             rows.Add(new DenoiserScore(denoiser.Name,
-                error.abs().mean().item<double>(), error.square().mean().item<double>(),
+                errors.MeanAbsolute, errors.MeanSquared,
                 snr.Average(), snr.Zip(inputSnr, (a, b) => a - b).Average(),
                 siSdr.Average(), siSdr.Zip(inputSiSdr, (a, b) => a - b).Average()));
         }

@@ -53,6 +53,9 @@ public static class CausalConvolution
         return !gradients && OverlapSaveConvolution.Pays(n, taps) ? ConvolutionAlgorithm.OverlapSave : ConvolutionAlgorithm.Fft;
     }
 
+    /// <summary>Sums over a dimension (the channels of a spectral product); over a dimension of size 1 that is a view, not a pass over the data.</summary>
+    internal static Tensor SumOver(Tensor t, long dim) => t.shape[dim] == 1 ? t.squeeze(dim) : t.sum(dim, keepdim: false);
+
     /// <summary>conv1d computes a cross-correlation, so the taps are reversed; K−1 zeros in front make it causal.</summary>
     static Tensor ByConv1d(Tensor x, Tensor coefficients)
     {

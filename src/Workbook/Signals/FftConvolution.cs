@@ -36,7 +36,7 @@ internal sealed class FftConvolution : autograd.SingleTensorFunction<FftConvolut
         var signalSpectrum = fft.rfft(x, length, dim: 2);                                   // [B, F, L/2+1]
         var filterSpectrum = fft.rfft(coefficients.permute(1, 2, 0), length, dim: 2);       // [F, G, L/2+1]
         using var products = signalSpectrum.unsqueeze(2) * filterSpectrum;                  // [B, F, G, L/2+1]
-        using var outputSpectrum = SumOver(products, 1);                                    // [B, G, L/2+1]
+        using var outputSpectrum = CausalConvolution.SumOver(products, 1);                                    // [B, G, L/2+1]
         using var full = fft.irfft(outputSpectrum, length, dim: 2);
         ctx.save_for_backward(new List<Tensor> { signalSpectrum, filterSpectrum });
         ctx.save_data("n", n);
@@ -45,9 +45,6 @@ internal sealed class FftConvolution : autograd.SingleTensorFunction<FftConvolut
         ctx.save_data("inputNeedsGradient", x.requires_grad);
         return full.narrow(2, 0, n); // a view: the next layer reads it in place, no copy needed
     }
-
-    /// <summary>Sums over a dimension; over a dimension of size 1 that is a view, not a pass over the data.</summary>
-    private static Tensor SumOver(Tensor t, long dim) => t.shape[dim] == 1 ? t.squeeze(dim) : t.sum(dim, keepdim: false);
 
     /// <remarks>
     /// libtorch's autograd engine may call this outside the training loop's dispose scope, so every temporary is
@@ -68,7 +65,7 @@ internal sealed class FftConvolution : autograd.SingleTensorFunction<FftConvolut
         {
             using var conjugateFilter = filterSpectrum.conj();
             using var products = gradientSpectrum * conjugateFilter;                        // [B, F, G, L/2+1]
-            using var spectrum = SumOver(products, 2);                                      // [B, F, L/2+1]
+            using var spectrum = CausalConvolution.SumOver(products, 2);                                      // [B, F, L/2+1]
             using var full = fft.irfft(spectrum, length, dim: 2);
             inputGradient = full.narrow(2, 0, n);
         }

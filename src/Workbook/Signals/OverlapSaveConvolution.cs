@@ -33,7 +33,7 @@ internal static class OverlapSaveConvolution
     /// <returns><c>[B, G, N]</c></returns>
     public static Tensor Filter(Tensor x, Tensor coefficients)
     {
-        long batch = x.shape[0], inputs = x.shape[1], n = x.shape[2];
+        long batch = x.shape[0], n = x.shape[2];
         long taps = coefficients.shape[0], outputs = coefficients.shape[2];
         long frame = FrameLength(taps), hop = frame - taps + 1;
         long frames = (n + hop - 1) / hop;
@@ -42,9 +42,7 @@ internal static class OverlapSaveConvolution
         var framed = padded.unfold(2, frame, hop);                                          // [B, F, frames, S] (a view)
         var signalSpectrum = fft.rfft(framed, frame, dim: 3);                              // [B, F, frames, S/2+1]
         var filterSpectrum = fft.rfft(coefficients.permute(1, 2, 0), frame, dim: 2).unsqueeze(2); // [F, G, 1, S/2+1]
-        var outputSpectrum = inputs == 1
-            ? signalSpectrum * filterSpectrum                                              // [B, G, frames, S/2+1] (F = 1: no sum)
-            : (signalSpectrum.unsqueeze(2) * filterSpectrum).sum(1L, keepdim: false);
+        var outputSpectrum = CausalConvolution.SumOver(signalSpectrum.unsqueeze(2) * filterSpectrum, 1); // [B, G, frames, S/2+1]
         var valid = fft.irfft(outputSpectrum, frame, dim: 3).narrow(3, taps - 1, hop);     // [B, G, frames, hop]
         return valid.reshape(batch, outputs, frames * hop).narrow(2, 0, n);
     }
