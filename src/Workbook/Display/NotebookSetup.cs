@@ -56,5 +56,10 @@ public static class NotebookSetup
         Formatter.Register<SourceCode>((source, writer) => writer.Write(source.ToHtml()), html);
         foreach (var type in new[] { typeof(GenericChart), typeof(AudioClip), typeof(AudioPanel), typeof(Table), typeof(SourceCode) })
             Formatter.SetPreferredMimeTypesFor(type, html);
+        // A check report shows as a list, and carries itself as JSON for the grader, which reads executed notebooks.
+        Formatter.Register<Grading.CheckReport>((report, writer) => writer.Write(report.ToHtml()), html);
+        Formatter.Register<Grading.CheckReport>((report, writer) => writer.Write(report.ToString()), "text/plain");
+        Formatter.Register<Grading.CheckReport>((report, writer) => writer.Write(report.ToJson()), Grading.CheckReport.MimeType);
+        Formatter.SetPreferredMimeTypesFor(typeof(Grading.CheckReport), html, "text/plain", Grading.CheckReport.MimeType);
     }
 }

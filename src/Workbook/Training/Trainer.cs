@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace Workbook.Training;
 
 /// <summary>
-/// Trains a <see cref="MimoCnn"/> to map noisy clips to clean ones with SGD on the L1 loss, evaluating the
+/// Trains a network (a <see cref="MimoCnn"/>, or any <c>nn.Module&lt;Tensor, Tensor&gt;</c>) to map noisy clips to clean ones with SGD on the L1 loss, evaluating the
 /// train and test losses after each epoch (the lab's Task 4 loop, without its needless work: the data stay
 /// one contiguous tensor and a batch is one <c>index_select</c>; evaluation runs without gradients).
 /// </summary>
@@ -44,7 +44,7 @@ public sealed class Trainer
     /// </summary>
     /// <param name="train">training pairs, <c>[Q, F0, N]</c> in and <c>[Q, FL, N]</c> out</param>
     /// <param name="test">test pairs, evaluated after every epoch</param>
-    public TrainingHistory Fit(MimoCnn model, PairedClips train, PairedClips test,
+    public TrainingHistory Fit(nn.Module<Tensor, Tensor> model, PairedClips train, PairedClips test,
         Action<EpochResult>? onEpoch = null, CancellationToken cancellation = default)
     {
         if (train.Count == 0) throw new ArgumentException("there are no training clips");
@@ -101,7 +101,7 @@ public sealed class Trainer
     }
 
     /// <summary>Applies the thread setting; when none is fixed, times one batch's forward pass with each candidate.</summary>
-    private string ChooseThreads(MimoCnn model, Tensor noisy)
+    private string ChooseThreads(nn.Module<Tensor, Tensor> model, Tensor noisy)
     {
         if ((options.Threads ?? Threads.FromEnvironment) is int fixedCount)
         {
