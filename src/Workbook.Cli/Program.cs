@@ -7,6 +7,9 @@ usage: workbook <verb> [options]
 verbs:
   demo        build the lab's [1,5,1]/[40,40] MIMO CNN and run it on a random [32,1,16000] batch
   run         [NOTEBOOK...] [--out DIR] [--timeout-minutes 10]: execute the notebooks headless, write artifacts/notebooks/
+  exercises   [--out DIR]: write the student versions of the notebooks (default notebooks/exercises/)
+  grade       SUBMISSION... [--out DIR] [--timeout-minutes 5]: grade folders of students' notebooks against notebooks/;
+              writes DIR/grades.csv, DIR/grades.json and DIR/SUBMISSION/feedback.html (default DIR: artifacts/grades)
   train       train the denoiser (lab Task 4)
               [--data PATH] [--epochs 20] [--lr 0.5] [--batch-size 32] [--taps 40,40] [--features 1,5,1]
               [--seed 1] [--test-count 50] [--out DIR] [--device cpu] [--threads N] [--tanh-every-layer]
@@ -35,6 +38,8 @@ try
         "evaluate" => EvaluateCommand.Run(rest),
         "denoise" => DenoiseCommand.Run(rest),
         "run" => RunCommand.Run(rest),
+        "exercises" => ExercisesCommand.Run(rest),
+        "grade" => GradeCommand.Run(rest),
         _ => throw new UsageException($"unknown verb '{args[0]}'"),
     };
 }

@@ -14,6 +14,9 @@ internal static class RunCommand
 {
     public const string ChildOption = "execute-one";
 
+    /// <summary>The child's switch to run every cell even after one fails (the grader's mode).</summary>
+    public const string ContinueOption = "continue-after-error";
+
     public static int Run(Arguments arguments)
     {
         if (arguments.Text(ChildOption) is string child) return RunChild(child, arguments);
@@ -44,18 +47,23 @@ internal static class RunCommand
     {
         string executed = arguments.Text("executed") ?? throw new UsageException("--executed is needed with --" + ChildOption);
         string outcome = arguments.Text("outcome") ?? throw new UsageException("--outcome is needed with --" + ChildOption);
+        bool continueAfterError = arguments.Has(ContinueOption);
         arguments.RejectUnknown();
-        return NotebookRunner.ExecuteInThisProcessAsync(notebook, executed, outcome, Console.Out).GetAwaiter().GetResult();
+        return NotebookRunner.ExecuteInThisProcessAsync(notebook, executed, outcome, Console.Out, continueAfterError).GetAwaiter().GetResult();
     }
 
     /// <summary>Starts this same program again as the child for one notebook.</summary>
-    private static ProcessStartInfo ChildProcess(string notebook, string executed, string outcome)
+    private static ProcessStartInfo ChildProcess(string notebook, string executed, string outcome) => ChildProcess(notebook, executed, outcome, false);
+
+    /// <summary>Starts this same program again as the child for one notebook; the grader's child runs every cell.</summary>
+    internal static ProcessStartInfo ChildProcess(string notebook, string executed, string outcome, bool continueAfterError)
     {
         string host = Environment.ProcessPath ?? "dotnet";
         var start = new ProcessStartInfo(host);
         if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(typeof(RunCommand).Assembly.Location);
         foreach (string word in new[] { "run", "--" + ChildOption, notebook, "--executed", executed, "--outcome", outcome })
             start.ArgumentList.Add(word);
+        if (continueAfterError) start.ArgumentList.Add("--" + ContinueOption);
         return start;
     }
 
@@ -75,7 +83,7 @@ internal static class RunCommand
         if (!built) throw new InvalidOperationException("the notebooks need the built library: run `dotnet build Workbook.sln -c Release` first");
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         foreach (string? start in new[] { Directory.GetCurrentDirectory(), Path.GetDirectoryName(typeof(RunCommand).Assembly.Location) })
             for (var dir = start == null ? null : new DirectoryInfo(start); dir != null; dir = dir.Parent)

@@ -28,7 +28,8 @@ public sealed record NotebookExecution(string Path, JsonObject Executed, IReadOn
 /// <summary>
 /// Runs a notebook's C# cells, in order, in an in-process .NET Interactive kernel (a <see cref="CompositeKernel"/>
 /// holding a <see cref="CSharpKernel"/> with <c>#r "nuget: …"</c> support), with the working directory set to the
-/// notebook's folder as VS Code and Jupyter do. The first failing cell stops the notebook, as in Jupyter.
+/// notebook's folder as VS Code and Jupyter do. The first failing cell stops the notebook, as in Jupyter, unless
+/// <c>continueAfterError</c> is set (the grader: a broken exercise must not cost the ones after it).
 /// Outputs are recorded as Jupyter outputs; a displayed value that is updated later keeps only its last version.
 /// </summary>
 public static class NotebookExecutor
@@ -41,7 +42,8 @@ public static class NotebookExecutor
         return infos;
     }
 
-    public static async Task<NotebookExecution> ExecuteAsync(string notebookPath, TextWriter? progress = null, Action<JsonObject>? onCellDone = null, CancellationToken cancellation = default)
+    public static async Task<NotebookExecution> ExecuteAsync(string notebookPath, TextWriter? progress = null, Action<JsonObject>? onCellDone = null,
+        CancellationToken cancellation = default, bool continueAfterError = false)
     {
         string fullPath = System.IO.Path.GetFullPath(notebookPath);
         string json = await File.ReadAllTextAsync(fullPath, cancellation);
@@ -82,7 +84,7 @@ public static class NotebookExecutor
                 outcomes.Add(new CellOutcome(i + 1, true, error, watch.Elapsed.TotalSeconds));
                 progress?.WriteLine($"  cell {i + 1}: {(error == null ? "ok" : "FAILED")} ({watch.Elapsed.TotalSeconds:F1} s)");
                 onCellDone?.Invoke(notebook);
-                if (error != null) stopped = true;
+                if (error != null && !continueAfterError) stopped = true;
             }
         }
         finally

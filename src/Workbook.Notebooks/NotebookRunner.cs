@@ -114,10 +114,10 @@ public static class NotebookRunner
     /// The child's side: executes one notebook here, saving the executed notebook after every cell (so a
     /// notebook stopped for running too long keeps what it showed) and the outcome at the end.
     /// </summary>
-    public static async Task<int> ExecuteInThisProcessAsync(string notebook, string executedPath, string outcomePath, TextWriter progress)
+    public static async Task<int> ExecuteInThisProcessAsync(string notebook, string executedPath, string outcomePath, TextWriter progress, bool continueAfterError = false)
     {
         var execution = await NotebookExecutor.ExecuteAsync(notebook, progress,
-            onCellDone: executed => File.WriteAllText(executedPath, executed.ToJsonString(JsonOptions)));
+            onCellDone: executed => File.WriteAllText(executedPath, executed.ToJsonString(JsonOptions)), continueAfterError: continueAfterError);
         await File.WriteAllTextAsync(executedPath, execution.Executed.ToJsonString(JsonOptions));
         var failure = execution.FirstFailure;
         await File.WriteAllTextAsync(outcomePath, JsonSerializer.Serialize(new ChildOutcome(execution.CellsRun, failure?.Number, failure?.Error)));

@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Workbook.Grading;
+
+namespace Workbook.Notebooks.Coursework;
+
+/// <summary>What the grader needs: the solved notebooks, where to write, the time limit and how to start a notebook process.</summary>
+/// <param name="ChildProcess">starts a process that executes one notebook, running every cell even after a failure</param>
+public sealed record GradingOptions(string InstructorFolder, string OutputDirectory, TimeSpan Timeout,
+    Func<string, string, string, ProcessStartInfo> ChildProcess);
+
+/// <summary>
+/// Grades submissions like nbgrader's autograder, for C# notebooks. A submission is a folder of a student's notebooks.
+/// For each of the instructor's notebooks, the grader builds the notebook to run from the student's copy: the student's
+/// cells as they are, except that every check cell (the student may have edited or deleted it) is dropped, the
+/// instructor's check cells (visible and hidden checks) go right after the student's cell for each exercise, and the
+/// setup cell is the instructor's. It runs that notebook headless with every cell running even after one fails, and
+/// reads each check's report from the executed notebook's outputs. A cell that runs past the time limit is replaced
+/// by a note and the notebook run again, so an endless loop costs only the exercises it breaks.
+/// An exercise scores its points when every property of its checks holds, and 0 otherwise.
+/// </summary>
+public static class Grader
+{
+    private const string GradingKey = "workbook_grading";
+    private const int MaxReruns = 4;
+
+    public static async Task<SubmissionGrade> GradeAsync(string submission, GradingOptions options, TextWriter? log = null)
+    {
+        var watch = Stopwatch.StartNew();
+        string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(submission)));
+        var course = NotebookRunner.Find(options.InstructorFolder).Select(CourseNotebook.Read).Where(c => c.Exercises.Count > 0 || c.Questions.Count > 0).ToList();
+        string workFolder = Path.Combine(options.OutputDirectory, name, "run");
+        if (Directory.Exists(workFolder)) Directory.Delete(workFolder, recursive: true);
+        Directory.CreateDirectory(workFolder);
+
+        var grades = new List<ExerciseGrade>();
+        var answers = new List<WrittenAnswer>();
+        var toRun = new List<(CourseNotebook Course, string Merged)>();
+        foreach (var notebook in course)
+        {
+            string? studentPath = FindStudentNotebook(submission, notebook.Name);
+            if (studentPath == null)
+            {
+                grades.AddRange(notebook.Exercises.Select(e => new ExerciseGrade(notebook.Name, e.Id, e.Title, 0, e.Points, "not submitted",
+                    Array.Empty<string>(), Array.Empty<FailedProperty>(), $"{notebook.Name}.ipynb is not in the submission")));
+                continue;
+            }
+            JsonObject student;
+            try { student = NotebookFile.Read(studentPath); }
+            catch (InvalidDataException e)
+            {
+                grades.AddRange(notebook.Exercises.Select(x => new ExerciseGrade(notebook.Name, x.Id, x.Title, 0, x.Points, "not readable",
+                    Array.Empty<string>(), Array.Empty<FailedProperty>(), e.Message)));
+                continue;
+            }
+            answers.AddRange(WrittenAnswers(notebook, student));
+            if (notebook.Exercises.Count == 0) continue;
+            string merged = Path.Combine(workFolder, notebook.Name + ".ipynb");
+            NotebookFile.Write(merged, Merge(notebook, student));
+            toRun.Add((notebook, merged));
+        }
+
+        foreach (var (notebook, merged) in toRun)
+        {
+            var executed = await RunWithReruns(merged, workFolder, options);
+            grades.AddRange(notebook.Exercises.Select(e => GradeExercise(notebook, e, executed)));
+        }
+        var ordered = grades.OrderBy(g => g.Notebook, StringComparer.Ordinal).ThenBy(g => g.Exercise, StringComparer.Ordinal).ToList();
+        var result = new SubmissionGrade(name, ordered, answers, watch.Elapsed.TotalSeconds);
+        log?.WriteLine($"{name}: {result.Total}/{result.Max} points in {result.Seconds:F0} s");
+        return result;
+    }
+
+    /// <summary>The student's copy of a notebook: the same file name, or a file starting with the same number ("01-").</summary>
+    private static string? FindStudentNotebook(string submission, string name)
+    {
+        string exact = Path.Combine(submission, name + ".ipynb");
+        if (File.Exists(exact)) return exact;
+        string prefix = name.Split('-')[0] + "-";
+        var candidates = Directory.Exists(submission)
+            ? Directory.EnumerateFiles(submission, prefix + "*.ipynb").Order(StringComparer.Ordinal).ToList()
+            : new List<string>();
+        return candidates.Count == 1 ? candidates[0] : null;
+    }
+
+    /// <summary>The notebook the grader runs: the student's cells, the instructor's setup and check cells.</summary>
+    public static JsonObject Merge(CourseNotebook course, JsonObject student)
+    {
+        var instructorCells = course.Instructor["cells"]!.AsArray();
+        var studentCells = student["cells"]!.AsArray().Select(c => c!.AsObject()).ToList();
+        var merged = new List<JsonObject>();
+        var setup = instructorCells[0]!.DeepClone().AsObject();
+        Tag(setup, "setup", null);
+        merged.Add(setup);
+
+        var lastCellOf = new Dictionary<string, int>();
+        for (int i = 0; i < studentCells.Count; i++)
+            if (Code(studentCells[i]) && ExerciseMarkers.Header(Source(studentCells[i])) is var (id, _, _)) lastCellOf[id] = i;
+
+        for (int i = 0; i < studentCells.Count; i++)
+        {
+            var cell = studentCells[i];
+            string source = Source(cell);
+            if (Code(cell))
+            {
+                var header = ExerciseMarkers.Header(source);
+                if (header == null && (ExerciseMarkers.CheckedExercise(source) != null || IsSetup(source))) continue;   // the instructor's take their place
+                var copy = cell.DeepClone().AsObject();
+                copy["outputs"] = new JsonArray();
+                copy["execution_count"] = null;
+                Tag(copy, header == null ? "student" : "solution", header?.Id);
+                merged.Add(copy);
+                if (header is var (id, _, _) && lastCellOf[id] == i)
+                    merged.AddRange(CheckCells(course, id));
+            }
+            else merged.Add(cell.DeepClone().AsObject());
+        }
+        foreach (var exercise in course.Exercises.Where(e => !lastCellOf.ContainsKey(e.Id)))
+            merged.AddRange(CheckCells(course, exercise.Id));   // they will fail: the exercise's cell is missing
+
+        var notebook = student.DeepClone().AsObject();
+        notebook["cells"] = new JsonArray(merged.Select(c => (JsonNode?)c).ToArray());
+        notebook["metadata"] = course.Instructor["metadata"]!.DeepClone();
+        return SetupCell.Relocate(notebook, Path.GetDirectoryName(course.Path)!, toFolder: null);
+    }
+
+    private static IEnumerable<JsonObject> CheckCells(CourseNotebook course, string id) =>
+        course.Exercises.Single(e => e.Id == id).CheckCells.Select(index =>
+        {
+            var cell = course.Instructor["cells"]![index]!.DeepClone().AsObject();
+            Tag(cell, "check", id);
+            return cell;
+        });
+
+    private static async Task<JsonObject> RunWithReruns(string merged, string workFolder, GradingOptions options)
+    {
+        var runOptions = new NotebookRunOptions(workFolder, options.Timeout, options.ChildProcess);
+        for (int attempt = 0; ; attempt++)
+        {
+            var report = (await NotebookRunner.RunAsync(new[] { merged }, runOptions, TextWriter.Null))[0];
+            var executed = NotebookFile.Read(Path.Combine(workFolder, Path.GetFileName(merged)));
+            if (!report.TimedOut || attempt == MaxReruns || report.FailedCell is not int hung) return MarkTimedOut(executed, merged);
+            // Replace the cell that ran too long by a note, remember it, and run the notebook again.
+            var notebook = NotebookFile.Read(merged);
+            var cell = notebook["cells"]![hung - 1]!.AsObject();
+            cell["source"] = JupyterOutputs.Lines($"// stopped by the grader: this cell ran past the {options.Timeout.TotalMinutes:0.#}-minute limit");
+            cell["metadata"]![GradingKey]!["timedOut"] = true;
+            NotebookFile.Write(merged, notebook);
+        }
+    }
+
+    /// <summary>Carries the "timed out" marks of the notebook that was run over to its executed copy.</summary>
+    private static JsonObject MarkTimedOut(JsonObject executed, string merged)
+    {
+        var source = NotebookFile.Read(merged)["cells"]!.AsArray();
+        var cells = executed["cells"]!.AsArray();
+        for (int i = 0; i < Math.Min(cells.Count, source.Count); i++)
+            if ((bool?)source[i]!["metadata"]?[GradingKey]?["timedOut"] == true)
+                cells[i]!["metadata"]![GradingKey]!["timedOut"] = true;
+        return executed;
+    }
+
+    private static ExerciseGrade GradeExercise(CourseNotebook course, Exercise exercise, JsonObject executed)
+    {
+        var cells = executed["cells"]!.AsArray().Select(c => c!.AsObject()).ToList();
+        var solution = cells.Where(c => Role(c) == ("solution", exercise.Id)).ToList();
+        var checks = cells.Where(c => Role(c) == ("check", exercise.Id)).ToList();
+        var reports = checks.SelectMany(c => c["outputs"]!.AsArray())
+            .Select(o => o!["data"]?[CheckReport.MimeType])
+            .Where(d => d != null)
+            .Select(d => CheckReport.FromJson(JupyterOutputs.Join(d)))
+            .ToList();
+        var passed = reports.SelectMany(r => r.Results.Where(p => p.Passed).Select(p => Label(r, p))).ToList();
+        var failed = reports.SelectMany(r => r.Results.Where(p => !p.Passed).Select(p => new FailedProperty(Label(r, p), p.Problem ?? ""))).ToList();
+        ExerciseGrade Grade(string status, string? error, bool full = false) =>
+            new(course.Name, exercise.Id, exercise.Title, full ? exercise.Points : 0, exercise.Points, status, passed, failed, error);
+
+        if (solution.Count == 0)
+            return Grade("missing", $"no cell starts with the line '{ExerciseMarkers.HeaderStart(exercise.Id).Trim()} …': keep that line at the top of the cell with your solution");
+        if (solution.Concat(checks).Any(c => (bool?)c["metadata"]?[GradingKey]?["timedOut"] == true))
+            return Grade("timed out", "your code ran past the time limit and was stopped (an endless loop?)");
+        if (LibraryUse.Find(exercise.Id, solution.Select(Source)) is string used)
+            return Grade("not accepted", $"your solution uses the library's {used}: write it yourself");
+        string? solutionError = solution.Select(ErrorOf).FirstOrDefault(e => e != null);
+        if (reports.Any(r => r.NotImplemented != null))
+            return Grade("not implemented", reports.First(r => r.NotImplemented != null).NotImplemented);
+        string? checkError = checks.Select(ErrorOf).FirstOrDefault(e => e != null);
+        if (solutionError != null) return Grade("failed", $"your cell for exercise {exercise.Id} failed: {solutionError}");
+        if (checkError != null || reports.Count < checks.Count) return Grade("failed", $"the check could not run: {checkError ?? "it showed no result"}");
+        bool allHold = reports.Count > 0 && reports.All(r => r.Passed);
+        return Grade(allHold ? "passed" : "failed", null, full: allHold);
+    }
+
+    private static IEnumerable<WrittenAnswer> WrittenAnswers(CourseNotebook course, JsonObject student)
+    {
+        var cells = student["cells"]!.AsArray().Select(c => c!.AsObject()).Where(c => !Code(c)).Select(Source).ToList();
+        foreach (var question in course.Questions)
+        {
+            string? cell = cells.FirstOrDefault(c => ExerciseMarkers.Question(c) == question.Id);
+            string answer = cell == null ? "" : cell.Replace(question.Prompt, "", StringComparison.Ordinal).Trim();
+            if (answer.StartsWith(ExerciseMarkers.AnswerPrompt, StringComparison.Ordinal)) answer = answer[ExerciseMarkers.AnswerPrompt.Length..].Trim();
+            yield return new WrittenAnswer(course.Name, question.Id, question.Prompt, answer);
+        }
+    }
+
+    private static string Label(CheckReport report, PropertyResult property) => report.Hidden ? $"{property.Property} (further check)" : property.Property;
+
+    private static string? ErrorOf(JsonObject cell) =>
+        cell["outputs"]?.AsArray().Where(o => (string?)o!["output_type"] == "error").Select(o => PropertyChecks.FirstLine((string?)o!["evalue"] ?? "")).FirstOrDefault();
+
+    private static (string?, string?) Role(JsonObject cell) =>
+        ((string?)cell["metadata"]?[GradingKey]?["role"], (string?)cell["metadata"]?[GradingKey]?["exercise"]);
+
+    private static void Tag(JsonObject cell, string role, string? exercise)
+    {
+        if (cell["metadata"] is not JsonObject metadata) cell["metadata"] = metadata = new JsonObject();
+        metadata[GradingKey] = new JsonObject { ["role"] = role, ["exercise"] = exercise };
+    }
+
+    private static bool Code(JsonObject cell) => (string?)cell["cell_type"] == "code";
+
+    private static string Source(JsonObject cell) => JupyterOutputs.Join(cell["source"]);
+
+    private static bool IsSetup(string source) => source.Contains("Workbook.Notebook.Setup()", StringComparison.Ordinal) || source.Contains("NotebookSetup", StringComparison.Ordinal);
+}
