@@ -77,12 +77,12 @@ public static class GradeReport
             foreach (var a in grade.Answers)
                 html.Append($"<h3>Question {Html.Encode(a.Question)} ({Html.Encode(a.Notebook)})</h3><blockquote>{(a.Answer.Length == 0 ? "<i>no answer</i>" : Html.Encode(a.Answer).Replace("\n", "<br>", StringComparison.Ordinal))}</blockquote>\n");
         }
-        return $"""
+        return $$"""
 <!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Feedback: {Html.Encode(grade.Submission)}</title>
-<style>body {{ font-family: system-ui, sans-serif; max-width: 900px; margin: 2em auto; padding: 0 1em; }} h2 {{ font-size: 1.1em; margin-top: 1.5em; }}</style>
+<html lang="en"><head><meta charset="utf-8"><title>Feedback: {{Html.Encode(grade.Submission)}}</title>
+<style>body { font-family: system-ui, sans-serif; max-width: 900px; margin: 2em auto; padding: 0 1em; } h2 { font-size: 1.1em; margin-top: 1.5em; }</style>
 </head><body>
-{html}
+{{html}}
 </body></html>
 """;
     }
