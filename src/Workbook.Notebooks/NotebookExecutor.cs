@@ -48,7 +48,7 @@ public static class NotebookExecutor
         string fullPath = System.IO.Path.GetFullPath(notebookPath);
         string json = await File.ReadAllTextAsync(fullPath, cancellation);
         var notebook = JsonNode.Parse(json)!.AsObject();
-        var document = Notebook.Parse(json, KernelInfos());
+        var document = Microsoft.DotNet.Interactive.Documents.Jupyter.Notebook.Parse(json, KernelInfos());
         var cells = notebook["cells"]!.AsArray();
         if (cells.Count != document.Elements.Count)
             throw new InvalidDataException($"{notebookPath}: read {document.Elements.Count} cells but the file has {cells.Count}");

@@ -13,7 +13,7 @@ public static class LibraryUse
         ["1.1"] = new[] { "ShiftOperator", "Workbook.Signals" },
         ["1.2"] = new[] { "ShiftOperator", "ShiftRegisterConvolution", "CausalConvolution", "Workbook.Signals" },
         ["1.3"] = new[] { "ShiftRegisterConvolution", "CausalConvolution", "Workbook.Signals", "Workbook.Networks" },
-        ["2.1"] = new[] { "ShiftRegisterConvolution", "CausalConvolution", "Workbook.Signals", "Workbook.Networks" },
+        ["2.1"] = new[] { "ShiftRegisterConvolution", "CausalConvolution", "Workbook.Networks" },
         ["3.1"] = new[] { "CnnSpecification", "Networks.MimoCnn", "LayerStack" },
         ["4.1"] = new[] { "Trainer", "Batches" },
         ["4.2"] = new[] { "DataSplit" },

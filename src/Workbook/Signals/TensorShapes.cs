@@ -27,18 +27,17 @@ public static class TensorShapes
     {
         if (signal.dim() != 2 && signal.dim() != 3)
             throw new ArgumentException(
-                $"{what} must be [B, F, N] or [F, N] (batch, features, time), but has shape {Describe(signal)}", nameof(signal));
+                $"{what} must be [B, F, N] or [F, N] (batch, features, time), but has shape {Describe(signal)}");
         wasBatched = signal.dim() == 3;
         long features = signal.shape[wasBatched ? 1 : 0];
         if (expectedFeatures is long f && features != f)
         {
             string expected = wasBatched ? $"[B, {f}, N]" : $"[{f}, N]";
             throw new ArgumentException(
-                $"{what} must have {f} feature channel{(f == 1 ? "" : "s")}, shape {expected}, but has shape {Describe(signal)}",
-                nameof(signal));
+                $"{what} must have {f} feature channel{(f == 1 ? "" : "s")}, shape {expected}, but has shape {Describe(signal)}");
         }
         if (!signal.is_floating_point())
-            throw new ArgumentException($"{what} must be a floating-point tensor, but has dtype {signal.dtype}", nameof(signal));
+            throw new ArgumentException($"{what} must be a floating-point tensor, but has dtype {signal.dtype}");
         return wasBatched ? signal.alias() : signal.unsqueeze(0);
     }
 }

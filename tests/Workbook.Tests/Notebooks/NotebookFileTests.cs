@@ -78,7 +78,7 @@ public class NotebookFileTests
     {
         foreach (string path in Repository.Notebooks)
         {
-            var document = Notebook.Parse(File.ReadAllText(path), NotebookExecutor.KernelInfos());
+            var document = Microsoft.DotNet.Interactive.Documents.Jupyter.Notebook.Parse(File.ReadAllText(path), NotebookExecutor.KernelInfos());
             Assert.Contains(document.Elements, e => e.KernelName == "markdown" && e.Contents.Contains("$$"));
             Assert.True(document.Elements.Count(e => e.KernelName == "csharp") >= 4, Path.GetFileName(path));
         }
