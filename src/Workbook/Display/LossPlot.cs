@@ -65,10 +65,13 @@ public sealed class LiveLossPlot
         return this;
     }
 
-    /// <summary>Adds one epoch and redraws the displayed chart.</summary>
-    public void Add(EpochResult epoch)
+    /// <summary>
+    /// Adds one epoch's train and test L1 (what a training loop reports) and redraws the displayed chart. One method, no
+    /// overloads: a notebook passes <c>live.Add</c> as the loop's callback, and an overloaded method group would not convert.
+    /// </summary>
+    public void Add(EpochLosses epoch)
     {
-        epochs.Add(epoch);
+        epochs.Add(new EpochResult(epoch.Epoch, epoch.TrainL1, epoch.TestL1, double.NaN, double.NaN, TimeSpan.Zero));
         displayed?.Update(Chart);
     }
 }

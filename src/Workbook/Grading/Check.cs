@@ -11,12 +11,13 @@ namespace Workbook.Grading;
 /// </summary>
 public static class Check
 {
-    /// <summary>
-    /// Exercises 1.1 and 1.2, whose functions both take two arguments: <c>Tensor Shift(Tensor signal, long k)</c>
-    /// and <c>Tensor Filter(Tensor signal, Tensor taps)</c>. (One overload for both: TorchSharp's implicit
-    /// conversions from numbers to tensors would make two overloads ambiguous for a method group.)
-    /// </summary>
-    public static CheckReport Exercise(string exercise, Delegate function) => TwoArgument(exercise, function, hidden: false);
+    /// <summary>Exercise 1.1: the shift operator S^k, <c>Tensor Shift(Tensor signal, long k)</c>.</summary>
+    public static CheckReport Exercise(string exercise, Func<Tensor, long, Tensor> shift) =>
+        Run(exercise, ShiftExercise.Id, false, () => ShiftExercise.Visible(shift));
+
+    /// <summary>Exercise 1.2: the shift-register convolution, <c>Tensor Filter(Tensor signal, Tensor taps)</c>.</summary>
+    public static CheckReport Exercise(string exercise, Func<Tensor, Tensor, Tensor> filter) =>
+        Run(exercise, FilterExercise.Id, false, () => FilterExercise.Visible(filter));
 
     /// <summary>Exercise 1.3: the layer and the single-channel CNN, <c>K =&gt; new ConvolutionLayer(K)</c>, <c>(L, taps) =&gt; new SingleChannelCnn(L, taps)</c>.</summary>
     public static CheckReport Exercise(string exercise, Func<long, nn.Module<Tensor, Tensor>> layer, Func<int, long[], nn.Module<Tensor, Tensor>> cnn) =>
@@ -38,7 +39,11 @@ public static class Check
     public static CheckReport Exercise(string exercise, Func<PairedClips, int, int, (PairedClips Train, PairedClips Test)> split) =>
         Run(exercise, SplitExercise.Id, false, () => SplitExercise.Visible(split));
 
-    public static CheckReport Hidden(string exercise, Delegate function) => TwoArgument(exercise, function, hidden: true);
+    public static CheckReport Hidden(string exercise, Func<Tensor, long, Tensor> shift) =>
+        Run(exercise, ShiftExercise.Id, true, () => ShiftExercise.Hidden(shift));
+
+    public static CheckReport Hidden(string exercise, Func<Tensor, Tensor, Tensor> filter) =>
+        Run(exercise, FilterExercise.Id, true, () => FilterExercise.Hidden(filter));
 
     public static CheckReport Hidden(string exercise, Func<long, nn.Module<Tensor, Tensor>> layer, Func<int, long[], nn.Module<Tensor, Tensor>> cnn) =>
         Run(exercise, SingleChannelCnnExercise.Id, true, () => SingleChannelCnnExercise.Hidden(layer, cnn));
@@ -54,27 +59,6 @@ public static class Check
 
     public static CheckReport Hidden(string exercise, Func<PairedClips, int, int, (PairedClips Train, PairedClips Test)> split) =>
         Run(exercise, SplitExercise.Id, true, () => SplitExercise.Hidden(split));
-
-    private static CheckReport TwoArgument(string exercise, Delegate function, bool hidden) => (exercise, function) switch
-    {
-        (ShiftExercise.Id, Func<Tensor, long, Tensor> shift) =>
-            Run(exercise, ShiftExercise.Id, hidden, () => hidden ? ShiftExercise.Hidden(shift) : ShiftExercise.Visible(shift)),
-        (FilterExercise.Id, Func<Tensor, Tensor, Tensor> filter) =>
-            Run(exercise, FilterExercise.Id, hidden, () => hidden ? FilterExercise.Hidden(filter) : FilterExercise.Visible(filter)),
-        (ShiftExercise.Id, _) => WrongKind(exercise, hidden, "Tensor Shift(Tensor signal, long k)", function),
-        (FilterExercise.Id, _) => WrongKind(exercise, hidden, "Tensor Filter(Tensor signal, Tensor taps)", function),
-        _ => WrongKind(exercise, hidden, "the function or classes this exercise asks for", function),
-    };
-
-    private static CheckReport WrongKind(string exercise, bool hidden, string expected, Delegate given)
-    {
-        var parameters = given.Method.GetParameters().Select(p => $"{p.ParameterType.Name} {p.Name}");
-        return new CheckReport(exercise, hidden, new[]
-        {
-            PropertyResult.Fails("the check fits the exercise",
-                $"exercise {exercise} checks {expected}, but was given {given.Method.ReturnType.Name} {given.Method.Name}({string.Join(", ", parameters)})"),
-        }, null);
-    }
 
     private static CheckReport Run(string exercise, string expected, bool hidden, Func<PropertyChecks> properties)
     {

@@ -47,7 +47,7 @@ public class PlotTests
     public void Live_plot_collects_epochs_outside_a_notebook()
     {
         var live = new LiveLossPlot().Show();
-        foreach (var e in Epochs) live.Add(e);
+        foreach (var e in Epochs) live.Add(new Workbook.Training.EpochLosses(e.Epoch, e.TrainL1, e.TestL1));
         Assert.Equal(3, live.Epochs.Count);
         Assert.Contains(LossPlot.TestName, Plotly.NET.GenericChart.toFigureJson(live.Chart));
     }
