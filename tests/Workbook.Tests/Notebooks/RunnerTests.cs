@@ -98,6 +98,32 @@ public class RunnerTests
         }
     }
 
+    [Fact]
+    public async Task With_continue_after_error_every_cell_runs_and_the_first_failure_is_reported()
+    {
+        string folder = Directory.CreateTempSubdirectory("workbook-continue-").FullName;
+        try
+        {
+            string notebook = Path.Combine(folder, "grading.ipynb");
+            Write(notebook, Code("var x = 6;"), Code("throw new InvalidOperationException(\"first\");"), Code("Console.WriteLine(x * 7);"),
+                Code("throw new InvalidOperationException(\"second\");"));
+            var options = new NotebookRunOptions(Path.Combine(folder, "out"), TimeSpan.FromMinutes(2), NotebookHostProcess.For(continueAfterError: true));
+            var report = (await NotebookRunner.RunAsync([notebook], options, TextWriter.Null)).Single();
+
+            Assert.False(report.Succeeded);
+            Assert.Equal(4, report.CellsRun);
+            Assert.Equal(2, report.FailedCell);
+            Assert.Contains("first", report.Error);
+            var cells = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "out", "grading.ipynb")))!["cells"]!.AsArray();
+            Assert.Contains("42", JupyterOutputs.Join(cells[2]!["outputs"]![0]!["text"]));
+            Assert.Equal("error", (string?)cells[3]!["outputs"]![0]!["output_type"]);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static string NotebookSetupCell() =>
         JupyterOutputs.Join(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Repository.Notebooks[0]))!["cells"]![0]!["source"]);
 }
