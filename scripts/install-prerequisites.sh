@@ -36,7 +36,7 @@ apt_install() {
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
-# Debian's Jupyter, never pip's (and never python3-torch: its libtorch crashes notebook kernels).
+# Debian's Jupyter, never pip's. (No python3-torch either: not needed. Workbook.Notebook.Setup() keeps its libtorch out of the kernels.)
 # /usr/bin first: a pyenv python3 on PATH must not shadow Debian's.
 if ! PATH="/usr/bin:$PATH" command -v jupyter-nbconvert >/dev/null 2>&1 || ! [[ -x /usr/bin/jupyter ]]; then
     apt_install "Jupyter nbconvert" jupyter-nbconvert jupyter-client jupyter-core python3-nbclient

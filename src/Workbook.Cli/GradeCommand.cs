@@ -1,4 +1,5 @@
 using System.Globalization;
+using Workbook.Notebooks;
 using Workbook.Notebooks.Coursework;
 
 namespace Workbook.Cli;
@@ -21,7 +22,7 @@ internal static class GradeCommand
             if (!Directory.Exists(submission)) throw new UsageException($"{submission}: no such folder (a submission is a folder of a student's notebooks)");
 
         var options = new GradingOptions(Path.Combine(root, "notebooks"), output, TimeSpan.FromMinutes(minutes),
-            (notebook, executed, outcome) => RunCommand.ChildProcess(notebook, executed, outcome, continueAfterError: true));
+            NotebookHostProcess.For(continueAfterError: true));
         var grades = new List<SubmissionGrade>();
         foreach (string submission in arguments.Positional)
             grades.Add(Grader.GradeAsync(submission, options, Console.Out).GetAwaiter().GetResult());

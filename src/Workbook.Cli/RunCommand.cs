@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Workbook.Notebooks;
 
@@ -6,21 +5,15 @@ namespace Workbook.Cli;
 
 /// <summary>
 /// <c>run [NOTEBOOK...] [--out DIR] [--timeout-minutes M]</c>: executes the notebooks (default: every
-/// <c>notebooks/*.ipynb</c>) headless, each in a child process with an in-process .NET Interactive C# kernel, and
+/// <c>notebooks/*.ipynb</c>) headless, each in a child process (the <c>Workbook.NotebookHost</c> program, which does
+/// not reference the library, so a notebook loads it from its own <c>#r</c> line) with a .NET Interactive C# kernel, and
 /// writes under <c>artifacts/notebooks/</c> each executed notebook, an HTML page per notebook and an index.html.
 /// Prints one line per notebook; exits 1 if any cell failed or a notebook ran out of time.
 /// </summary>
 internal static class RunCommand
 {
-    public const string ChildOption = "execute-one";
-
-    /// <summary>The child's switch to run every cell even after one fails (the grader's mode).</summary>
-    public const string ContinueOption = "continue-after-error";
-
     public static int Run(Arguments arguments)
     {
-        if (arguments.Text(ChildOption) is string child) return RunChild(child, arguments);
-
         string root = RepositoryRoot();
         string output = Path.GetFullPath(arguments.Text("out", Path.Combine(root, "artifacts", "notebooks")));
         double minutes = arguments.Number("timeout-minutes", 10, exclusiveMinimum: 0);
@@ -33,38 +26,13 @@ internal static class RunCommand
 
         RequireBuiltLibrary(root);
         Console.WriteLine($"running {notebooks.Count} notebook(s), at most {minutes.ToString(CultureInfo.InvariantCulture)} min each; results in {output}");
-        var options = new NotebookRunOptions(output, TimeSpan.FromMinutes(minutes), ChildProcess);
+        var options = new NotebookRunOptions(output, TimeSpan.FromMinutes(minutes), NotebookHostProcess.For());
         var reports = NotebookRunner.RunAsync(notebooks, options, Console.Out).GetAwaiter().GetResult();
         Console.WriteLine($"report: {Path.Combine(output, "index.html")}");
         var failed = reports.Where(r => !r.Succeeded).ToList();
         foreach (var r in failed)
             Console.Error.WriteLine($"workbook run: {r.Name}.ipynb: {(r.TimedOut ? r.Status : $"cell {r.FailedCell?.ToString(CultureInfo.InvariantCulture) ?? "?"} failed: {r.Error}")}");
         return failed.Count == 0 ? 0 : 1;
-    }
-
-    /// <summary>The child: <c>run --execute-one NOTEBOOK --executed PATH --outcome PATH</c>.</summary>
-    private static int RunChild(string notebook, Arguments arguments)
-    {
-        string executed = arguments.Text("executed") ?? throw new UsageException("--executed is needed with --" + ChildOption);
-        string outcome = arguments.Text("outcome") ?? throw new UsageException("--outcome is needed with --" + ChildOption);
-        bool continueAfterError = arguments.Has(ContinueOption);
-        arguments.RejectUnknown();
-        return NotebookRunner.ExecuteInThisProcessAsync(notebook, executed, outcome, Console.Out, continueAfterError).GetAwaiter().GetResult();
-    }
-
-    /// <summary>Starts this same program again as the child for one notebook.</summary>
-    private static ProcessStartInfo ChildProcess(string notebook, string executed, string outcome) => ChildProcess(notebook, executed, outcome, false);
-
-    /// <summary>Starts this same program again as the child for one notebook; the grader's child runs every cell.</summary>
-    internal static ProcessStartInfo ChildProcess(string notebook, string executed, string outcome, bool continueAfterError)
-    {
-        string host = Environment.ProcessPath ?? "dotnet";
-        var start = new ProcessStartInfo(host);
-        if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(typeof(RunCommand).Assembly.Location);
-        foreach (string word in new[] { "run", "--" + ChildOption, notebook, "--executed", executed, "--outcome", outcome })
-            start.ArgumentList.Add(word);
-        if (continueAfterError) start.ArgumentList.Add("--" + ContinueOption);
-        return start;
     }
 
     private static string ResolveNotebook(string name)

@@ -23,13 +23,15 @@ public sealed record NotebookReport(string Name, string SourcePath, int CellsRun
 /// <param name="OutputDirectory">where the executed notebooks, their HTML pages and the index go</param>
 /// <param name="Timeout">a notebook running longer is stopped and reported</param>
 /// <param name="ChildProcess">the command that executes one notebook in a process of its own:
-/// given the notebook, the path for the executed notebook and the path for the outcome file</param>
+/// given the notebook, the path for the executed notebook and the path for the outcome file
+/// (normally <see cref="NotebookHostProcess.For"/>)</param>
 public sealed record NotebookRunOptions(string OutputDirectory, TimeSpan Timeout, Func<string, string, string, ProcessStartInfo> ChildProcess);
 
 /// <summary>
 /// Runs notebooks one after the other, each in a child process (so a runaway notebook can be stopped and one
 /// notebook's state never leaks into the next), and writes the executed notebooks, one HTML page per notebook
-/// and an index. The child runs <see cref="NotebookExecutor"/> and calls <see cref="ExecuteInThisProcessAsync"/>.
+/// and an index. The child is normally the <c>Workbook.NotebookHost</c> program (<see cref="NotebookHostProcess"/>),
+/// which runs <see cref="NotebookExecutor"/> through <see cref="NotebookChild.ExecuteAsync"/>.
 /// </summary>
 public static class NotebookRunner
 {
@@ -84,7 +86,7 @@ public static class NotebookRunner
         string log = (await stdout) + (await stderr);
         await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, name + ".log"), log);
 
-        var outcome = File.Exists(outcomePath) ? JsonSerializer.Deserialize<ChildOutcome>(await File.ReadAllTextAsync(outcomePath)) : null;
+        var outcome = File.Exists(outcomePath) ? JsonSerializer.Deserialize<NotebookOutcome>(await File.ReadAllTextAsync(outcomePath)) : null;
         File.Delete(outcomePath);
         var executed = File.Exists(executedPath)
             ? JsonNode.Parse(await File.ReadAllTextAsync(executedPath))!.AsObject()
@@ -110,24 +112,12 @@ public static class NotebookRunner
         return report;
     }
 
-    /// <summary>
-    /// The child's side: executes one notebook here, saving the executed notebook after every cell (so a
-    /// notebook stopped for running too long keeps what it showed) and the outcome at the end.
-    /// </summary>
-    public static async Task<int> ExecuteInThisProcessAsync(string notebook, string executedPath, string outcomePath, TextWriter progress, bool continueAfterError = false)
-    {
-        var execution = await NotebookExecutor.ExecuteAsync(notebook, progress,
-            onCellDone: executed => File.WriteAllText(executedPath, executed.ToJsonString(JsonOptions)), continueAfterError: continueAfterError);
-        await File.WriteAllTextAsync(executedPath, execution.Executed.ToJsonString(JsonOptions));
-        var failure = execution.FirstFailure;
-        await File.WriteAllTextAsync(outcomePath, JsonSerializer.Serialize(new ChildOutcome(execution.CellsRun, failure?.Number, failure?.Error)));
-        return failure == null ? 0 : 1;
-    }
+    /// <summary>The child's side: executes one notebook in this process (see <see cref="NotebookChild.ExecuteAsync"/>).</summary>
+    public static Task<int> ExecuteInThisProcessAsync(string notebook, string executedPath, string outcomePath, TextWriter progress, bool continueAfterError = false) =>
+        NotebookChild.ExecuteAsync(notebook, executedPath, outcomePath, progress, continueAfterError);
 
     /// <summary>Notebook JSON as Jupyter writes it: indented by one space.</summary>
-    public static JsonSerializerOptions JsonOptions { get; } = new() { WriteIndented = true, IndentSize = 1, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    private sealed record ChildOutcome(int CellsRun, int? FailedCell, string? Error);
+    public static JsonSerializerOptions JsonOptions => NotebookChild.JsonOptions;
 
     private static int CountExecuted(JsonObject notebook) =>
         notebook["cells"]!.AsArray().Count(c => (string?)c!["cell_type"] == "code" && c["execution_count"] is JsonValue);

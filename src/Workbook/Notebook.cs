@@ -1,8 +1,14 @@
+using Workbook.Display;
+
 namespace Workbook;
 
 /// <summary>What a notebook's setup cell calls: <c>Workbook.Notebook.Setup()</c>.</summary>
 public static class Notebook
 {
-    /// <summary>Applies the FSharp.Core fix, loads libtorch and registers the display formatters; says which library is loaded.</summary>
-    public static string Setup() => Display.NotebookSetup.Register();
+    /// <summary>
+    /// Prepares this notebook for the workbook: the FSharp.Core fix, TorchSharp's own native libraries (loaded by
+    /// path, so a system libtorch cannot be picked up instead), the display formatters. Returns one line saying which
+    /// Workbook.dll and libtorch are loaded. Safe to run more than once.
+    /// </summary>
+    public static string Setup() => NotebookSetup.Register();
 }

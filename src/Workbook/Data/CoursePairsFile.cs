@@ -23,12 +23,6 @@ namespace Workbook.Data;
 /// </remarks>
 public static class CoursePairsFile
 {
-    /// <summary>The bytes a legacy .pt file starts with: pickle protocol 2, then the magic number.</summary>
-    private static readonly byte[] PickleProtocol2 = [0x80, 0x02];
-
-    /// <summary>The bytes every zip archive starts with ("PK\x03\x04").</summary>
-    private static readonly byte[] ZipMagic = [0x50, 0x4B, 0x03, 0x04];
-
     /// <summary>
     /// Reads the pairs from <paramref name="path"/>: x into <see cref="PairedClips.Noisy"/>, y into
     /// <see cref="PairedClips.Clean"/>, both <c>[Q, 1, N]</c> float32, named "pair 0", "pair 1", … at 16 kHz.
@@ -45,12 +39,12 @@ public static class CoursePairsFile
             Span<byte> start = stackalloc byte[4];
             int read = file.ReadAtLeast(start, 4, throwOnEndOfStream: false);
             file.Position = 0;
-            if (read == 4 && start.SequenceEqual(ZipMagic)) return ReadZip(file, path);
-            if (read >= 2 && start[..2].SequenceEqual(PickleProtocol2)) return ReadLegacy(file, path);
+            if (TorchSaveFormat.IsZip(start[..read])) return ReadZip(file, path);
+            if (TorchSaveFormat.IsLegacy(start[..read])) return ReadLegacy(file, path);
             throw new InvalidDataException(
                 $"{path}: not a PyTorch file: it starts with neither a zip header nor a pickle (first bytes {Convert.ToHexString(start[..read])})");
         }
-        catch (Exception e) when (IsDamage(e) && !e.Message.StartsWith(path, StringComparison.Ordinal))
+        catch (Exception e) when (TorchSaveFormat.IsDamage(e) && !e.Message.StartsWith(path, StringComparison.Ordinal))
         {
             // Corrupt bytes surface deep inside the zip reader or the unpickler as all sorts of exceptions;
             // the reader of the message needs to know which file and that it is damaged, not where it broke.
@@ -58,35 +52,14 @@ public static class CoursePairsFile
         }
     }
 
-    /// <summary>True for exceptions that mean "the bytes are wrong", false for "the file could not be read at all".</summary>
-    private static bool IsDamage(Exception e) =>
-        e is not (OutOfMemoryException or UnauthorizedAccessException or FileNotFoundException or DirectoryNotFoundException)
-        && (e is not IOException || e is EndOfStreamException);
-
     private static PairedClips ReadZip(FileStream file, string path)
     {
         using var zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
-        // data.pkl sits in one top-level folder whose name is whatever the file was first called.
-        var pickleEntry = zip.Entries.FirstOrDefault(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal)
-                                                          && e.FullName.IndexOf('/') == e.FullName.Length - "/data.pkl".Length)
-            ?? throw new InvalidDataException($"{path}: a zip archive without an <archive>/data.pkl entry, so not a file written by torch.save");
-        string archive = pickleEntry.FullName[..^"/data.pkl".Length];
-
-        bool bigEndian = false;
-        if (zip.GetEntry($"{archive}/byteorder") is { } byteOrderEntry)
-        {
-            using var reader = new StreamReader(byteOrderEntry.Open(), Encoding.ASCII);
-            string order = reader.ReadToEnd().Trim();
-            bigEndian = order switch
-            {
-                "little" => false,
-                "big" => true,
-                _ => throw new InvalidDataException($"{path}: byteorder record says '{order}', expected 'little' or 'big'"),
-            };
-        }
+        var (pickleEntry, archive) = TorchSaveFormat.FindPickle(zip, path);
+        bool bigEndian = TorchSaveFormat.IsBigEndian(zip, archive, path);
 
         object root;
-        using (var pickle = pickleEntry.Open()) root = Unpickle(pickle, path);
+        using (var pickle = pickleEntry.Open()) root = TorchSaveFormat.Unpickle(pickle, path);
         var pairs = Interpret(root, path);
         return Assemble(pairs, path, fill =>
         {
@@ -107,11 +80,11 @@ public static class CoursePairsFile
     private static PairedClips ReadLegacy(FileStream file, string path)
     {
         // The first three pickles are a magic number, a protocol version and a dictionary describing the writer.
-        for (int header = 0; header < 3; header++) Unpickle(file, path);
+        for (int header = 0; header < 3; header++) TorchSaveFormat.Unpickle(file, path);
         // (sys_info's little_endian flag: every machine PyTorch's legacy format was written on in practice is little-endian.)
-        object root = Unpickle(file, path);
+        object root = TorchSaveFormat.Unpickle(file, path);
         var pairs = Interpret(root, path);
-        if (Unpickle(file, path) is not ArrayList keyList || keyList.Cast<object>().Any(k => k is not string))
+        if (TorchSaveFormat.Unpickle(file, path) is not ArrayList keyList || keyList.Cast<object>().Any(k => k is not string))
             throw new InvalidDataException($"{path}: the legacy storage key list is not a list of strings");
 
         return Assemble(pairs, path, fill =>
@@ -137,20 +110,6 @@ public static class CoursePairsFile
             if (wanted.Count > 0)
                 throw new InvalidDataException($"{path}: storage {wanted.Keys.First()} is used by a tensor but not in the file");
         });
-    }
-
-    /// <summary>Reads one pickle after checking that it names only globals a file of tensors needs.</summary>
-    private static object Unpickle(Stream stream, string path)
-    {
-        var globals = new List<string>();
-        byte[] pickle = PickleScanner.ReadOne(stream, globals);
-        foreach (string global in globals)
-            if (!TorchUnpickler.AllowedGlobals.Contains(global))
-                throw new InvalidDataException(
-                    $"{path}: refused: the pickle names the Python global '{global}', which a file of saved tensors does not need " +
-                    "(a .pt file is a program that Python would run; only " + string.Join(", ", TorchUnpickler.AllowedGlobals.Order()) + " are allowed)");
-        using var unpickler = new TorchUnpickler();
-        return unpickler.loads(pickle);
     }
 
     /// <summary>Checks that the unpickled object is a list of (x, y) pairs of float32 <c>[1, N]</c> tensors of one length N.</summary>
@@ -260,31 +219,12 @@ public static class CoursePairsFile
     {
         try
         {
-            return ReadFloats(stream, storage.ElementCount, bigEndian);
+            return TorchSaveFormat.ReadFloats(stream, storage.ElementCount, bigEndian);
         }
         catch (EndOfStreamException e)
         {
             throw new InvalidDataException(
                 $"{path}: the file ends inside storage {storage.Key}, the data of {fill.Users(storage)}: it is truncated", e);
         }
-    }
-
-    /// <summary>Reads <paramref name="count"/> float32 values, in chunks so that storages beyond 2 GB of bytes still fit a span.</summary>
-    private static float[] ReadFloats(Stream stream, long count, bool bigEndian)
-    {
-        if (count > Array.MaxLength) throw new InvalidDataException($"a storage of {count} elements is too large for one array");
-        var values = new float[count];
-        const int chunk = 1 << 26;
-        for (long done = 0; done < count; done += chunk)
-        {
-            var part = values.AsSpan((int)done, (int)Math.Min(chunk, count - done));
-            stream.ReadExactly(MemoryMarshal.AsBytes(part));
-            if (bigEndian)
-            {
-                var raw = MemoryMarshal.Cast<float, int>(part);
-                BinaryPrimitives.ReverseEndianness(raw, raw);
-            }
-        }
-        return values;
     }
 }

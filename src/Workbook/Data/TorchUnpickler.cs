@@ -50,9 +50,9 @@ internal sealed class TorchUnpickler : Unpickler
     ];
 
     /// <summary>
-    /// Every global a pickled list of tensors needs: the tensor rebuild function, the storage classes
-    /// (all of them, so that a float64 file is reported as "float64", not as a forbidden name) and the empty
-    /// OrderedDict of backward hooks.
+    /// Every global a pickled list of tensors or a <c>state_dict</c> needs: the tensor rebuild function, the storage
+    /// classes (all of them, so that a float64 file is reported as "float64", not as a forbidden name) and OrderedDict
+    /// (a tensor's empty backward hooks; a state_dict itself).
     /// </summary>
     public static IReadOnlySet<string> AllowedGlobals { get; } = new HashSet<string>(
         ["torch._utils._rebuild_tensor_v2", "collections.OrderedDict", .. StorageClasses.Select(s => "torch." + s)]);
@@ -103,10 +103,15 @@ internal sealed class TorchUnpickler : Unpickler
         }
     }
 
-    /// <summary><c>collections.OrderedDict()</c>: the (empty) backward hooks of a saved tensor.</summary>
+    /// <summary>
+    /// <c>collections.OrderedDict()</c>: the (empty) backward hooks of a saved tensor, and a <c>state_dict</c>. Only ever
+    /// called without arguments; the items come from the pickle's SETITEMS.
+    /// </summary>
     private sealed class EmptyOrderedDict : IObjectConstructor
     {
-        public object construct(object[] args) => new Hashtable();
+        public object construct(object[] args) => args.Length == 0
+            ? new PythonOrderedDict()
+            : throw new InvalidDataException($"OrderedDict called with {args.Length} arguments; torch.save writes it with none");
     }
 
     /// <summary>A storage class such as <c>torch.FloatStorage</c>: only ever named inside a storage record, never called.</summary>
@@ -117,4 +122,18 @@ internal sealed class TorchUnpickler : Unpickler
         public object construct(object[] args) =>
             throw new InvalidDataException($"the pickle calls {Name}, which a file of saved tensors never does");
     }
+}
+
+/// <summary>
+/// A Python <c>OrderedDict</c> as unpickled. Razorvine's SETITEMS fills a <see cref="Hashtable"/> (and not in the
+/// pickle's order), so this is one. A <c>state_dict</c> pickles its <c>_metadata</c> attribute (module versions) as
+/// BUILD state, which Razorvine hands to <c>__setstate__</c>; nothing here needs it, so it is kept but never interpreted.
+/// </summary>
+internal sealed class PythonOrderedDict : Hashtable
+{
+    /// <summary>The attributes the pickle set on the dictionary (a state_dict's <c>_metadata</c>), or null.</summary>
+    public Hashtable? Attributes { get; private set; }
+
+    /// <summary>Called by Razorvine's BUILD opcode with the object's attribute dictionary.</summary>
+    public void __setstate__(Hashtable state) => Attributes = state;
 }

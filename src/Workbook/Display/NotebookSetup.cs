@@ -7,20 +7,25 @@ using Plotly.NET;
 namespace Workbook.Display;
 
 /// <summary>
-/// What every notebook's setup cell calls: the FSharp.Core fix, then display formatters for Plotly charts,
-/// audio clips and panels, tables and source code. Safe to call more than once.
+/// What every notebook's setup cell calls (through <see cref="Workbook.Notebook.Setup"/>): the FSharp.Core fix,
+/// TorchSharp's native libraries, then display formatters for Plotly charts, audio clips and panels, tables and
+/// source code. Safe to call more than once.
 /// </summary>
 public static class NotebookSetup
 {
     private static bool fsharpFixInstalled;
 
-    /// <summary>Applies the FSharp.Core fix and registers the formatters. Returns a one-line summary.</summary>
+    /// <summary>
+    /// Applies the FSharp.Core fix, loads libtorch and registers the formatters. Returns a one-line summary:
+    /// which Workbook.dll is loaded (the one the notebook's <c>#r</c> names) and where libtorch came from.
+    /// </summary>
     public static string Register()
     {
         InstallFSharpCoreFix();
-        LoadTorch();
+        string libTorch = LoadTorch();
         RegisterFormatters();
-        return $"Workbook {typeof(NotebookSetup).Assembly.GetName().Version} loaded from {typeof(NotebookSetup).Assembly.Location}; display formatters registered.";
+        return $"Workbook {typeof(NotebookSetup).Assembly.GetName().Version} loaded from {typeof(NotebookSetup).Assembly.Location}; " +
+               $"libtorch from {libTorch}; display formatters registered.";
     }
 
     /// <summary>
@@ -39,11 +44,19 @@ public static class NotebookSetup
     }
 
     /// <summary>
-    /// Loads libtorch now. TorchSharp finds its native libraries when <c>torch</c> is first used; a cell whose first
-    /// TorchSharp call builds a module would otherwise call into a library that was never loaded.
+    /// Loads libtorch now: TorchSharp's own files by path first (<see cref="TorchNativeLibraries"/>: a system libtorch,
+    /// such as Debian's python3-torch, would otherwise be found first), then TorchSharp's initialisation. TorchSharp
+    /// finds its native libraries when <c>torch</c> is first used; a cell whose first TorchSharp call builds a module
+    /// would otherwise call into a library that was never loaded.
     /// </summary>
+    /// <returns>the folder libtorch was loaded from, or how TorchSharp found it</returns>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static void LoadTorch() => TorchSharp.torch.InitializeDeviceType(TorchSharp.DeviceType.CPU);
+    public static string LoadTorch()
+    {
+        string? folder = TorchNativeLibraries.Preload();
+        TorchSharp.torch.InitializeDeviceType(TorchSharp.DeviceType.CPU);
+        return folder ?? "TorchSharp's own search";
+    }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void RegisterFormatters()

@@ -21,10 +21,20 @@ public sealed class MimoFilter : nn.Module<Tensor, Tensor>
         RequirePositive(K, nameof(K), "taps");
         RequirePositive(F, nameof(F), "input features");
         RequirePositive(G, nameof(G), "output features");
-        // Xavier-normal, as the lab's torch.nn.init.xavier_normal_ does on a [K, F, G] tensor.
-        coefficients = nn.Parameter(nn.init.xavier_normal_(empty(K, F, G)));
+        // The handout's Xavier-normal. It stores a layer as [K, G, F] and calls xavier_normal_ on that, whose fans
+        // (fan_in = G·F, fan_out = K·F) are not those of our [K, F, G] storage (F·G and K·G): xavier_normal_ here
+        // would give the first layer of [1, 5, 1]/[40, 40] half the handout's spread and the second twice it.
+        // So draw with the handout's std, from torch's generator, so that manual_seed still makes runs repeatable.
+        coefficients = nn.Parameter(empty(K, F, G));
+        nn.init.normal_(coefficients, 0, InitialStd(K, F, G));
         RegisterComponents();
     }
+
+    /// <summary>
+    /// The standard deviation the coefficients are drawn with: the handout's <c>xavier_normal_</c> on its <c>[K, G, F]</c>
+    /// tensor, <c>sqrt(2 / (fan_in + fan_out))</c> with fan_in = G·F and fan_out = K·F.
+    /// </summary>
+    public static double InitialStd(long K, long F, long G) => Math.Sqrt(2.0 / (G * F + K * F));
 
     /// <summary>K, the number of taps.</summary>
     public long K => coefficients.shape[0];

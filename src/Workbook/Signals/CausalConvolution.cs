@@ -67,7 +67,7 @@ public static class CausalConvolution
 
     /// <summary>
     /// The smallest length ≥ <paramref name="minimum"/> with no prime factor above 7. FFT time depends on the
-    /// factors of the length: here 16039 points (a prime) took about 5× longer than 16128 = 2⁸·3²·7.
+    /// factors of the length: here 16039 = 43·373 points (two large prime factors) took about 5× longer than 16128 = 2⁸·3²·7.
     /// </summary>
     public static long FastFftLength(long minimum)
     {

@@ -72,16 +72,61 @@ public class MimoFilterTests
         TensorAssert.Close(ShiftRegisterConvolution.Filter3D(x, filter.H.detach()), filter.call(x).detach(), 1e-5);
     }
 
+    /// <summary>Within this relative distance of the handout's spread: 4 standard errors of a std from 10 000 draws (0.7% each).</summary>
+    private const double SpreadTolerance = 0.03;
+
+    private static bool WithinSpreadTolerance(double measured, double expected) => Math.Abs(measured / expected - 1) <= SpreadTolerance;
+
     [Fact]
-    public void Coefficients_are_xavier_normal()
+    public void Each_layer_of_fresh_lab_networks_has_the_handouts_xavier_spread()
+    {
+        // The handout draws each layer with xavier_normal_ on [K, G, F]: std = sqrt(2 / (G·F + K·F)).
+        // [1, 5, 1]/[40, 40]: layer 1 (K 40, F 1, G 5) sqrt(2/45) = 0.211, layer 2 (K 40, F 5, G 1) sqrt(2/205) = 0.099.
+        double[] handout = [Math.Sqrt(2.0 / 45), Math.Sqrt(2.0 / 205)];
+        // xavier_normal_ on our [K, F, G] storage has fans F·G and K·G: the two spreads swapped.
+        double[] swapped = [Math.Sqrt(2.0 / (1 * 5 + 40 * 5)), Math.Sqrt(2.0 / (5 * 1 + 40 * 1))];
+        manual_seed(11);
+        var draws = new List<Tensor>[] { new(), new() };
+        for (int n = 0; n < 50; n++)
+        {
+            using var cnn = new MimoCnn(CnnSpecification.LabDenoiser);
+            for (int l = 0; l < 2; l++) draws[l].Add(cnn.Layers[l].H.detach().flatten());
+        }
+        for (int l = 0; l < 2; l++)
+        {
+            Assert.Equal(handout[l], MimoFilter.InitialStd(40, CnnSpecification.LabDenoiser.Features[l], CnnSpecification.LabDenoiser.Features[l + 1]), 12);
+            using var all = cat(draws[l], 0);
+            Assert.Equal(10_000, all.numel());
+            double std = all.std().item<float>();
+            Assert.True(WithinSpreadTolerance(std, handout[l]), $"layer {l + 1}: std {std:F4}, the handout's {handout[l]:F4}");
+            Assert.False(WithinSpreadTolerance(std, swapped[l]), $"layer {l + 1}: std {std:F4} also passes for the swapped fans' {swapped[l]:F4}");
+            Assert.InRange(all.mean().item<float>(), -0.01, 0.01);
+        }
+    }
+
+    [Fact]
+    public void Coefficients_are_drawn_with_the_handouts_fans_for_any_shape()
     {
         manual_seed(2);
-        using var filter = new MimoFilter(40, 30, 50);
-        // PyTorch's xavier_normal_ on [K, F, G]: fan_in = F·G, fan_out = K·G, std = sqrt(2 / (fan_in + fan_out)).
-        double expectedStd = Math.Sqrt(2.0 / (30 * 50 + 40 * 50));
+        // 10 000 coefficients; fan_out is K·F for the handout and K·G for xavier_normal_ on [K, F, G], so F ≠ G tells them apart.
+        using var filter = new MimoFilter(K: 40, F: 5, G: 50);
+        double handout = Math.Sqrt(2.0 / (50 * 5 + 40 * 5));
+        double swapped = Math.Sqrt(2.0 / (5 * 50 + 40 * 50));
         double std = filter.H.std().item<float>();
-        Assert.InRange(std, expectedStd * 0.95, expectedStd * 1.05);
-        Assert.InRange(filter.H.mean().item<float>(), -0.01, 0.01);
+        Assert.True(WithinSpreadTolerance(std, handout), $"std {std:F4}, the handout's {handout:F4}");
+        Assert.False(WithinSpreadTolerance(std, swapped), $"std {std:F4} also passes for the swapped fans' {swapped:F4}");
+    }
+
+    [Fact]
+    public void Manual_seed_repeats_the_initialisation()
+    {
+        manual_seed(3);
+        using var first = new MimoFilter(6, 2, 3);
+        manual_seed(3);
+        using var second = new MimoFilter(6, 2, 3);
+        using var third = new MimoFilter(6, 2, 3);
+        TensorAssert.Close(first.H.detach(), second.H.detach(), 0, "same seed");
+        Assert.False(second.H.detach().allclose(third.H.detach()), "the next draw repeated the last");
     }
 
     [Fact]

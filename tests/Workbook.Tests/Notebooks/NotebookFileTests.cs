@@ -22,16 +22,32 @@ public class NotebookFileTests
             Assert.Matches($"^0{task}-[a-z0-9]+(-[a-z0-9]+)+$", names[task - 1]);
     }
 
+    /// <summary>The setup cell a student reads: packages, the library by its path, one call. No reflection.</summary>
+    private const string ExpectedSetupCell =
+        "// Setup: the pinned packages, the workbook's library (build it first: ./run.sh, or dotnet build Workbook.sln -c Release), its display formatters.\n" +
+        "#r \"nuget: TorchSharp-cpu, 0.107.0\"\n" +
+        "#r \"nuget: Plotly.NET, 6.0.0\"\n" +
+        "#r \"nuget: Plotly.NET.CSharp, 0.14.0\"\n" +
+        "#r \"nuget: NAudio.Core, 3.3.0\"\n" +
+        "#r \"../src/Workbook/bin/Release/net10.0/Workbook.dll\"\n" +
+        "Workbook.Notebook.Setup()";
+
     [Fact]
-    public void Every_notebook_starts_with_the_same_setup_cell()
+    public void Every_notebook_starts_with_the_same_readable_setup_cell()
     {
         var first = Repository.Notebooks.Select(p => (Path: p, Cell: Load(p)["cells"]![0]!.AsObject())).ToList();
         Assert.All(first, f => Assert.Equal("code", (string?)f.Cell["cell_type"]));
-        string setup = SetupCell(first[0].Path);
-        Assert.All(first, f => Assert.Equal(setup, JupyterOutputs.Join(f.Cell["source"])));
-        Assert.Contains("NotebookSetup", setup);
-        Assert.Contains("dotnet build Workbook.sln -c Release", setup);   // the message when the library is not built
-        Assert.Contains("\"..\", \"src\", \"Workbook\", \"bin\"", setup);  // found relative to the notebook
+        Assert.All(first, f => Assert.Equal(ExpectedSetupCell, JupyterOutputs.Join(f.Cell["source"])));
+    }
+
+    [Fact]
+    public void The_setup_cells_library_path_is_where_the_build_puts_the_library()
+    {
+        string reference = Regex.Match(ExpectedSetupCell, "#r \"([^\":]+\\.dll)\"").Groups[1].Value;
+        string library = Path.GetFullPath(Path.Combine(Repository.Root, "notebooks", reference));
+        Assert.Equal(Path.Combine(Repository.Root, "src", "Workbook", "bin", "Release", "net10.0", "Workbook.dll"), library);
+        // The call it ends with exists and is what the library calls the notebook setup.
+        Assert.NotNull(typeof(Workbook.Notebook).GetMethod(nameof(Workbook.Notebook.Setup), Type.EmptyTypes));
     }
 
     [Fact]

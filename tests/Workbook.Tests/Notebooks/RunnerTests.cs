@@ -67,6 +67,63 @@ public class RunnerTests
         }
     }
 
+    [Fact]
+    public void A_notebook_runs_the_library_its_setup_cell_names_and_TorchSharps_own_libtorch()
+    {
+        // The setup cell, with its #r pointing at this repository's library from a notebook elsewhere.
+        string library = Path.Combine(Repository.Root, "src", "Workbook", "bin", Repository.Configuration, "net10.0", "Workbook.dll");
+        string setup = NotebookSetupCell().Replace("../src/Workbook/bin/Release/net10.0/Workbook.dll", library);
+        Assert.Contains(library, setup);
+        string folder = Directory.CreateTempSubdirectory("workbook-host-").FullName;
+        try
+        {
+            string notebook = Path.Combine(folder, "setup.ipynb");
+            Write(notebook, Code(setup), Code("typeof(TorchSharp.torch).Assembly.Location"));
+            string output = Path.Combine(folder, "out");
+            var result = Repository.Run("dotnet", [Repository.CliDll, "run", notebook, "--out", output], Repository.Root, TimeSpan.FromMinutes(3));
+            Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}\nstdout:\n{result.Output}\nstderr:\n{result.Error}");
+            var cells = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(output, "setup.ipynb")))!["cells"]!.AsArray();
+            string Shown(int cell) => string.Concat(cells[cell]!["outputs"]!.AsArray().Select(o => JupyterOutputs.Join(o!["data"]?["text/plain"])));
+
+            // Not the copy next to the command line (src/Workbook.Cli/bin): the one the #r names.
+            Assert.Contains($"loaded from {library};", Shown(0));
+            Assert.Matches(@"libtorch from \S*libtorch-cpu-linux-x64\S*/runtimes/linux-x64/native;", Shown(0));
+            // TorchSharp from the NuGet cache, as in Jupyter, not from a build folder.
+            Assert.DoesNotContain($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", Shown(1));
+            Assert.Contains("torchsharp", Shown(1));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task With_continue_after_error_every_cell_runs_and_the_first_failure_is_reported()
+    {
+        string folder = Directory.CreateTempSubdirectory("workbook-continue-").FullName;
+        try
+        {
+            string notebook = Path.Combine(folder, "grading.ipynb");
+            Write(notebook, Code("var x = 6;"), Code("throw new InvalidOperationException(\"first\");"), Code("Console.WriteLine(x * 7);"),
+                Code("throw new InvalidOperationException(\"second\");"));
+            var options = new NotebookRunOptions(Path.Combine(folder, "out"), TimeSpan.FromMinutes(2), NotebookHostProcess.For(continueAfterError: true));
+            var report = (await NotebookRunner.RunAsync([notebook], options, TextWriter.Null)).Single();
+
+            Assert.False(report.Succeeded);
+            Assert.Equal(4, report.CellsRun);
+            Assert.Equal(2, report.FailedCell);
+            Assert.Contains("first", report.Error);
+            var cells = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "out", "grading.ipynb")))!["cells"]!.AsArray();
+            Assert.Contains("42", JupyterOutputs.Join(cells[2]!["outputs"]![0]!["text"]));
+            Assert.Equal("error", (string?)cells[3]!["outputs"]![0]!["output_type"]);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static string NotebookSetupCell() =>
         JupyterOutputs.Join(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Repository.Notebooks[0]))!["cells"]![0]!["source"]);
 }

@@ -29,9 +29,14 @@ public sealed record NotebookExecution(string Path, JsonObject Executed, IReadOn
 /// Runs a notebook's C# cells, in order, in an in-process .NET Interactive kernel (a <see cref="CompositeKernel"/>
 /// holding a <see cref="CSharpKernel"/> with <c>#r "nuget: …"</c> support), with the working directory set to the
 /// notebook's folder as VS Code and Jupyter do. The first failing cell stops the notebook, as in Jupyter, unless
-/// <c>continueAfterError</c> is set (the grader: a broken exercise must not cost the ones after it).
+/// <c>continueAfterError</c> (for grading: every cell's outputs, even after a failure).
 /// Outputs are recorded as Jupyter outputs; a displayed value that is updated later keeps only its last version.
 /// </summary>
+/// <remarks>
+/// The kernel resolves <c>#r</c> lines in this process. Run it in a process that does not itself reference the
+/// workbook's library or TorchSharp (the <c>Workbook.NotebookHost</c> program), or the notebook runs those copies
+/// instead of the ones its <c>#r</c> lines name.
+/// </remarks>
 public static class NotebookExecutor
 {
     /// <summary>The kernels notebooks may use (C# only).</summary>
@@ -42,13 +47,14 @@ public static class NotebookExecutor
         return infos;
     }
 
+    /// <param name="continueAfterError">run every code cell even after one fails (default: stop, as Jupyter does)</param>
     public static async Task<NotebookExecution> ExecuteAsync(string notebookPath, TextWriter? progress = null, Action<JsonObject>? onCellDone = null,
         CancellationToken cancellation = default, bool continueAfterError = false)
     {
         string fullPath = System.IO.Path.GetFullPath(notebookPath);
         string json = await File.ReadAllTextAsync(fullPath, cancellation);
         var notebook = JsonNode.Parse(json)!.AsObject();
-        var document = Microsoft.DotNet.Interactive.Documents.Jupyter.Notebook.Parse(json, KernelInfos());
+        var document = Notebook.Parse(json, KernelInfos());
         var cells = notebook["cells"]!.AsArray();
         if (cells.Count != document.Elements.Count)
             throw new InvalidDataException($"{notebookPath}: read {document.Elements.Count} cells but the file has {cells.Count}");
@@ -79,6 +85,12 @@ public static class NotebookExecutor
                 watch.Stop();
                 executionCount++;
                 var (outputs, error) = JupyterOutputs.From(result.Events, executionCount);
+                if (MissingLibraryHint.For(error) is { } hint)
+                {
+                    // The compiler's CS0006 names a file, not a command: say what to run, first.
+                    outputs.Insert(0, new JsonObject { ["output_type"] = "stream", ["name"] = "stderr", ["text"] = JupyterOutputs.Lines(hint + "\n") });
+                    error = hint + "\n" + error;
+                }
                 cell["outputs"] = outputs;
                 cell["execution_count"] = executionCount;
                 outcomes.Add(new CellOutcome(i + 1, true, error, watch.Elapsed.TotalSeconds));

@@ -1,0 +1,177 @@
+using System.IO.Compression;
+using System.Text.RegularExpressions;
+using Workbook.Networks;
+using static TorchSharp.torch;
+
+namespace Workbook.Data;
+
+/// <summary>
+/// Reads what the handout's <c>torch.save(model.state_dict(), path)</c> writes for its <c>MIMO_CNN</c>, and builds the
+/// same network as a <see cref="MimoCnn"/>.
+/// </summary>
+/// <remarks>
+/// <para>A state_dict is an <c>OrderedDict</c> of parameter name → tensor; the handout's names its layers
+/// <c>layers.0.filter</c>, <c>layers.1.filter</c>, … and stores each as <c>[K, G, F]</c> (taps, outputs, inputs),
+/// where <see cref="MimoFilter.H"/> is <c>[K, F, G]</c>: the importer swaps dimensions 1 and 2.</para>
+/// <para>Only the zip format (<c>torch.save</c>'s default since PyTorch 1.6) is read, through the same allow-listed
+/// unpickler as <see cref="CoursePairsFile"/>: a file that names any other Python global is refused unread.</para>
+/// </remarks>
+public static partial class LabStateDict
+{
+    /// <summary>
+    /// The state_dict's float32 tensors (shapes as saved), in name order with numbers compared as numbers
+    /// (<c>layers.2.filter</c> before <c>layers.10.filter</c>): Razorvine does not keep a dictionary's pickled order.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">no file at <paramref name="path"/></exception>
+    /// <exception cref="InvalidDataException">not a zip-format <c>state_dict</c> of float32 tensors; the message names the file</exception>
+    public static IReadOnlyList<KeyValuePair<string, Tensor>> Read(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"no state_dict file at {path}", path);
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        try
+        {
+            Span<byte> start = stackalloc byte[4];
+            int read = file.ReadAtLeast(start, 4, throwOnEndOfStream: false);
+            file.Position = 0;
+            if (!TorchSaveFormat.IsZip(start[..read]))
+                throw new InvalidDataException(TorchSaveFormat.IsLegacy(start[..read])
+                    ? $"{path}: a legacy-format .pt file; save the state_dict with a PyTorch of 1.6 or later (zip format, the default)"
+                    : $"{path}: not a PyTorch file: it does not start with a zip header");
+            using var zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
+            var (pickleEntry, archive) = TorchSaveFormat.FindPickle(zip, path);
+            bool bigEndian = TorchSaveFormat.IsBigEndian(zip, archive, path);
+            object root;
+            using (var pickle = pickleEntry.Open()) root = TorchSaveFormat.Unpickle(pickle, path);
+            if (root is not PythonOrderedDict dictionary)
+                throw new InvalidDataException($"{path}: holds {PythonNames.Describe(root)}, expected a state_dict (an OrderedDict of name → tensor)");
+
+            var storages = new Dictionary<string, float[]>();
+            var result = new List<KeyValuePair<string, Tensor>>();
+            foreach (object key in dictionary.Keys.Cast<object>().OrderBy(k => k as string, NaturalOrder.Instance))
+            {
+                if (key is not string name)
+                    throw new InvalidDataException($"{path}: a state_dict key that is {PythonNames.Describe(key)}, not a string");
+                if (dictionary[key] is not TensorReference t)
+                    throw new InvalidDataException($"{path}: {name} is {PythonNames.Describe(dictionary[key])}, expected a tensor");
+                if (t.Storage.TypeName != "torch.FloatStorage")
+                    throw new InvalidDataException($"{path}: {name} has dtype {t.Storage.DType}; only float32 tensors are supported");
+                if (!storages.TryGetValue(t.Storage.Key, out var values))
+                {
+                    var data = zip.GetEntry($"{archive}/data/{t.Storage.Key}")
+                        ?? throw new InvalidDataException($"{path}: storage {t.Storage.Key} of {name} is missing");
+                    if (data.Length != t.Storage.ElementCount * sizeof(float))
+                        throw new InvalidDataException(
+                            $"{path}: storage {t.Storage.Key} has {data.Length} bytes, expected {t.Storage.ElementCount * sizeof(float)} ({t.Storage.ElementCount} float32 values)");
+                    using var stream = data.Open();
+                    storages[t.Storage.Key] = values = TorchSaveFormat.ReadFloats(stream, t.Storage.ElementCount, bigEndian);
+                }
+                result.Add(new(name, View(values, t, name, path)));
+            }
+            return result;
+        }
+        catch (Exception e) when (TorchSaveFormat.IsDamage(e) && !e.Message.StartsWith(path, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"{path}: not a readable PyTorch file ({e.GetType().Name}: {e.Message})", e);
+        }
+    }
+
+    /// <summary>
+    /// Reads the handout's <c>MIMO_CNN</c> state_dict and builds the same network: L layers from the keys
+    /// <c>layers.0.filter</c> … <c>layers.{L−1}.filter</c>, taps and features from their <c>[K, G, F]</c> shapes.
+    /// </summary>
+    /// <param name="tanh">where the handout's network applies tanh (its code: between layers); a state_dict does not say</param>
+    /// <exception cref="InvalidDataException">the file is not such a state_dict; the message says what is wrong</exception>
+    public static MimoCnn ReadMimoCnn(string path, TanhPlacement tanh = TanhPlacement.BetweenLayers)
+    {
+        var entries = Read(path);
+        try
+        {
+            return ToMimoCnn(entries, tanh, path);
+        }
+        finally
+        {
+            foreach (var entry in entries) entry.Value.Dispose();
+        }
+    }
+
+    /// <summary>Builds the network from the tensors of a state_dict (see <see cref="ReadMimoCnn"/>); copies them.</summary>
+    /// <param name="source">names the state_dict in messages</param>
+    public static MimoCnn ToMimoCnn(IReadOnlyList<KeyValuePair<string, Tensor>> stateDict, TanhPlacement tanh = TanhPlacement.BetweenLayers, string source = "the state_dict")
+    {
+        var byLayer = new SortedDictionary<int, Tensor>();
+        foreach (var (name, value) in stateDict)
+        {
+            var match = LayerKey().Match(name);
+            if (!match.Success || !int.TryParse(match.Groups[1].ValueSpan, out int l))
+                throw new InvalidDataException(
+                    $"{source}: an entry '{name}'; the handout's MIMO_CNN has only layers.0.filter, layers.1.filter, …");
+            if (value.dim() != 3)
+                throw new InvalidDataException($"{source}: {name} has shape [{string.Join(", ", value.shape)}], expected [K, G, F] (taps, outputs, inputs)");
+            byLayer[l] = value;
+        }
+        if (byLayer.Count == 0) throw new InvalidDataException($"{source}: no layers.N.filter entries, so not the handout's MIMO_CNN");
+        int L = byLayer.Count;
+        if (byLayer.Keys.Last() != L - 1)
+            throw new InvalidDataException($"{source}: layers {string.Join(", ", byLayer.Keys)}; expected layers 0 to {L - 1} without gaps");
+
+        // Layer l is [K_l, F_{l+1}, F_l] in the handout's order: its inputs are the previous layer's outputs.
+        var taps = new long[L];
+        var features = new long[L + 1];
+        features[0] = byLayer[0].shape[2];
+        for (int l = 0; l < L; l++)
+        {
+            var shape = byLayer[l].shape;
+            if (shape[2] != features[l])
+                throw new InvalidDataException(
+                    $"{source}: layers.{l}.filter takes {shape[2]} inputs (shape [{string.Join(", ", shape)}], [K, G, F]) but the layer before outputs {features[l]}");
+            taps[l] = shape[0];
+            features[l + 1] = shape[1];
+        }
+
+        var cnn = new MimoCnn(new CnnSpecification(taps, features, tanh));
+        using (no_grad())
+            for (int l = 0; l < L; l++)
+                cnn.Layers[l].H.copy_(byLayer[l].transpose(1, 2));
+        return cnn;
+    }
+
+    /// <summary>Dotted names compared part by part, parts of digits as numbers.</summary>
+    private sealed class NaturalOrder : IComparer<string?>
+    {
+        public static NaturalOrder Instance { get; } = new();
+
+        public int Compare(string? x, string? y)
+        {
+            if (x is null || y is null) return (x is null).CompareTo(y is null);
+            var a = x.Split('.');
+            var b = y.Split('.');
+            for (int i = 0; i < Math.Min(a.Length, b.Length); i++)
+            {
+                int c = long.TryParse(a[i], out long m) && long.TryParse(b[i], out long n)
+                    ? m.CompareTo(n)
+                    : string.CompareOrdinal(a[i], b[i]);
+                if (c != 0) return c;
+            }
+            return a.Length.CompareTo(b.Length);
+        }
+    }
+
+    [GeneratedRegex(@"^layers\.(\d+)\.filter$")]
+    private static partial Regex LayerKey();
+
+    /// <summary>The tensor a pickled view describes: <c>storage[offset + Σ i_d·stride_d]</c>, copied out.</summary>
+    private static Tensor View(float[] storage, TensorReference t, string name, string path)
+    {
+        if (t.Offset < 0 || t.Stride.Any(s => s < 0))
+            throw new InvalidDataException($"{path}: {name} has a negative offset or stride");
+        if (t.Size.Any(s => s < 0))
+            throw new InvalidDataException($"{path}: {name} has a negative size [{string.Join(", ", t.Size)}]");
+        if (t.Size.Contains(0)) return zeros(t.Size);
+        long last = t.Offset + t.Size.Zip(t.Stride, (size, stride) => (size - 1) * stride).Sum();
+        if (last >= storage.Length)
+            throw new InvalidDataException(
+                $"{path}: {name} (offset {t.Offset}, shape [{string.Join(", ", t.Size)}], strides [{string.Join(", ", t.Stride)}]) reads outside its storage of {storage.Length} elements");
+        using var flat = tensor(storage);
+        return flat.as_strided(t.Size, t.Stride, t.Offset).contiguous();
+    }
+}

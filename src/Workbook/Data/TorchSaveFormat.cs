@@ -1,0 +1,89 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Workbook.Data;
+
+/// <summary>
+/// The pieces of <c>torch.save</c>'s file format that every reader of a <c>.pt</c> file needs: telling the zip and
+/// legacy layouts apart, finding the pickle and the byte order in a zip, unpickling behind the allow-list, and
+/// reading float32 storages. <see cref="CoursePairsFile"/> (a list of tensor pairs) and <see cref="LabStateDict"/>
+/// (a network's <c>state_dict</c>) interpret what comes out differently.
+/// </summary>
+internal static class TorchSaveFormat
+{
+    /// <summary>The bytes a legacy .pt file starts with: pickle protocol 2, then the magic number.</summary>
+    private static readonly byte[] PickleProtocol2 = [0x80, 0x02];
+
+    /// <summary>The bytes every zip archive starts with ("PK\x03\x04").</summary>
+    private static readonly byte[] ZipMagic = [0x50, 0x4B, 0x03, 0x04];
+
+    /// <param name="start">the file's first (up to) four bytes</param>
+    public static bool IsZip(ReadOnlySpan<byte> start) => start.Length >= 4 && start[..4].SequenceEqual(ZipMagic);
+
+    /// <param name="start">the file's first (up to) four bytes</param>
+    public static bool IsLegacy(ReadOnlySpan<byte> start) => start.Length >= 2 && start[..2].SequenceEqual(PickleProtocol2);
+
+    /// <summary>True for exceptions that mean "the bytes are wrong", false for "the file could not be read at all".</summary>
+    public static bool IsDamage(Exception e) =>
+        e is not (OutOfMemoryException or UnauthorizedAccessException or FileNotFoundException or DirectoryNotFoundException)
+        && (e is not IOException || e is EndOfStreamException);
+
+    /// <summary>The <c>&lt;archive&gt;/data.pkl</c> entry and the archive folder's name.</summary>
+    public static (ZipArchiveEntry Pickle, string Archive) FindPickle(ZipArchive zip, string path)
+    {
+        // data.pkl sits in one top-level folder whose name is whatever the file was first called.
+        var pickleEntry = zip.Entries.FirstOrDefault(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal)
+                                                          && e.FullName.IndexOf('/') == e.FullName.Length - "/data.pkl".Length)
+            ?? throw new InvalidDataException($"{path}: a zip archive without an <archive>/data.pkl entry, so not a file written by torch.save");
+        return (pickleEntry, pickleEntry.FullName[..^"/data.pkl".Length]);
+    }
+
+    /// <summary>PyTorch 2 records the writer's byte order; files without the record are little-endian.</summary>
+    public static bool IsBigEndian(ZipArchive zip, string archive, string path)
+    {
+        if (zip.GetEntry($"{archive}/byteorder") is not { } byteOrderEntry) return false;
+        using var reader = new StreamReader(byteOrderEntry.Open(), Encoding.ASCII);
+        string order = reader.ReadToEnd().Trim();
+        return order switch
+        {
+            "little" => false,
+            "big" => true,
+            _ => throw new InvalidDataException($"{path}: byteorder record says '{order}', expected 'little' or 'big'"),
+        };
+    }
+
+    /// <summary>Reads one pickle after checking that it names only globals a file of tensors needs.</summary>
+    public static object Unpickle(Stream stream, string path)
+    {
+        var globals = new List<string>();
+        byte[] pickle = PickleScanner.ReadOne(stream, globals);
+        foreach (string global in globals)
+            if (!TorchUnpickler.AllowedGlobals.Contains(global))
+                throw new InvalidDataException(
+                    $"{path}: refused: the pickle names the Python global '{global}', which a file of saved tensors does not need " +
+                    "(a .pt file is a program that Python would run; only " + string.Join(", ", TorchUnpickler.AllowedGlobals.Order()) + " are allowed)");
+        using var unpickler = new TorchUnpickler();
+        return unpickler.loads(pickle);
+    }
+
+    /// <summary>Reads <paramref name="count"/> float32 values, in chunks so that storages beyond 2 GB of bytes still fit a span.</summary>
+    public static float[] ReadFloats(Stream stream, long count, bool bigEndian)
+    {
+        if (count > Array.MaxLength) throw new InvalidDataException($"a storage of {count} elements is too large for one array");
+        var values = new float[count];
+        const int chunk = 1 << 26;
+        for (long done = 0; done < count; done += chunk)
+        {
+            var part = values.AsSpan((int)done, (int)Math.Min(chunk, count - done));
+            stream.ReadExactly(MemoryMarshal.AsBytes(part));
+            if (bigEndian)
+            {
+                var raw = MemoryMarshal.Cast<float, int>(part);
+                BinaryPrimitives.ReverseEndianness(raw, raw);
+            }
+        }
+        return values;
+    }
+}
