@@ -16,7 +16,7 @@ internal static class DenoiseCommand
         string model = arguments.Text("model") ?? throw new UsageException("denoise needs --model FILE (written by train)");
         string? output = arguments.Text("o");
         bool asFloat = arguments.Has("float");
-        var device = Devices.Resolve(arguments.Text("device", "cpu"));
+        var device = UsageException.Checked(() => Devices.Resolve(arguments.Text("device", "cpu")));
         ThreadPolicy.Apply(arguments.Integer("threads", 0, minimum: 0));
         arguments.RejectUnknown(maxPositional: 1);
         if (arguments.Positional.Count != 1) throw new UsageException("denoise needs one input WAV file");

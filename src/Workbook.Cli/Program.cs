@@ -40,18 +40,18 @@ try
 }
 catch (UsageException e)
 {
-    Console.Error.WriteLine($"workbook: {e.Message}");
-    Console.Error.WriteLine(Usage);
+    Console.Error.WriteLine($"workbook: {VerbUsage.OneLine(e.Message)}");
+    Console.Error.WriteLine(VerbUsage.For(Usage, args[0]));
     return 2;
 }
 catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or InvalidOperationException or UnauthorizedAccessException or NotSupportedException)
 {
-    Console.Error.WriteLine($"workbook: {e.Message}");
+    Console.Error.WriteLine($"workbook: {VerbUsage.OneLine(e.Message)}");
     return 1;
 }
 catch (Exception e)
 {
     // Anything else is a bug or an environment problem; still one line, with the exception's type to report it by.
-    Console.Error.WriteLine($"workbook: unexpected {e.GetType().Name}: {e.Message}");
+    Console.Error.WriteLine($"workbook: unexpected {e.GetType().Name}: {VerbUsage.OneLine(e.Message)}");
     return 1;
 }

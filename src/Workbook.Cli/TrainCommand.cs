@@ -30,8 +30,9 @@ internal static class TrainCommand
         int testCount = arguments.Integer("test-count", DataSplit.DefaultTestCount, minimum: 1);
         string output = arguments.Text("out", Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
         arguments.RejectUnknown();
-        options.ResolveDevice(); // a missing GPU is reported before minutes of loading
-        specification.Validate(specification.Layers);
+        UsageException.Checked(options.ResolveDevice); // a missing GPU is reported before minutes of loading
+        UsageException.Checked(() => { specification.Validate(specification.Layers); return 0; });
+        UsageException.Checked(() => new Trainer(options));   // the options' own checks
         if (specification.Features[0] != 1 || specification.Features[^1] != 1)
             throw new UsageException($"--features must start and end with 1 (mono audio in and out), not {string.Join(",", specification.Features)}");
 
