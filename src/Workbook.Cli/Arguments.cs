@@ -10,7 +10,11 @@ internal sealed class Arguments
 {
     private readonly Dictionary<string, string?> options = new(StringComparer.Ordinal);
     private readonly HashSet<string> used = new(StringComparer.Ordinal);
-    private readonly List<string> positional = new();
+    private readonly List<(int Index, string Word)> positional = new();
+    /// <summary>Where each option's value came from: the word index after it, or -1 for <c>--name=value</c>.</summary>
+    private readonly Dictionary<string, int> valueIndex = new(StringComparer.Ordinal);
+    /// <summary>Words a switch had taken as its value and gave back: the switch's name, for the message.</summary>
+    private readonly Dictionary<int, string> givenBack = new();
 
     public Arguments(IEnumerable<string> words, IReadOnlyDictionary<string, string>? aliases = null)
     {
@@ -24,18 +28,38 @@ internal sealed class Arguments
                 string name = word[2..];
                 string? value = null;
                 int eq = name.IndexOf('=');
+                int from = -1;
                 if (eq >= 0) { value = name[(eq + 1)..]; name = name[..eq]; }
-                else if (i + 1 < list.Count && !list[i + 1].StartsWith("--", StringComparison.Ordinal)) value = list[++i];
+                else if (i + 1 < list.Count && !list[i + 1].StartsWith("--", StringComparison.Ordinal) && aliases?.ContainsKey(list[i + 1]) != true)
+                { value = list[++i]; from = i; }
                 if (options.ContainsKey(name)) throw new UsageException($"--{name} is given twice");
                 options[name] = value;
+                valueIndex[name] = from;
             }
-            else positional.Add(word);
+            else positional.Add((i, word));
         }
     }
 
-    public IReadOnlyList<string> Positional => positional;
+    public IReadOnlyList<string> Positional => positional.OrderBy(p => p.Index).Select(p => p.Word).ToList();
 
-    public bool Has(string name) { used.Add(name); return options.ContainsKey(name); }
+    /// <summary>
+    /// A switch: present or not, never with a value. The word after it, which the parser took for a value, is given
+    /// back as a positional argument (<c>--float in.wav</c>); <c>--float=yes</c> is an error, and so is a word no
+    /// command expects (<c>--tanh-every-layer no</c> must not switch it on).
+    /// </summary>
+    public bool Has(string name)
+    {
+        used.Add(name);
+        if (!options.TryGetValue(name, out var value)) return false;
+        if (value != null)
+        {
+            if (valueIndex[name] < 0) throw new UsageException($"--{name} is a switch and takes no value, not '{value}'");
+            positional.Add((valueIndex[name], value));
+            givenBack[valueIndex[name]] = name;
+            options[name] = null;
+        }
+        return true;
+    }
 
     public string? Text(string name)
     {
@@ -82,9 +106,23 @@ internal sealed class Arguments
         var unknown = options.Keys.Where(k => !used.Contains(k)).ToList();
         if (unknown.Count > 0) throw new UsageException($"unknown option --{unknown[0]}");
         if (positional.Count > maxPositional)
-            throw new UsageException($"unexpected argument '{positional[maxPositional]}'");
+        {
+            var extra = positional.OrderBy(p => p.Index).Skip(maxPositional).FirstOrDefault(p => givenBack.ContainsKey(p.Index));
+            if (extra.Word != null)
+                throw new UsageException($"--{givenBack[extra.Index]} is a switch and takes no value, not '{extra.Word}'");
+            throw new UsageException($"unexpected argument '{Positional[maxPositional]}'");
+        }
     }
 }
 
 /// <summary>A mistake in the command line: the program prints the message and the usage, and exits with 2.</summary>
-internal sealed class UsageException(string message) : Exception(message);
+/// <remarks><see cref="Checked{T}"/> turns the library's ArgumentException for a bad value (a device, an architecture) into one.</remarks>
+internal sealed class UsageException(string message) : Exception(message)
+{
+    /// <summary>Runs a check of command-line values; its ArgumentException is a usage mistake (exit 2), not a failure.</summary>
+    public static T Checked<T>(Func<T> check)
+    {
+        try { return check(); }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+    }
+}

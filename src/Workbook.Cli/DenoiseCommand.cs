@@ -16,14 +16,15 @@ internal static class DenoiseCommand
         string model = arguments.Text("model") ?? throw new UsageException("denoise needs --model FILE (written by train)");
         string? output = arguments.Text("o");
         bool asFloat = arguments.Has("float");
-        var device = Devices.Resolve(arguments.Text("device", "cpu"));
+        var device = UsageException.Checked(() => Devices.Resolve(arguments.Text("device", "cpu")));
         ThreadPolicy.Apply(arguments.Integer("threads", 0, minimum: 0));
         arguments.RejectUnknown(maxPositional: 1);
         if (arguments.Positional.Count != 1) throw new UsageException("denoise needs one input WAV file");
         string input = arguments.Positional[0];
         output ??= Path.Combine(Path.GetDirectoryName(input) ?? "", Path.GetFileNameWithoutExtension(input) + "-denoised.wav");
-        if (Path.GetFullPath(output) == Path.GetFullPath(input))
-            throw new ArgumentException($"refusing to overwrite the input {input}; choose another output with -o");
+        // Before the work: the output must be a regular file in a writable folder, and neither the input nor the
+        // model, however the paths are spelt (symlinks, hard links, symlinked folders).
+        OutputFile.Prepare(output, input, model);
 
         var (network, header) = ModelFile.Load(model);
         using var _ = network;

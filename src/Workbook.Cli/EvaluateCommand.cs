@@ -16,7 +16,7 @@ internal static class EvaluateCommand
         string model = arguments.Text("model") ?? throw new UsageException("evaluate needs --model FILE (written by train)");
         string? dataOption = arguments.Text("data");
         int firTaps = arguments.Integer("fir-taps", WienerFilter.DefaultTaps, minimum: 1);
-        var device = Devices.Resolve(arguments.Text("device", "cpu"));
+        var device = UsageException.Checked(() => Devices.Resolve(arguments.Text("device", "cpu")));
         ThreadPolicy.Apply(arguments.Integer("threads", 0, minimum: 0));
         arguments.RejectUnknown();
 

@@ -14,6 +14,9 @@ verbs:
               [--data PATH] [--epochs 20] [--lr 0.5] [--batch-size 32] [--taps 40,40] [--features 1,5,1]
               [--seed 1] [--test-count 50] [--out DIR] [--device cpu] [--threads N] [--tanh-every-layer]
               PATH: a course .pt file, a folder with noisy/ and clean/ WAVs, or nothing for the bundled set
+              writes DIR/model.cnn, history.csv, loss.html together on success; one run per DIR at a time
+              diverged (a NaN/infinite loss, or test L1 above 10x the identity's 3 epochs running or at the end):
+              exit 1, keeps DIR/diverged-history.csv, leaves the previous model untouched
   evaluate    compare the model with the identity and the least-squares FIR filter on the test clips
               --model FILE [--data PATH] [--fir-taps 80] [--device cpu] [--threads N]
   denoise     denoise a WAV file (any rate, 8/16/24/32-bit PCM or float, mono or stereo)
@@ -45,18 +48,18 @@ try
 }
 catch (UsageException e)
 {
-    Console.Error.WriteLine($"workbook: {e.Message}");
-    Console.Error.WriteLine(Usage);
+    Console.Error.WriteLine($"workbook: {VerbUsage.OneLine(e.Message)}");
+    Console.Error.WriteLine(VerbUsage.For(Usage, args[0]));
     return 2;
 }
 catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or InvalidOperationException or UnauthorizedAccessException or NotSupportedException)
 {
-    Console.Error.WriteLine($"workbook: {e.Message}");
+    Console.Error.WriteLine($"workbook: {VerbUsage.OneLine(e.Message)}");
     return 1;
 }
 catch (Exception e)
 {
     // Anything else is a bug or an environment problem; still one line, with the exception's type to report it by.
-    Console.Error.WriteLine($"workbook: unexpected {e.GetType().Name}: {e.Message}");
+    Console.Error.WriteLine($"workbook: unexpected {e.GetType().Name}: {VerbUsage.OneLine(e.Message)}");
     return 1;
 }

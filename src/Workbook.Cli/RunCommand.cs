@@ -31,7 +31,7 @@ internal static class RunCommand
         Console.WriteLine($"report: {Path.Combine(output, "index.html")}");
         var failed = reports.Where(r => !r.Succeeded).ToList();
         foreach (var r in failed)
-            Console.Error.WriteLine($"workbook run: {r.Name}.ipynb: {(r.TimedOut ? r.Status : $"cell {r.FailedCell?.ToString(CultureInfo.InvariantCulture) ?? "?"} failed: {r.Error}")}");
+            Console.Error.WriteLine($"workbook run: {r.Name}.ipynb: {(r.TimedOut ? r.Status : r.FailedCell is int cell ? $"cell {cell.ToString(CultureInfo.InvariantCulture)} failed: {r.Error?.Split('\n')[0].Trim()}" : r.Error)}");
         return failed.Count == 0 ? 0 : 1;
     }
 

@@ -30,11 +30,14 @@ internal static class TrainCommand
         int testCount = arguments.Integer("test-count", DataSplit.DefaultTestCount, minimum: 1);
         string output = arguments.Text("out", Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
         arguments.RejectUnknown();
-        options.ResolveDevice(); // a missing GPU is reported before minutes of loading
-        specification.Validate(specification.Layers);
+        UsageException.Checked(options.ResolveDevice); // a missing GPU is reported before minutes of loading
+        UsageException.Checked(() => { specification.Validate(specification.Layers); return 0; });
+        UsageException.Checked(() => new Trainer(options));   // the options' own checks
         if (specification.Features[0] != 1 || specification.Features[^1] != 1)
             throw new UsageException($"--features must start and end with 1 (mono audio in and out), not {string.Join(",", specification.Features)}");
 
+        // The folder is locked and checked before minutes of loading and training; files appear in it only at the end.
+        using var run = RunFolder.Open(output);
         using var clips = DataSource.Load(data);
         var (train, test) = DataSplit.Split(clips, testCount, options.Seed);
         using var _ = train;
@@ -44,35 +47,39 @@ internal static class TrainCommand
         Console.WriteLine($"model: {specification}; SGD lr {options.LearningRate}, batch {options.BatchSize}, {options.Epochs} epochs, seed {options.Seed}, {options.Device}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"identity baseline (output = noisy input): test_l1 {identity:F6}"));
 
-        Directory.CreateDirectory(output);
-        string historyPath = Path.Combine(output, "history.csv");
-        string plotPath = Path.Combine(output, "loss.html");
         var progress = new EpochProgress(options.Epochs);
         var history = new TrainingHistory();
         var (model, finished) = new Trainer(options).Train(specification, train, test, epoch =>
         {
             progress.Report(epoch);
             history.Add(epoch);
-            AtomicFile.WriteAllText(historyPath, history.ToCsv());   // kept up to date, so a crash loses at most one epoch
+            AtomicFile.WriteAllText(run.Staged(HistoryName), history.ToCsv());   // a killed run's epochs survive as interrupted-history.csv
         });
         using var ___ = model;
         Console.WriteLine($"threads: {finished.ThreadChoice}");
-        WriteLossPlot(finished, plotPath, $"Training {specification} on {clips.Source}");
+        AtomicFile.WriteAllText(run.Staged(HistoryName), finished.ToCsv());
+        WriteLossPlot(finished, run.Staged(PlotName), $"Training {specification} on {clips.Source}");
+        string modelPath = run.Published(ModelName);
         if (finished.StopReason is string reason)
         {
-            Console.Error.WriteLine($"workbook: {reason}. Kept {historyPath} ({finished.Epochs.Count} epochs); no model written.");
+            // The previous run's model, history and plot stay together; this run's history is kept beside them under its own name.
+            var kept = run.Publish((HistoryName, "diverged-" + HistoryName), (PlotName, "diverged-" + PlotName));
+            Console.Error.WriteLine($"workbook: {reason}. Kept {string.Join(" and ", kept)} ({finished.Epochs.Count} epochs); " +
+                                    (File.Exists(modelPath) ? $"{modelPath} is the previous run's, untouched." : "no model written."));
             return 1;
         }
-        string modelPath = Path.Combine(output, "model.cnn");
-        ModelFile.Save(model, modelPath, new ModelFile.Header(specification.Taps.ToArray(), specification.Features.ToArray(),
+        ModelFile.Save(model, run.Staged(ModelName), new ModelFile.Header(specification.Taps.ToArray(), specification.Features.ToArray(),
             specification.Tanh, clips.SampleRate, $"trained {DateTime.Now:yyyy-MM-dd HH:mm} on {clips}; {options}", data, testCount, options.Seed));
+        var written = run.Publish((HistoryName, HistoryName), (PlotName, PlotName), (ModelName, ModelName));
         var final = finished.Final!;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"final test_l1 {final.TestL1:F6} ({(final.TestL1 < identity ? "below" : "NOT below")} the identity's {identity:F6}); " +
             $"total {finished.Epochs.Sum(e => e.Elapsed.TotalSeconds):F1} s"));
-        Console.WriteLine($"wrote {modelPath}, {historyPath}, {plotPath}");
+        Console.WriteLine($"wrote {string.Join(", ", written)}");
         return 0;
     }
+
+    private const string ModelName = "model.cnn", HistoryName = "history.csv", PlotName = "loss.html";
 
     private static void WriteLossPlot(TrainingHistory history, string path, string title)
     {

@@ -47,12 +47,18 @@ public static class NotebookRunner
         int width = list.Select(n => Path.GetFileNameWithoutExtension(n).Length).DefaultIfEmpty(0).Max();
         foreach (string notebook in list)
         {
-            var report = await RunOneAsync(Path.GetFullPath(notebook), options);
+            NotebookReport report;
+            try { report = await RunOneAsync(Path.GetFullPath(notebook), options); }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A malformed or unreadable notebook is that notebook's failure, reported by name; the others still run.
+                report = await UnreadableAsync(Path.GetFullPath(notebook), options, e);
+            }
             reports.Add(report);
             output.WriteLine(report.LineWithNameWidth(width));
             await output.FlushAsync();
         }
-        await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, "index.html"), HtmlReport.Index(reports));
+        await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, "index.html"), ReportIndex.Update(options.OutputDirectory, reports));
         return reports;
     }
 
@@ -109,6 +115,16 @@ public static class NotebookRunner
 
         await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, name + ".html"),
             HtmlReport.Page(name, executed, $"{report.CellsRun} cells run in {report.Seconds:F1} s: {report.Status}", !report.Succeeded));
+        return report;
+    }
+
+    private static async Task<NotebookReport> UnreadableAsync(string notebook, NotebookRunOptions options, Exception e)
+    {
+        string name = Path.GetFileNameWithoutExtension(notebook);
+        string problem = $"{Path.GetFileName(notebook)} is not a readable notebook: {Workbook.Data.Quoted.Escape(FirstLine(e.Message), 200)}";
+        var report = new NotebookReport(name, notebook, 0, 0, false, null, problem, false, $"FAILED: {problem}");
+        await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, name + ".html"),
+            HtmlReport.Page(name, new JsonObject { ["cells"] = new JsonArray() }, report.Status, failed: true));
         return report;
     }
 

@@ -23,6 +23,12 @@ namespace Workbook.Data;
 /// </remarks>
 public static class CoursePairsFile
 {
+    /// <summary>The bytes a legacy .pt file starts with: pickle protocol 2, then the magic number.</summary>
+    private static readonly byte[] PickleProtocol2 = [0x80, 0x02];
+
+    /// <summary>The bytes every zip archive starts with ("PK\x03\x04").</summary>
+    private static readonly byte[] ZipMagic = [0x50, 0x4B, 0x03, 0x04];
+
     /// <summary>
     /// Reads the pairs from <paramref name="path"/>: x into <see cref="PairedClips.Noisy"/>, y into
     /// <see cref="PairedClips.Clean"/>, both <c>[Q, 1, N]</c> float32, named "pair 0", "pair 1", … at 16 kHz.
@@ -39,12 +45,12 @@ public static class CoursePairsFile
             Span<byte> start = stackalloc byte[4];
             int read = file.ReadAtLeast(start, 4, throwOnEndOfStream: false);
             file.Position = 0;
-            if (TorchSaveFormat.IsZip(start[..read])) return ReadZip(file, path);
-            if (TorchSaveFormat.IsLegacy(start[..read])) return ReadLegacy(file, path);
+            if (read == 4 && start.SequenceEqual(ZipMagic)) return ReadZip(file, path);
+            if (read >= 2 && start[..2].SequenceEqual(PickleProtocol2)) return ReadLegacy(file, path);
             throw new InvalidDataException(
                 $"{path}: not a PyTorch file: it starts with neither a zip header nor a pickle (first bytes {Convert.ToHexString(start[..read])})");
         }
-        catch (Exception e) when (TorchSaveFormat.IsDamage(e) && !e.Message.StartsWith(path, StringComparison.Ordinal))
+        catch (Exception e) when (IsDamage(e) && !e.Message.StartsWith(path, StringComparison.Ordinal))
         {
             // Corrupt bytes surface deep inside the zip reader or the unpickler as all sorts of exceptions;
             // the reader of the message needs to know which file and that it is damaged, not where it broke.
@@ -52,41 +58,133 @@ public static class CoursePairsFile
         }
     }
 
+    /// <summary>True for exceptions that mean "the bytes are wrong", false for "the file could not be read at all".</summary>
+    private static bool IsDamage(Exception e) =>
+        e is not (OutOfMemoryException or UnauthorizedAccessException or FileNotFoundException or DirectoryNotFoundException)
+        && (e is not IOException || e is EndOfStreamException);
+
+    /// <summary>Pickle bytes any file may use, and the most a file needs per tensor beyond that (a tensor pickles to
+    /// about 150 bytes, so 5000 pairs over one storage still fit in the base).</summary>
+    private const long PickleBaseBytes = 1 << 20, PickleBytesPerStorage = 1 << 10;
+
+    /// <summary>How much a storage entry may inflate: PyTorch stores tensors uncompressed, and deflate gains little
+    /// on audio, so a far higher ratio is a zip bomb, not data.</summary>
+    private const long MaxInflation = 16;
+
     private static PairedClips ReadZip(FileStream file, string path)
     {
         using var zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
-        var (pickleEntry, archive) = TorchSaveFormat.FindPickle(zip, path);
-        bool bigEndian = TorchSaveFormat.IsBigEndian(zip, archive, path);
+        // data.pkl sits in one top-level folder whose name is whatever the file was first called.
+        var pickleEntry = zip.Entries.FirstOrDefault(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal)
+                                                          && e.FullName.IndexOf('/') == e.FullName.Length - "/data.pkl".Length)
+            ?? throw new InvalidDataException($"{path}: a zip archive without an <archive>/data.pkl entry, so not a file written by torch.save");
+        string archive = pickleEntry.FullName[..^"/data.pkl".Length];
+        string shownArchive = Quoted.Escape(archive);
 
-        object root;
-        using (var pickle = pickleEntry.Open()) root = TorchSaveFormat.Unpickle(pickle, path);
+        bool bigEndian = false;
+        if (zip.GetEntry($"{archive}/byteorder") is { } byteOrderEntry)
+        {
+            string order = Encoding.ASCII.GetString(ReadEntry(byteOrderEntry, 64, path, "the byteorder record")).Trim();
+            bigEndian = order switch
+            {
+                "little" => false,
+                "big" => true,
+                _ => throw new InvalidDataException($"{path}: byteorder record says '{Quoted.Escape(order)}', expected 'little' or 'big'"),
+            };
+        }
+
+        // The pickle may not inflate beyond what a list of tensor pairs over the file's storages needs.
+        int storageEntries = zip.Entries.Count(e => e.FullName.StartsWith(archive + "/data/", StringComparison.Ordinal));
+        long pickleLimit = PickleBaseBytes + PickleBytesPerStorage * storageEntries;
+        byte[] pickleBytes = ReadEntry(pickleEntry, pickleLimit, path, $"the pickle ({shownArchive}/data.pkl)");
+        object root = Unpickle(new MemoryStream(pickleBytes), path, pickleBytes.Length);
         var pairs = Interpret(root, path);
+
+        // Every storage is checked against its entry before anything is allocated for the samples.
+        foreach (var storage in DistinctStorages(pairs))
+        {
+            var entry = zip.GetEntry($"{archive}/data/{storage.Key}")
+                ?? throw new InvalidDataException($"{path}: storage {storage.Key} is missing (no entry {shownArchive}/data/{storage.Key})");
+            long expected = storage.ElementCount * sizeof(float);
+            if (entry.Length != expected)
+                throw new InvalidDataException(
+                    $"{path}: storage {storage.Key} has {entry.Length} bytes, expected {expected} ({storage.ElementCount} float32 values)");
+            if (entry.Length > Math.Max(1 << 20, MaxInflation * entry.CompressedLength))
+                throw new InvalidDataException(
+                    $"{path}: storage {storage.Key} inflates from {entry.CompressedLength} to {entry.Length} bytes, more than {MaxInflation}:1; " +
+                    "torch.save stores tensors uncompressed, so this is not a file it wrote");
+        }
         return Assemble(pairs, path, fill =>
         {
             foreach (var storage in fill.Storages)
             {
-                var entry = zip.GetEntry($"{archive}/data/{storage.Key}")
-                    ?? throw new InvalidDataException($"{path}: storage {storage.Key} is missing (no entry {archive}/data/{storage.Key})");
-                long expected = storage.ElementCount * sizeof(float);
-                if (entry.Length != expected)
-                    throw new InvalidDataException(
-                        $"{path}: storage {storage.Key} has {entry.Length} bytes, expected {expected} ({storage.ElementCount} float32 values)");
+                var entry = zip.GetEntry($"{archive}/data/{storage.Key}")!;
                 using var data = entry.Open();
-                fill.Scatter(storage, ReadStorage(data, storage, bigEndian, fill, path));
+                var values = ReadStorage(data, storage, bigEndian, fill, path, out uint crc);
+                if (data.ReadByte() >= 0)
+                    throw new InvalidDataException($"{path}: storage {storage.Key} holds more bytes than its zip entry declares ({entry.Length})");
+                if (crc != entry.Crc32)
+                    throw new InvalidDataException($"{path}: storage {storage.Key}, the data of {fill.Users(storage)}, is corrupt (its zip CRC-32 does not match)");
+                fill.Scatter(storage, values);
             }
         });
+    }
+
+    /// <summary>Reads a whole zip entry of at most <paramref name="limit"/> bytes and checks its CRC-32.</summary>
+    private static byte[] ReadEntry(ZipArchiveEntry entry, long limit, string path, string what)
+    {
+        if (entry.Length > limit)
+            throw new InvalidDataException($"{path}: {what} inflates to {entry.Length} bytes; a list of tensor pairs needs at most {limit} here");
+        var bytes = new byte[entry.Length];
+        using (var stream = entry.Open())
+        {
+            stream.ReadExactly(bytes);
+            if (stream.ReadByte() >= 0) throw new InvalidDataException($"{path}: {what} holds more bytes than its zip entry declares ({entry.Length})");
+        }
+        if (Crc32.Append(0, bytes) != entry.Crc32)
+            throw new InvalidDataException($"{path}: {what} is corrupt (its zip CRC-32 does not match)");
+        return bytes;
+    }
+
+    /// <summary>Each storage some tensor of <paramref name="pairs"/> views, once.</summary>
+    /// <exception cref="InvalidDataException">two tensors describe one storage differently (the smaller claim would pass
+    /// the size checks and the larger be read)</exception>
+    private static IEnumerable<StorageReference> DistinctStorages(List<(TensorReference X, TensorReference Y)> pairs)
+    {
+        var byKey = new Dictionary<string, StorageReference>();
+        foreach (var storage in pairs.SelectMany(p => new[] { p.X.Storage, p.Y.Storage }))
+        {
+            if (!byKey.TryGetValue(storage.Key, out var first)) byKey[storage.Key] = storage;
+            else if (first != storage)
+                throw new InvalidDataException($"storage {storage.Key} is described twice, as {first.ElementCount} and as {storage.ElementCount} elements of {storage.DType}");
+        }
+        return byKey.Values;
     }
 
     private static PairedClips ReadLegacy(FileStream file, string path)
     {
         // The first three pickles are a magic number, a protocol version and a dictionary describing the writer.
-        for (int header = 0; header < 3; header++) TorchSaveFormat.Unpickle(file, path);
+        // A pickle here cannot inflate: it may take at most the bytes the file has left.
+        for (int header = 0; header < 3; header++) Unpickle(file, path, file.Length - file.Position);
         // (sys_info's little_endian flag: every machine PyTorch's legacy format was written on in practice is little-endian.)
-        object root = TorchSaveFormat.Unpickle(file, path);
+        object root = Unpickle(file, path, file.Length - file.Position);
         var pairs = Interpret(root, path);
-        if (TorchSaveFormat.Unpickle(file, path) is not ArrayList keyList || keyList.Cast<object>().Any(k => k is not string))
+        if (Unpickle(file, path, file.Length - file.Position) is not ArrayList keyList || keyList.Cast<object>().Any(k => k is not string))
             throw new InvalidDataException($"{path}: the legacy storage key list is not a list of strings");
-
+        // The storages follow in key-list order (an int64 count, then the values): each claimed size must fit in the
+        // bytes left, checked before anything is allocated for the samples.
+        var claims = DistinctStorages(pairs).ToDictionary(s => s.Key);
+        long end = file.Position;
+        foreach (string key in keyList)
+        {
+            end += 8 + (claims.TryGetValue(key, out var claim) ? claim.ElementCount * sizeof(float) : 0);
+            if (claim != null && end > file.Length)
+            {
+                string users = string.Join(", ", pairs.SelectMany((p, q) => new[] { (p.X, $"x of pair {q}"), (p.Y, $"y of pair {q}") })
+                    .Where(t => t.Item1.Storage.Key == key).Select(t => t.Item2).Take(4));
+                throw new InvalidDataException($"{path}: the file ends inside storage {key}, the data of {users}: it is truncated (or claims more than it holds)");
+            }
+        }
         return Assemble(pairs, path, fill =>
         {
             var wanted = fill.Storages.ToDictionary(s => s.Key);
@@ -105,11 +203,25 @@ public static class CoursePairsFile
                 }
                 if (count != storage.ElementCount)
                     throw new InvalidDataException($"{path}: storage {key} holds {count} elements but the pickle says {storage.ElementCount}");
-                fill.Scatter(storage, ReadStorage(file, storage, bigEndian: false, fill, path));
+                fill.Scatter(storage, ReadStorage(file, storage, bigEndian: false, fill, path, out _));
             }
             if (wanted.Count > 0)
                 throw new InvalidDataException($"{path}: storage {wanted.Keys.First()} is used by a tensor but not in the file");
         });
+    }
+
+    /// <summary>Reads one pickle after checking that it names only globals a file of tensors needs.</summary>
+    private static object Unpickle(Stream stream, string path, long maxBytes)
+    {
+        var globals = new List<string>();
+        byte[] pickle = PickleScanner.ReadOne(stream, globals, maxBytes);
+        foreach (string global in globals)
+            if (!TorchUnpickler.AllowedGlobals.Contains(global))
+                throw new InvalidDataException(
+                    $"{path}: refused: the pickle names the Python global '{Quoted.Escape(global)}', which a file of saved tensors does not need " +
+                    "(a .pt file is a program that Python would run; only " + string.Join(", ", TorchUnpickler.AllowedGlobals.Order()) + " are allowed)");
+        using var unpickler = new TorchUnpickler();
+        return unpickler.loads(pickle);
     }
 
     /// <summary>Checks that the unpickled object is a list of (x, y) pairs of float32 <c>[1, N]</c> tensors of one length N.</summary>
@@ -147,9 +259,13 @@ public static class CoursePairsFile
             throw new InvalidDataException($"{path}: pair {q}: {name} has shape [{string.Join(", ", t.Size)}], expected [1, N]");
         if (t.Size[1] <= 0)
             throw new InvalidDataException($"{path}: pair {q}: {name} is empty");
-        // The last element read is storage[offset + (N-1)·stride]; strides are never negative in PyTorch.
+        // The last element read is storage[offset + (N-1)·stride]; strides are never negative in PyTorch, and a stride of 0
+        // (one sample repeated) would let a tiny storage claim any length: both are refused.
+        if (t.Offset < 0 || t.Stride[1] < 1 || t.Size[1] > t.Storage.ElementCount)
+            throw new InvalidDataException(
+                $"{path}: pair {q}: {name} (offset {t.Offset}, stride {t.Stride[1]}, {t.Size[1]} samples) reads outside its storage of {t.Storage.ElementCount} elements");
         long last = t.Offset + (t.Size[1] - 1) * t.Stride[1];
-        if (t.Offset < 0 || t.Stride[1] < 0 || last >= t.Storage.ElementCount)
+        if (last >= t.Storage.ElementCount)
             throw new InvalidDataException(
                 $"{path}: pair {q}: {name} (offset {t.Offset}, stride {t.Stride[1]}, {t.Size[1]} samples) reads outside its storage of {t.Storage.ElementCount} elements");
         return t;
@@ -165,6 +281,10 @@ public static class CoursePairsFile
         long total = pairs.Count * length;
         if (total > Array.MaxLength)
             throw new InvalidDataException($"{path}: {pairs.Count} pairs of {length} samples are too many for one array");
+        // Memory in proportion to the file: the clips may not hold more samples than the storages they view.
+        long stored = DistinctStorages(pairs).Sum(s => s.ElementCount);
+        if (total > stored)
+            throw new InvalidDataException($"{path}: {pairs.Count} pairs of {length} samples need {total} values per side, but the file's storages hold {stored}");
         var noisy = new float[total];
         var clean = new float[total];
         var destinations = new Destinations();
@@ -174,12 +294,26 @@ public static class CoursePairsFile
             destinations.Add(pairs[q].Y, clean, q * length, $"y of pair {q}");
         }
         readStorages(destinations);
+        RequireFinite(noisy, length, "x", path);
+        RequireFinite(clean, length, "y", path);
         var names = Enumerable.Range(0, pairs.Count).Select(q => $"pair {q}").ToArray();
         return new PairedClips(names,
             TorchSharp.torch.tensor(noisy, [pairs.Count, 1, length]),
             TorchSharp.torch.tensor(clean, [pairs.Count, 1, length]),
             PairedClips.LabSampleRate, path);
     }
+
+    /// <summary>A NaN or infinite sample would only show up as a diverged first epoch: name the first one instead.</summary>
+    private static void RequireFinite(float[] samples, long length, string side, string path)
+    {
+        for (long i = 0; i < samples.LongLength; i++)
+            if (!float.IsFinite(samples[i]))
+                throw new InvalidDataException(
+                    $"{path}: pair {i / length}: {side} sample {i % length} is {Describe(samples[i])}; the data must be finite");
+    }
+
+    /// <summary>"NaN", "+infinity", "-infinity".</summary>
+    internal static string Describe(float value) => float.IsNaN(value) ? "NaN" : value > 0 ? "+infinity" : "-infinity";
 
     /// <summary>Where each storage's values go: for every tensor that views it, a destination array and offset.</summary>
     private sealed class Destinations
@@ -215,16 +349,37 @@ public static class CoursePairsFile
     }
 
     /// <summary>Reads one float32 storage, naming the pairs it belongs to if the file ends inside it.</summary>
-    private static float[] ReadStorage(Stream stream, StorageReference storage, bool bigEndian, Destinations fill, string path)
+    private static float[] ReadStorage(Stream stream, StorageReference storage, bool bigEndian, Destinations fill, string path, out uint crc)
     {
         try
         {
-            return TorchSaveFormat.ReadFloats(stream, storage.ElementCount, bigEndian);
+            return ReadFloats(stream, storage.ElementCount, bigEndian, out crc);
         }
         catch (EndOfStreamException e)
         {
             throw new InvalidDataException(
                 $"{path}: the file ends inside storage {storage.Key}, the data of {fill.Users(storage)}: it is truncated", e);
         }
+    }
+
+    /// <summary>Reads <paramref name="count"/> float32 values, in chunks so that storages beyond 2 GB of bytes still fit a span.</summary>
+    private static float[] ReadFloats(Stream stream, long count, bool bigEndian, out uint crc)
+    {
+        crc = 0;
+        if (count > Array.MaxLength) throw new InvalidDataException($"a storage of {count} elements is too large for one array");
+        var values = new float[count];
+        const int chunk = 1 << 26;
+        for (long done = 0; done < count; done += chunk)
+        {
+            var part = values.AsSpan((int)done, (int)Math.Min(chunk, count - done));
+            stream.ReadExactly(MemoryMarshal.AsBytes(part));
+            crc = Crc32.Append(crc, MemoryMarshal.AsBytes(part));   // over the bytes as stored, before any byte swap
+            if (bigEndian)
+            {
+                var raw = MemoryMarshal.Cast<float, int>(part);
+                BinaryPrimitives.ReverseEndianness(raw, raw);
+            }
+        }
+        return values;
     }
 }

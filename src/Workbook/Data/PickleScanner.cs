@@ -24,12 +24,14 @@ internal static class PickleScanner
     /// opcode, leaving the stream just after it (the legacy .pt format puts several pickles in a row).
     /// </summary>
     /// <param name="globals">receives every global the pickle names, as "module.name"</param>
+    /// <param name="maxBytes">the most bytes the pickle may take: a length prefix or a pickle that claims more is refused
+    /// before anything of that size is allocated</param>
     /// <returns>the pickle's bytes, for the unpickler</returns>
     /// <exception cref="EndOfStreamException">the stream ends before STOP</exception>
     /// <exception cref="InvalidDataException">a byte that is not a pickle opcode</exception>
-    public static byte[] ReadOne(Stream stream, List<string> globals)
+    public static byte[] ReadOne(Stream stream, List<string> globals, long maxBytes = long.MaxValue)
     {
-        var copy = new MemoryStream();
+        var copy = new BoundedCopy(maxBytes);
         var memo = new Dictionary<long, string?>();
         // The two most recent values pushed, when they are strings: STACK_GLOBAL takes its module and name from them.
         string? last = null, beforeLast = null;
@@ -111,10 +113,11 @@ internal static class PickleScanner
         }
     }
 
-    private static byte[] ReadBytes(Stream stream, MemoryStream copy, long count)
+    private static byte[] ReadBytes(Stream stream, BoundedCopy copy, long count)
     {
         if (count < 0 || count > Array.MaxLength)
             throw new InvalidDataException($"a pickle argument claims {count} bytes");
+        copy.Reserve(count);
         var bytes = new byte[count];
         stream.ReadExactly(bytes);
         copy.Write(bytes);
@@ -122,7 +125,7 @@ internal static class PickleScanner
     }
 
     /// <summary>Reads a little-endian length of <paramref name="lengthSize"/> bytes, then that many bytes.</summary>
-    private static byte[] ReadCounted(Stream stream, MemoryStream copy, int lengthSize)
+    private static byte[] ReadCounted(Stream stream, BoundedCopy copy, int lengthSize)
     {
         var prefix = ReadBytes(stream, copy, lengthSize);
         long length = lengthSize switch
@@ -134,16 +137,28 @@ internal static class PickleScanner
         return ReadBytes(stream, copy, length);
     }
 
-    private static string ReadLine(Stream stream, MemoryStream copy)
+    private static string ReadLine(Stream stream, BoundedCopy copy)
     {
         var line = new List<byte>();
         while (true)
         {
             int b = stream.ReadByte();
             if (b < 0) throw new EndOfStreamException("the pickle ends inside a text argument");
+            copy.Reserve(1);
             copy.WriteByte((byte)b);
             if (b == '\n') return Encoding.UTF8.GetString(line.ToArray());
             line.Add((byte)b);
+        }
+    }
+
+    /// <summary>The pickle's bytes as read so far, refusing to grow beyond the bound.</summary>
+    private sealed class BoundedCopy(long maxBytes) : MemoryStream
+    {
+        /// <summary>Throws before <paramref name="count"/> more bytes would pass the bound.</summary>
+        public void Reserve(long count)
+        {
+            if (Length + count > maxBytes)
+                throw new InvalidDataException($"the pickle is longer than {maxBytes} bytes, more than this file can hold or its tensors need");
         }
     }
 }

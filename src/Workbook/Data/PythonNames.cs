@@ -15,7 +15,7 @@ internal static class PythonNames
         ArrayList list => $"a list of {list.Count} items",
         object[] tuple => $"a tuple of {tuple.Length} items",
         IDictionary => "a dict",
-        string s => $"the string '{(s.Length > 40 ? s[..40] + "…" : s)}'",
+        string s => $"the string '{Quoted.Escape(s, 40)}'",
         int or long or BigInteger => $"the int {value}",
         double d => $"the float {d}",
         bool b => b ? "True" : "False",

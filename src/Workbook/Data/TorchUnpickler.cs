@@ -78,6 +78,9 @@ internal sealed class TorchUnpickler : Unpickler
             throw new InvalidDataException($"a storage record whose class is {PythonNames.Describe(record[1])}");
         if (record[2] is not string key)
             throw new InvalidDataException($"a storage record whose key is {PythonNames.Describe(record[2])}");
+        // Keys are short names (PyTorch uses "0", "1", …) that appear in messages and zip entry names.
+        if (key.Length is 0 or > 100 || key.Any(c => char.IsControl(c) || c is '/' or '\\'))
+            throw new InvalidDataException($"a storage key '{Quoted.Escape(key)}' that is not a plain name");
         if (record.Length > 5 && record[5] is not null)
             throw new InvalidDataException($"storage {key} is a view into another storage (PyTorch 0.x files); save the data again with a current PyTorch");
         long count = PythonNames.ToInt64(record[4], $"the element count of storage {key}");

@@ -52,7 +52,7 @@ public static class WavAudio
                     $"{path}: unsupported WAV format {Describe(format)}; expected 8/16/24/32-bit PCM or 32-bit float, mono or stereo");
 
             byte[] bytes = ReadData(reader);
-            float[] mono = DecodeToMono(bytes, format.BitsPerSample / 8, format.Channels, isFloat);
+            float[] mono = DecodeToMono(bytes, format.BitsPerSample / 8, format.Channels, isFloat, path);
             return new WavRecording(AudioResampler.Resample(mono, format.SampleRate, PairedClips.LabSampleRate), format.SampleRate, mono.Length);
         }
     }
@@ -90,7 +90,9 @@ public static class WavAudio
     }
 
     /// <summary>Decodes interleaved little-endian frames to floats in [-1, 1) and averages the channels.</summary>
-    private static float[] DecodeToMono(byte[] bytes, int bytesPerSample, int channels, bool isFloat)
+    /// <exception cref="InvalidDataException">a float sample is NaN or infinite: named by file, frame and channel, since it
+    /// would otherwise only surface as a NaN output, reported against the output file</exception>
+    private static float[] DecodeToMono(byte[] bytes, int bytesPerSample, int channels, bool isFloat, string path)
     {
         int frames = bytes.Length / (bytesPerSample * channels);
         var mono = new float[frames];
@@ -105,13 +107,18 @@ public static class WavAudio
                     1 => (s[0] - 128) / 128f,                                        // 8-bit PCM is unsigned, centred on 128
                     2 => BinaryPrimitives.ReadInt16LittleEndian(s) / 32768f,
                     3 => ((s[2] << 24 | s[1] << 16 | s[0] << 8) >> 8) / 8388608f,   // sign-extend the 24-bit integer
-                    _ => isFloat ? BinaryPrimitives.ReadSingleLittleEndian(s) : BinaryPrimitives.ReadInt32LittleEndian(s) / 2147483648f,
+                    _ => isFloat ? Finite(BinaryPrimitives.ReadSingleLittleEndian(s), n, c, channels, path) : BinaryPrimitives.ReadInt32LittleEndian(s) / 2147483648f,
                 };
             }
             mono[n] = sum / channels;
         }
         return mono;
     }
+
+    private static float Finite(float value, int frame, int channel, int channels, string path) => float.IsFinite(value)
+        ? value
+        : throw new InvalidDataException(
+            $"{path}: sample {frame}{(channels > 1 ? $" (channel {channel + 1})" : "")} is {CoursePairsFile.Describe(value)}; the audio must be finite");
 
     /// <summary>
     /// Writes mono <paramref name="samples"/> at <paramref name="sampleRate"/> Hz. The file appears whole or not

@@ -39,8 +39,11 @@ public sealed class Trainer
 
     /// <summary>
     /// Trains <paramref name="model"/> in place for the configured epochs. After each epoch, the train and test
-    /// L1 and MSE are measured and reported to <paramref name="onEpoch"/>. A loss that becomes NaN or infinite
-    /// stops the run at that epoch; the history keeps the epochs before it and says why it stopped.
+    /// L1 and MSE are measured and reported to <paramref name="onEpoch"/>. The run diverges, stops and says why
+    /// (<see cref="TrainingHistory.Diverged"/>) when a loss becomes NaN or infinite (the history keeps the epochs
+    /// before it), or when the test L1 stays above <see cref="TrainingOptions.DivergenceFactor"/> times the
+    /// identity's for <see cref="TrainingOptions.DivergencePatience"/> epochs in a row or at the last epoch (the
+    /// history keeps those epochs too): a huge learning rate gives finite but useless losses, not only NaN.
     /// </summary>
     /// <param name="train">training pairs, <c>[Q, F0, N]</c> in and <c>[Q, FL, N]</c> out</param>
     /// <param name="test">test pairs, evaluated after every epoch</param>
@@ -57,6 +60,8 @@ public sealed class Trainer
         using var optimizer = optim.SGD(model.parameters(), options.LearningRate);
         var batches = new Batches(train.Count, options.BatchSize, options.Seed);
         var history = new TrainingHistory { ThreadChoice = ChooseThreads(model, trainNoisy) };
+        double identityL1 = IdentityL1(testNoisy, testClean);
+        int epochsFarAbove = 0;
 
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
@@ -84,8 +89,25 @@ public sealed class Trainer
             }
             history.Add(result);
             onEpoch?.Invoke(result);
+            // identityL1 is 0 only for test pairs whose noisy and clean clips are equal: no scale to compare with.
+            epochsFarAbove = identityL1 > 0 && testL1 > options.DivergenceFactor * identityL1 ? epochsFarAbove + 1 : 0;
+            if (epochsFarAbove >= options.DivergencePatience || (epochsFarAbove > 0 && epoch == options.Epochs))
+            {
+                history.Stop(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"training diverged at epoch {epoch}: test_l1 {testL1:G4} has stayed above {options.DivergenceFactor:G3} x the identity's {identityL1:F6} " +
+                    $"for {epochsFarAbove} epoch{(epochsFarAbove == 1 ? "" : "s")} (learning rate {options.LearningRate}); try a smaller learning rate"), diverged: true);
+                break;
+            }
         }
         return history;
+    }
+
+    /// <summary>The test L1 of doing nothing (output = noisy input): the scale the divergence rule measures against.</summary>
+    private static double IdentityL1(Tensor noisy, Tensor clean)
+    {
+        var sums = new ErrorSums();
+        if (noisy.shape[1] == clean.shape[1]) sums.Add(noisy, clean);
+        return noisy.shape[1] == clean.shape[1] ? sums.MeanAbsolute : 0;
     }
 
     /// <summary>

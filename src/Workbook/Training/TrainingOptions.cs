@@ -29,6 +29,18 @@ public sealed record TrainingOptions
     /// </summary>
     public int? Threads { get; init; }
 
+    /// <summary>
+    /// The divergence rule's factor: a test L1 above this many times the identity's (output = noisy input) is "far above"
+    /// it. Doing nothing scores the identity's L1, so a model ten times worse has learnt nothing usable.
+    /// </summary>
+    public double DivergenceFactor { get; init; } = 10;
+
+    /// <summary>
+    /// The divergence rule's patience: a run whose test L1 stays far above the identity's this many epochs in a row
+    /// (or at its last epoch) has diverged. One bad epoch early on may still recover; three rarely do.
+    /// </summary>
+    public int DivergencePatience { get; init; } = 3;
+
     /// <summary>The lab's Task 4 settings.</summary>
     public static TrainingOptions Lab { get; } = new();
 
@@ -38,6 +50,8 @@ public sealed record TrainingOptions
         if (Epochs < 1) throw new ArgumentException($"epochs must be at least 1, not {Epochs}");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentException($"the learning rate must be a positive number, not {LearningRate}");
         if (BatchSize < 1) throw new ArgumentException($"the batch size must be at least 1, not {BatchSize}");
+        if (!(DivergenceFactor > 1)) throw new ArgumentException($"the divergence factor must be above 1, not {DivergenceFactor}");
+        if (DivergencePatience < 1) throw new ArgumentException($"the divergence patience must be at least 1, not {DivergencePatience}");
         if (Threads < 1) throw new ArgumentException($"the thread count must be at least 1, not {Threads}");
     }
 

@@ -23,10 +23,20 @@ public sealed class CommandLineTests : IDisposable
     [InlineData(new[] { "train", "--lerning-rate", "0.1" }, "unknown option --lerning-rate")]
     [InlineData(new[] { "train", "--features", "1,5" }, "features has 2 entries but L + 1 = 3")]
     [InlineData(new[] { "evaluate" }, "evaluate needs --model FILE")]
-    public void Bad_arguments_print_the_problem_and_exit_non_zero(string[] arguments, string message)
+    [InlineData(new[] { "train", "--tanh-every-layer", "no" }, "--tanh-every-layer is a switch and takes no value, not 'no'")]
+    [InlineData(new[] { "denoise", "--model", "m.cnn", "--float=yes", "in.wav" }, "--float is a switch and takes no value, not 'yes'")]
+    [InlineData(new[] { "train", "--device", "toaster" }, "unknown device")]
+    [InlineData(new[] { "train", "--taps", "0,40" }, "taps[0] = 0")]
+    public void Bad_arguments_print_the_problem_and_the_verbs_usage_and_exit_2(string[] arguments, string message)
     {
         var result = Cli(arguments);
-        Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal(2, result.ExitCode);
+        if (arguments.Length > 0) Assert.StartsWith("workbook: ", result.Error);
+        if (arguments.Length > 0 && arguments[0] is "train" or "denoise")
+        {
+            Assert.Contains($"usage: workbook {arguments[0]}", result.Error);
+            Assert.DoesNotContain(arguments[0] == "train" ? "denoise a WAV file" : "train the denoiser", result.Error);
+        }
         Assert.Contains(message, result.Output + result.Error);
         Assert.DoesNotContain("   at ", result.Error); // no stack trace
     }
@@ -69,6 +79,26 @@ public sealed class CommandLineTests : IDisposable
         var overwrite = Cli("denoise", "--model", model, input, "-o", input);
         Assert.Equal(1, overwrite.ExitCode);
         Assert.Contains("refusing to overwrite the input", overwrite.Error);
+
+        // The input under another name (a symlink), a FIFO and a device as outputs: refused, nothing replaced.
+        string alias = Path.Combine(folder, "alias.wav");
+        File.CreateSymbolicLink(alias, input);
+        var before = File.ReadAllBytes(input);
+        var throughLink = Cli("denoise", "--model", model, alias, "-o", input);
+        Assert.Equal(1, throughLink.ExitCode);
+        Assert.Contains("refusing to overwrite the input", throughLink.Error);
+        Assert.Equal(before, File.ReadAllBytes(input));
+        string fifo = Path.Combine(folder, "pipe.wav");
+        System.Diagnostics.Process.Start("mkfifo", fifo).WaitForExit();
+        foreach (string target in new[] { fifo, "/dev/null" })
+        {
+            var special = Cli("denoise", "--model", model, input, "--float", "-o", target);
+            Assert.Equal(1, special.ExitCode);
+            Assert.Contains("refusing to write over", special.Error);
+            Assert.Single(special.Error.Trim().Split('\n'));
+        }
+        Assert.Equal(FileKind.Fifo, FileIdentity.OfLink(fifo)!.Value.Kind);
+        Assert.Empty(Directory.GetFiles(folder, ".*.tmp"));
     }
 
     [Fact]

@@ -61,6 +61,24 @@ public class TrainerTests
         Assert.All(history.Epochs, e => Assert.True(double.IsFinite(e.TrainL1)));
     }
 
+    [Theory]
+    [InlineData(10, 3)]   // stays far above for the patience: stops at epoch 3
+    [InlineData(2, 2)]    // far above at the last epoch: diverged too
+    public void A_run_whose_test_loss_stays_far_above_the_identitys_has_diverged(int epochs, int stoppedAt)
+    {
+        using var train = SyntheticPairs.LowPassPlusWhiteNoise(16, 200, seed: 1);
+        using var test = SyntheticPairs.LowPassPlusWhiteNoise(4, 200, seed: 2);
+        using var model = new MimoCnn(Small);
+        // Finite but useless: a last layer 1000 times too large, and a learning rate too small to repair it.
+        using (no_grad()) model.Layers[^1].H.mul_(1000);
+        var history = new Trainer(new TrainingOptions { Epochs = epochs, BatchSize = 4, LearningRate = 1e-12 }).Fit(model, train, test);
+        Assert.True(history.Diverged);
+        Assert.Contains($"diverged at epoch {stoppedAt}", history.StopReason);
+        Assert.Contains("x the identity's", history.StopReason);
+        Assert.Equal(stoppedAt, history.Epochs.Count);
+        Assert.All(history.Epochs, e => Assert.True(double.IsFinite(e.TestL1)));
+    }
+
     [Fact]
     public void History_is_written_as_csv_with_named_columns()
     {
