@@ -55,7 +55,9 @@ public static class Grader
             }
             answers.AddRange(WrittenAnswers(notebook, student));
             if (notebook.Exercises.Count == 0) continue;
-            string merged = Path.Combine(workFolder, notebook.Name + ".ipynb");
+            // The notebook to run goes in its own folder: the runner writes the executed copy under the same name in workFolder.
+            Directory.CreateDirectory(Path.Combine(workFolder, "source"));
+            string merged = Path.Combine(workFolder, "source", notebook.Name + ".ipynb");
             NotebookFile.Write(merged, Merge(notebook, student));
             toRun.Add((notebook, merged));
         }
