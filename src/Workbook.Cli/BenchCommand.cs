@@ -22,6 +22,12 @@ internal static class BenchCommand
 
     public static int Run(Arguments arguments)
     {
+        if (arguments.Has("grading"))
+        {
+            int submissions = arguments.Integer("submissions", 1, minimum: 1);
+            arguments.RejectUnknown();
+            return GradingBench.Run(submissions);
+        }
         int repeats = arguments.Integer("repeats", 5, minimum: 1);
         bool fullReference = arguments.Has("full-reference");
         arguments.RejectUnknown();
@@ -30,7 +36,7 @@ internal static class BenchCommand
         using var clips = DataSource.Load();
         var (train, test) = DataSplit.Split(clips, DataSplit.DefaultTestCount, seed: 1);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"bench {DateTime.Now:yyyy-MM-dd HH:mm}: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, " +
+            $"bench {DateTime.Now:yyyy-MM-dd HH:mm}: {GradingBench.CpuModel()}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, " +
             $"{RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}, load average {LoadAverage()}"));
         Console.WriteLine($"workload: {specification}; {train.Count} train + {test.Count} test clips of {clips.Length} samples; " +
                           $"SGD lr 0.5, batch 32, {Epochs} epochs, train and test L1 after each epoch");

@@ -22,6 +22,7 @@ verbs:
   denoise     denoise a WAV file (any rate, 8/16/24/32-bit PCM or float, mono or stereo)
               --model FILE IN.wav [-o OUT.wav] [--float] [--device cpu] [--threads N]
   bench       time the Task 4 workload for each convolution algorithm [--repeats 5] [--full-reference]
+              or, with --grading [--submissions 1], time the grader on complete submissions
 """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")

@@ -46,7 +46,7 @@ public static class GradeReport
                 exercises = g.Exercises.Select(e => new
                 {
                     notebook = e.Notebook, exercise = e.Exercise, title = e.Title, points = e.Points, max = e.Max, status = e.Status,
-                    passed = e.Passed, failed = e.Failed.Select(f => new { property = f.Property, problem = f.Problem }), error = e.Error,
+                    passed = e.Passed, failed = e.Failed.Select(f => new { property = f.Property, problem = f.Problem }), error = e.Error, note = e.Note,
                 }),
                 answers = g.Answers.Select(a => new { notebook = a.Notebook, question = a.Question, answer = a.Answer }),
             }),
@@ -63,6 +63,7 @@ public static class GradeReport
             string colour = e.Points == e.Max ? "#2ca02c" : "#d62728";
             html.Append(CultureInfo.InvariantCulture, $"<h2>Exercise {e.Exercise}: {Html.Encode(e.Title)} <span style=\"color:{colour}\">{e.Points}/{e.Max}</span> <small>({Html.Encode(e.Status)}, {Html.Encode(e.Notebook)})</small></h2>\n");
             if (e.Error != null) html.Append($"<p><b>{Html.Encode(e.Error)}</b></p>\n");
+            if (e.Note != null) html.Append($"<p><i>Note: {Html.Encode(e.Note)}.</i></p>\n");
             if (e.Passed.Count + e.Failed.Count > 0)
             {
                 html.Append("<ul style=\"list-style:none\">");

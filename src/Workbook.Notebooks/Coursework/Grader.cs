@@ -35,7 +35,7 @@ public static class Grader
 
         var grades = new List<ExerciseGrade>();
         var answers = new List<WrittenAnswer>();
-        var toRun = new List<(CourseNotebook Course, string Merged)>();
+        var toRun = new List<(CourseNotebook Course, JsonObject Student, string Merged)>();
         foreach (var notebook in course)
         {
             string? studentPath = FindStudentNotebook(submission, notebook.Name);
@@ -59,13 +59,32 @@ public static class Grader
             Directory.CreateDirectory(Path.Combine(workFolder, "source"));
             string merged = Path.Combine(workFolder, "source", notebook.Name + ".ipynb");
             NotebookFile.Write(merged, Merge(notebook, student));
-            toRun.Add((notebook, merged));
+            toRun.Add((notebook, student, merged));
         }
 
-        foreach (var (notebook, merged) in toRun)
+        foreach (var (notebook, student, merged) in toRun)
         {
             var executed = await RunWithReruns(merged, workFolder, options);
-            grades.AddRange(notebook.Exercises.Select(e => GradeExercise(notebook, e, executed)));
+            var byId = notebook.Exercises.ToDictionary(e => e.Id, e => GradeExercise(notebook, e, executed));
+            // An exercise that fails after an earlier one failed may fail only because it uses that one (Filter calls
+            // Shift): check it again with the model solutions of the earlier failing exercises in place of the student's,
+            // so that a mistake costs only the exercise it is in.
+            var inCellOrder = notebook.Exercises.OrderBy(e => e.Cell).ToList();
+            for (int i = 0; i < inCellOrder.Count; i++)
+            {
+                var exercise = inCellOrder[i];
+                var failedBefore = inCellOrder.Take(i).Where(e => byId[e.Id].Status != "passed").Select(e => e.Id).ToList();
+                if (byId[exercise.Id].Status == "passed" || failedBefore.Count == 0 || byId[exercise.Id].Status is "missing" or "not accepted") continue;
+                string again = Path.Combine(workFolder, "source", $"{notebook.Name}.with-model-{string.Join("-", failedBefore)}.ipynb");
+                NotebookFile.Write(again, Merge(notebook, student, failedBefore.ToHashSet()));
+                var rerun = GradeExercise(notebook, exercise, await RunWithReruns(again, workFolder, options));
+                byId[exercise.Id] = rerun with
+                {
+                    Note = $"checked with the model solution of exercise{(failedBefore.Count == 1 ? "" : "s")} {string.Join(", ", failedBefore)} " +
+                           "in place of yours, since yours does not pass: a mistake costs only the exercise it is in",
+                };
+            }
+            grades.AddRange(notebook.Exercises.Select(e => byId[e.Id]));
         }
         var ordered = grades.OrderBy(g => g.Notebook, StringComparer.Ordinal).ThenBy(g => g.Exercise, StringComparer.Ordinal).ToList();
         var result = new SubmissionGrade(name, ordered, answers, watch.Elapsed.TotalSeconds);
@@ -86,7 +105,8 @@ public static class Grader
     }
 
     /// <summary>The notebook the grader runs: the student's cells, the instructor's setup and check cells.</summary>
-    public static JsonObject Merge(CourseNotebook course, JsonObject student)
+    /// <param name="useModelSolutionFor">exercises whose cell is taken from the instructor's notebook (the model solution)</param>
+    public static JsonObject Merge(CourseNotebook course, JsonObject student, IReadOnlySet<string>? useModelSolutionFor = null)
     {
         var instructorCells = course.Instructor["cells"]!.AsArray();
         var studentCells = student["cells"]!.AsArray().Select(c => c!.AsObject()).ToList();
@@ -107,10 +127,13 @@ public static class Grader
             {
                 var header = ExerciseMarkers.Header(source);
                 if (header == null && (ExerciseMarkers.CheckedExercise(source) != null || IsSetup(source))) continue;   // the instructor's take their place
-                var copy = cell.DeepClone().AsObject();
+                bool useModel = header is var (modelId, _, _) && useModelSolutionFor?.Contains(modelId) == true;
+                var copy = useModel
+                    ? course.Instructor["cells"]![course.Exercises.Single(e => e.Id == header!.Value.Id).Cell]!.DeepClone().AsObject()
+                    : cell.DeepClone().AsObject();
                 copy["outputs"] = new JsonArray();
                 copy["execution_count"] = null;
-                Tag(copy, header == null ? "student" : "solution", header?.Id);
+                Tag(copy, header == null ? "student" : useModel ? "model" : "solution", header?.Id);
                 merged.Add(copy);
                 if (header is var (id, _, _) && lastCellOf[id] == i)
                     merged.AddRange(CheckCells(course, id));
@@ -137,28 +160,50 @@ public static class Grader
     private static async Task<JsonObject> RunWithReruns(string merged, string workFolder, GradingOptions options)
     {
         var runOptions = new NotebookRunOptions(workFolder, options.Timeout, options.ChildProcess);
+        string name = Path.GetFileNameWithoutExtension(merged);
         for (int attempt = 0; ; attempt++)
         {
             var report = (await NotebookRunner.RunAsync(new[] { merged }, runOptions, TextWriter.Null))[0];
-            var executed = NotebookFile.Read(Path.Combine(workFolder, Path.GetFileName(merged)));
-            if (!report.TimedOut || attempt == MaxReruns || report.FailedCell is not int hung) return MarkTimedOut(executed, merged);
-            // Replace the cell that ran too long by a note, remember it, and run the notebook again.
+            var executed = NotebookFile.Read(Path.Combine(workFolder, name + ".ipynb"));
+            // A notebook stops early when a cell runs past the limit, or when the process ends (TorchSharp's matmul ends it
+            // on a shape mismatch): the first code cell without a result is the one that stopped it.
+            bool crashed = !report.TimedOut && !report.Succeeded && report.FailedCell == null;
+            int? stopped = report.TimedOut || crashed ? FirstUnexecuted(executed) : null;
+            if (stopped is not int index || attempt == MaxReruns) return CarryMarks(executed, merged);
             var notebook = NotebookFile.Read(merged);
-            var cell = notebook["cells"]![hung - 1]!.AsObject();
-            cell["source"] = JupyterOutputs.Lines($"// stopped by the grader: this cell ran past the {options.Timeout.TotalMinutes:0.#}-minute limit");
-            cell["metadata"]![GradingKey]!["timedOut"] = true;
+            var cell = notebook["cells"]![index]!.AsObject();
+            string why = report.TimedOut
+                ? $"ran past the {options.Timeout.TotalMinutes:0.#}-minute limit and was stopped (an endless loop?)"
+                : $"ended the notebook's process: {ProcessEndReason(Path.Combine(workFolder, name + ".log"))}";
+            cell["source"] = JupyterOutputs.Lines($"// stopped by the grader: this cell {why}");
+            if (cell["metadata"]?[GradingKey] is JsonObject tag) tag["stopped"] = why;
             NotebookFile.Write(merged, notebook);
         }
     }
 
-    /// <summary>Carries the "timed out" marks of the notebook that was run over to its executed copy.</summary>
-    private static JsonObject MarkTimedOut(JsonObject executed, string merged)
+    private static int? FirstUnexecuted(JsonObject executed)
+    {
+        var cells = executed["cells"]!.AsArray();
+        for (int i = 0; i < cells.Count; i++)
+            if ((string?)cells[i]!["cell_type"] == "code" && cells[i]!["execution_count"] is not JsonValue) return i;
+        return null;
+    }
+
+    /// <summary>What libtorch said before the process ended ("what(): mat1 and mat2 shapes cannot be multiplied …").</summary>
+    private static string ProcessEndReason(string log)
+    {
+        string? what = File.Exists(log) ? File.ReadLines(log).FirstOrDefault(l => l.TrimStart().StartsWith("what():", StringComparison.Ordinal)) : null;
+        return what == null ? "it exited without a result" : $"{what.Trim()[7..].Trim()} (libtorch's error was not turned into an exception; check the shapes you multiply)";
+    }
+
+    /// <summary>Carries the grader's marks (a cell stopped for time or a crash) of the notebook that was run over to its executed copy.</summary>
+    private static JsonObject CarryMarks(JsonObject executed, string merged)
     {
         var source = NotebookFile.Read(merged)["cells"]!.AsArray();
         var cells = executed["cells"]!.AsArray();
         for (int i = 0; i < Math.Min(cells.Count, source.Count); i++)
-            if ((bool?)source[i]!["metadata"]?[GradingKey]?["timedOut"] == true)
-                cells[i]!["metadata"]![GradingKey]!["timedOut"] = true;
+            if (source[i]!["metadata"]?[GradingKey]?["stopped"] is JsonNode why && cells[i]!["metadata"]?[GradingKey] is JsonObject tag)
+                tag["stopped"] = why.DeepClone();
         return executed;
     }
 
@@ -179,13 +224,14 @@ public static class Grader
 
         if (solution.Count == 0)
             return Grade("missing", $"no cell starts with the line '{ExerciseMarkers.HeaderStart(exercise.Id).Trim()} …': keep that line at the top of the cell with your solution");
-        if (solution.Concat(checks).Any(c => (bool?)c["metadata"]?[GradingKey]?["timedOut"] == true))
-            return Grade("timed out", "your code ran past the time limit and was stopped (an endless loop?)");
+        if (solution.Concat(checks).Select(c => (string?)c["metadata"]?[GradingKey]?["stopped"]).FirstOrDefault(w => w != null) is string stopped)
+            return Grade(stopped.StartsWith("ran past", StringComparison.Ordinal) ? "timed out" : "crashed", $"your code {stopped}");
         if (LibraryUse.Find(exercise.Id, solution.Select(Source)) is string used)
             return Grade("not accepted", $"your solution uses the library's {used}: write it yourself");
         string? solutionError = solution.Select(ErrorOf).FirstOrDefault(e => e != null);
-        if (reports.Any(r => r.NotImplemented != null))
-            return Grade("not implemented", reports.First(r => r.NotImplemented != null).NotImplemented);
+        if (reports.Any(r => r.NotImplemented != null))   // every property would say the same: say it once
+            return new ExerciseGrade(course.Name, exercise.Id, exercise.Title, 0, exercise.Points, "not implemented",
+                Array.Empty<string>(), Array.Empty<FailedProperty>(), reports.First(r => r.NotImplemented != null).NotImplemented);
         string? checkError = checks.Select(ErrorOf).FirstOrDefault(e => e != null);
         if (solutionError != null) return Grade("failed", $"your cell for exercise {exercise.Id} failed: {solutionError}");
         if (checkError != null || reports.Count < checks.Count) return Grade("failed", $"the check could not run: {checkError ?? "it showed no result"}");

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Workbook.Notebooks;
+using Workbook.Notebooks.Coursework;
+
+namespace Workbook.Cli;
+
+/// <summary>
+/// <c>bench --grading [--submissions N]</c>: times the grader on N copies of the instructor's notebooks (complete
+/// submissions that score full marks, so every check and the 20-epoch training run), one after the other as the
+/// <c>grade</c> verb does, and prints the seconds per submission with the CPU they ran on.
+/// </summary>
+internal static class GradingBench
+{
+    public static int Run(int submissions)
+    {
+        string root = RunCommand.RepositoryRoot();
+        string folder = Directory.CreateTempSubdirectory("workbook-grading-bench-").FullName;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"bench grading {DateTime.Now:yyyy-MM-dd HH:mm}: {CpuModel()}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}"));
+        var names = new List<string>();
+        for (int i = 1; i <= submissions; i++)
+        {
+            string submission = Path.Combine(folder, $"student{i:D2}");
+            Directory.CreateDirectory(submission);
+            foreach (string notebook in NotebookRunner.Find(Path.Combine(root, "notebooks")))
+                File.Copy(notebook, Path.Combine(submission, Path.GetFileName(notebook)));
+            names.Add(submission);
+        }
+        var options = new GradingOptions(Path.Combine(root, "notebooks"), Path.Combine(folder, "grades"), TimeSpan.FromMinutes(5),
+            NotebookHostProcess.For(continueAfterError: true));
+        var total = Stopwatch.StartNew();
+        var seconds = new List<double>();
+        foreach (string submission in names)
+        {
+            var grade = Grader.GradeAsync(submission, options).GetAwaiter().GetResult();
+            seconds.Add(grade.Seconds);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {grade.Submission}: {grade.Total}/{grade.Max} points, {grade.Seconds:F1} s"));
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"grading one complete submission (4 notebooks): mean {seconds.Average():F1} s, fastest {seconds.Min():F1} s, slowest {seconds.Max():F1} s; " +
+            $"{submissions} submission(s) in {total.Elapsed.TotalSeconds:F0} s; a class of 30 ≈ {30 * seconds.Average() / 60:F0} min in one process"));
+        Directory.Delete(folder, recursive: true);
+        return 0;
+    }
+
+    /// <summary>The processor's name from /proc/cpuinfo, so figures from different machines are not mixed up.</summary>
+    public static string CpuModel()
+    {
+        try
+        {
+            return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+        }
+        catch (IOException) { return "unknown CPU"; }
+    }
+}
