@@ -94,12 +94,24 @@ public class GradingTests(GradingFixture grading)
     }
 
     [Fact]
+    public void Code_that_ends_the_notebooks_process_costs_its_exercise_and_says_why()
+    {
+        var exercise = GradingFixture.Exercise(grading.Grades("bug-crash"), "2.1");
+        Assert.Equal("crashed", (string?)exercise["status"]);
+        Assert.Contains("shapes cannot be multiplied", (string?)exercise["error"]);
+    }
+
+    [Fact]
     public void Mistakes_cost_only_the_exercises_they_break()
     {
+        // A wrong Shift breaks Filter and the CNN, which use it; they are checked again with the model Shift and keep their points.
+        var roll = grading.Grades("bug-roll");
+        Assert.Equal("passed", (string?)GradingFixture.Exercise(roll, "1.2")["status"]);
+        Assert.Contains("model solution of exercise 1.1", (string?)GradingFixture.Exercise(roll, "1.2")["note"]);
+        Assert.Equal("passed", (string?)GradingFixture.Exercise(roll, "1.3")["status"]);
         Assert.Equal("passed", (string?)GradingFixture.Exercise(grading.Grades("bug-k-plus-one"), "1.1")["status"]);
         Assert.Equal("passed", (string?)GradingFixture.Exercise(grading.Grades("bug-no-zero-grad"), "4.2")["status"]);
         // bug-roll's submission has no check cells at all: the instructor's still ran.
-        var roll = grading.Grades("bug-roll");
         Assert.NotEmpty(GradingFixture.Exercise(roll, "1.1")["passed"]!.AsArray());
     }
 
