@@ -22,6 +22,14 @@ internal static class BenchCommand
 
     public static int Run(Arguments arguments)
     {
+        if (arguments.Text("long-audio") is string minutes)
+        {
+            int threads = arguments.Integer("threads", 1, minimum: 0);
+            arguments.RejectUnknown();
+            if (!double.TryParse(minutes, System.Globalization.NumberStyles.Float, CultureInfo.InvariantCulture, out double length) || !(length > 0))
+                throw new UsageException($"--long-audio takes a number of minutes, not '{minutes}'");
+            return LongAudioBench.Run(length, threads);
+        }
         if (arguments.Has("grading"))
         {
             int submissions = arguments.Integer("submissions", 1, minimum: 1);

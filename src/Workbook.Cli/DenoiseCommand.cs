@@ -1,5 +1,6 @@
 using TorchSharp;
 using Workbook.Data;
+using Workbook.Evaluation;
 using Workbook.Training;
 using static TorchSharp.torch;
 
@@ -29,20 +30,9 @@ internal static class DenoiseCommand
         var (network, header) = ModelFile.Load(model);
         using var _ = network;
         network.to(device);
-        var recording = WavAudio.Read(input);
-        if (header.SampleRate != recording.SampleRate)
-            throw new InvalidDataException($"{model} was trained at {header.SampleRate} Hz but audio is read at {recording.SampleRate} Hz");
-        float[] denoised;
-        using (no_grad())
-        using (var scope = NewDisposeScope())
-        {
-            var x = tensor(recording.Samples).view(1, 1, -1).to(device);
-            denoised = network.call(x).view(-1).cpu().data<float>().ToArray();
-        }
-        var atInputRate = AudioResampler.Resample(denoised, recording.SampleRate, recording.OriginalSampleRate);
-        Array.Resize(ref atInputRate, recording.OriginalLength); // resampling may round the length by a sample
-        WavAudio.Write(output, atInputRate, recording.OriginalSampleRate, asFloat ? WavSampleFormat.Float32 : WavSampleFormat.Pcm16);
-        Console.WriteLine($"wrote {output}: {recording.OriginalLength} samples at {recording.OriginalSampleRate} Hz ({(asFloat ? "32-bit float" : "16-bit PCM")})");
+        // Block by block, so that an hour of audio needs no more memory than a minute (see StreamingDenoise).
+        var (frames, rate) = StreamingDenoise.Run(network, header.SampleRate, input, output, asFloat ? WavSampleFormat.Float32 : WavSampleFormat.Pcm16);
+        Console.WriteLine($"wrote {output}: {frames} samples at {rate} Hz ({(asFloat ? "32-bit float" : "16-bit PCM")})");
         return 0;
     }
 }

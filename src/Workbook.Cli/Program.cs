@@ -23,6 +23,7 @@ verbs:
               --model FILE IN.wav [-o OUT.wav] [--float] [--device cpu] [--threads N]
   bench       time the Task 4 workload for each convolution algorithm [--repeats 5] [--full-reference]
               or, with --grading [--submissions 1], time the grader on complete submissions
+              or, with --long-audio MINUTES [--threads 1], time denoise on a 48 kHz stereo file of that length
 """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")

@@ -32,6 +32,17 @@ public static class WavAudio
     /// the message names the file and the format found</exception>
     public static WavRecording Read(string path)
     {
+        using var reader = Open(path);
+        byte[] bytes = ReadData(reader);
+        float[] mono = DecodeToMono(bytes, reader.WaveFormat, path, firstFrame: 0);
+        return new WavRecording(AudioResampler.Resample(mono, reader.WaveFormat.SampleRate, PairedClips.LabSampleRate), reader.WaveFormat.SampleRate, mono.Length);
+    }
+
+    /// <summary>Opens a WAV file after checking that its format is one <see cref="Read"/> takes (for reading it in blocks).</summary>
+    /// <exception cref="FileNotFoundException">no file at <paramref name="path"/></exception>
+    /// <exception cref="InvalidDataException">not a WAV file, a damaged one, or another encoding; the message names the file</exception>
+    public static WaveFileReader Open(string path)
+    {
         if (!File.Exists(path)) throw new FileNotFoundException($"no WAV file at {path}", path);
         WaveFileReader reader;
         try
@@ -42,19 +53,15 @@ public static class WavAudio
         {
             throw new InvalidDataException($"{path}: not a readable WAV file ({e.Message})", e);
         }
-        using (reader)
+        var format = reader.WaveFormat;
+        if (!(IsPcm(format) && format.BitsPerSample is 8 or 16 or 24 or 32 || IsFloat(format) && format.BitsPerSample == 32)
+            || format.Channels is not (1 or 2))
         {
-            var format = reader.WaveFormat;
-            bool isFloat = IsFloat(format);
-            if (!(IsPcm(format) && format.BitsPerSample is 8 or 16 or 24 or 32 || isFloat && format.BitsPerSample == 32)
-                || format.Channels is not (1 or 2))
-                throw new InvalidDataException(
-                    $"{path}: unsupported WAV format {Describe(format)}; expected 8/16/24/32-bit PCM or 32-bit float, mono or stereo");
-
-            byte[] bytes = ReadData(reader);
-            float[] mono = DecodeToMono(bytes, format.BitsPerSample / 8, format.Channels, isFloat, path);
-            return new WavRecording(AudioResampler.Resample(mono, format.SampleRate, PairedClips.LabSampleRate), format.SampleRate, mono.Length);
+            reader.Dispose();
+            throw new InvalidDataException(
+                $"{path}: unsupported WAV format {Describe(format)}; expected 8/16/24/32-bit PCM or 32-bit float, mono or stereo");
         }
+        return reader;
     }
 
     private static bool IsPcm(WaveFormat f) => f.Encoding == WaveFormatEncoding.Pcm || SubFormat(f) == PcmSubFormat;
@@ -92,8 +99,11 @@ public static class WavAudio
     /// <summary>Decodes interleaved little-endian frames to floats in [-1, 1) and averages the channels.</summary>
     /// <exception cref="InvalidDataException">a float sample is NaN or infinite: named by file, frame and channel, since it
     /// would otherwise only surface as a NaN output, reported against the output file</exception>
-    private static float[] DecodeToMono(byte[] bytes, int bytesPerSample, int channels, bool isFloat, string path)
+    /// <param name="firstFrame">the frame number of the first frame in <paramref name="bytes"/>, for error messages</param>
+    internal static float[] DecodeToMono(ReadOnlySpan<byte> bytes, WaveFormat format, string path, long firstFrame)
     {
+        int bytesPerSample = format.BitsPerSample / 8, channels = format.Channels;
+        bool isFloat = IsFloat(format);
         int frames = bytes.Length / (bytesPerSample * channels);
         var mono = new float[frames];
         for (int n = 0; n < frames; n++)
@@ -101,13 +111,13 @@ public static class WavAudio
             float sum = 0;
             for (int c = 0; c < channels; c++)
             {
-                var s = bytes.AsSpan((n * channels + c) * bytesPerSample, bytesPerSample);
+                var s = bytes.Slice((n * channels + c) * bytesPerSample, bytesPerSample);
                 sum += bytesPerSample switch
                 {
                     1 => (s[0] - 128) / 128f,                                        // 8-bit PCM is unsigned, centred on 128
                     2 => BinaryPrimitives.ReadInt16LittleEndian(s) / 32768f,
                     3 => ((s[2] << 24 | s[1] << 16 | s[0] << 8) >> 8) / 8388608f,   // sign-extend the 24-bit integer
-                    _ => isFloat ? Finite(BinaryPrimitives.ReadSingleLittleEndian(s), n, c, channels, path) : BinaryPrimitives.ReadInt32LittleEndian(s) / 2147483648f,
+                    _ => isFloat ? Finite(BinaryPrimitives.ReadSingleLittleEndian(s), firstFrame + n, c, channels, path) : BinaryPrimitives.ReadInt32LittleEndian(s) / 2147483648f,
                 };
             }
             mono[n] = sum / channels;
@@ -115,7 +125,7 @@ public static class WavAudio
         return mono;
     }
 
-    private static float Finite(float value, int frame, int channel, int channels, string path) => float.IsFinite(value)
+    private static float Finite(float value, long frame, int channel, int channels, string path) => float.IsFinite(value)
         ? value
         : throw new InvalidDataException(
             $"{path}: sample {frame}{(channels > 1 ? $" (channel {channel + 1})" : "")} is {CoursePairsFile.Describe(value)}; the audio must be finite");
@@ -155,7 +165,7 @@ public static class WavAudio
     }
 
     /// <summary>Clamps to [-1, 1] (16-bit PCM cannot hold more) and scales to the int16 range.</summary>
-    private static short[] ToPcm16(ReadOnlySpan<float> samples)
+    internal static short[] ToPcm16(ReadOnlySpan<float> samples)
     {
         var pcm = new short[samples.Length];
         for (int i = 0; i < samples.Length; i++)

@@ -3,15 +3,12 @@ using Workbook.Tests.Notebooks;
 
 namespace Workbook.Tests.Coursework;
 
-[CollectionDefinition("Grading")]
-public sealed class GradingCollection : ICollectionFixture<GradingFixture>;
-
 /// <summary>
 /// Validation like nbgrader's: full marks for the instructor, zero for the student version, exactly one exercise lost
 /// per stubbed region, planted mistakes caught by name, check cells that cannot be cheated, endless loops stopped.
-/// In the "Notebooks" collection's company: it runs notebooks too, so it must not compete with them for the two cores.
+/// In the "Notebooks" collection: it runs notebooks too, so it must not compete with them for the two cores.
 /// </summary>
-[Collection("Grading")]
+[Collection("Notebooks")]
 public class GradingTests(GradingFixture grading)
 {
     private static readonly string[] AllExercises = { "1.1", "1.2", "1.3", "2.1", "3.1", "4.1", "4.2" };

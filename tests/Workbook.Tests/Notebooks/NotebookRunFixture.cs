@@ -49,5 +49,9 @@ public sealed class NotebookRunFixture
             .ToDictionary(t => (string)t!["name"]!, t => t!["y"]!.AsArray().Select(v => (double)v!).ToArray());
 }
 
+/// <summary>
+/// Everything that runs notebooks, in one collection so that its tests run one after the other and never compete for
+/// the two cores (a grading run has time limits).
+/// </summary>
 [CollectionDefinition("Notebooks")]
-public sealed class NotebookCollection : ICollectionFixture<NotebookRunFixture>;
+public sealed class NotebookCollection : ICollectionFixture<NotebookRunFixture>, ICollectionFixture<Workbook.Tests.Coursework.GradingFixture>;

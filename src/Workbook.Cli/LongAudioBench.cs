@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Globalization;
+using NAudio.Wave;
+using Workbook.Data;
+using Workbook.Evaluation;
+using Workbook.Networks;
+using static TorchSharp.torch;
+
+namespace Workbook.Cli;
+
+/// <summary>
+/// <c>bench --long-audio MINUTES</c>: writes a 48 kHz stereo 16-bit WAV of that length (a chirp and noise), denoises it
+/// with the lab's network as <c>denoise</c> does (streaming), and prints the real-time factor and the process's peak
+/// memory, with the CPU they were measured on.
+/// </summary>
+internal static class LongAudioBench
+{
+    public static int Run(double minutes, int threads)
+    {
+        if (threads > 0) set_num_threads(threads);
+        string folder = Directory.CreateTempSubdirectory("workbook-long-audio-").FullName;
+        try
+        {
+            const int rate = 48000;
+            string input = Path.Combine(folder, "long.wav");
+            long frames = (long)(minutes * 60 * rate);
+            using (var writer = new WaveFileWriter(input, new WaveFormat(rate, 16, 2)))
+            {
+                var random = new Random(1);
+                var block = new short[2 * rate];
+                for (long start = 0; start < frames; start += rate)
+                {
+                    int count = (int)Math.Min(rate, frames - start);
+                    for (int n = 0; n < count; n++)
+                    {
+                        double t = (start + n) / (double)rate;
+                        short s = (short)(6000 * Math.Sin(2 * Math.PI * 220 * t) + 3000 * (random.NextDouble() - 0.5));
+                        block[2 * n] = s;
+                        block[2 * n + 1] = (short)(s / 2);
+                    }
+                    writer.WriteSamples(block, 0, 2 * count);
+                }
+            }
+            manual_seed(1);
+            using var network = new MimoCnn(CnnSpecification.LabDenoiser);
+            var watch = Stopwatch.StartNew();
+            StreamingDenoise.Run(network, PairedClips.LabSampleRate, input, Path.Combine(folder, "long-denoised.wav"));
+            watch.Stop();
+            double audioSeconds = frames / (double)rate;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"bench long audio {DateTime.Now:yyyy-MM-dd HH:mm}: {GradingBench.CpuModel()}, {(threads > 0 ? threads : get_num_threads())} thread(s); " +
+                $"{minutes:0.#} min of 48 kHz stereo 16-bit WAV ({new FileInfo(input).Length / 1e6:F0} MB) denoised in {watch.Elapsed.TotalSeconds:F1} s: " +
+                $"{audioSeconds / watch.Elapsed.TotalSeconds:F0}× real time; peak memory {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB"));
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}

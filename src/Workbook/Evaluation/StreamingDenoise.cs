@@ -1,0 +1,133 @@
+using NAudio.Wave;
+using NAudio.Wave.SampleProviders;
+using Workbook.Data;
+using Workbook.Networks;
+using static TorchSharp.torch;
+
+namespace Workbook.Evaluation;
+
+/// <summary>
+/// Denoises a WAV file of any length in bounded memory: the file is read, brought to the network's rate, denoised,
+/// brought back and written block by block. Each block is denoised together with the last R − 1 samples before it
+/// (R, the network's receptive field, Σ_l (K_l − 1) + 1), and those outputs are dropped: since the network is causal,
+/// every output sample sees exactly the input it sees when the whole file is denoised at once, so the result is the
+/// whole-file result up to float rounding. The lengths follow <see cref="WavAudio.Read"/> and
+/// <see cref="AudioResampler.Resample"/>: round(N·16000/rate) samples at 16 kHz, and the output as long as the input.
+/// </summary>
+public static class StreamingDenoise
+{
+    /// <summary>Samples at the network's rate per block: 30 s at 16 kHz, a few MB of activations for the lab's network.</summary>
+    public const int DefaultBlock = 30 * PairedClips.LabSampleRate;
+
+    /// <summary>Writes the denoised <paramref name="input"/> to <paramref name="output"/> (atomically) and returns its frame count and rate.</summary>
+    /// <param name="modelRate">the rate the network was trained at</param>
+    public static (long Frames, int SampleRate) Run(MimoCnn network, int modelRate, string input, string output,
+        WavSampleFormat format = WavSampleFormat.Pcm16, int block = DefaultBlock)
+    {
+        using var source = new WavSampleStream(input);
+        int rate = source.WaveFormat.SampleRate;
+        long frames = source.Frames;
+        long atModelRate = rate == modelRate ? frames : (long)Math.Round((double)frames * modelRate / rate, MidpointRounding.AwayFromZero);
+        ISampleProvider toModel = rate == modelRate ? source : new WdlResamplingSampleProvider(source, modelRate);
+        ISampleProvider denoised = new NetworkSampleProvider(new ExactLength(toModel, atModelRate), network, block);
+        ISampleProvider back = rate == modelRate
+            ? denoised
+            : new ExactLength(new WdlResamplingSampleProvider(denoised, rate),
+                Math.Min(frames, (long)Math.Round((double)atModelRate * rate / modelRate, MidpointRounding.AwayFromZero)));
+        var result = new ExactLength(back, frames);   // as long as the input, padded with zeros if resampling fell short
+
+        var waveFormat = format == WavSampleFormat.Float32 ? WaveFormat.CreateIeeeFloatWaveFormat(rate, 1) : new WaveFormat(rate, 16, 1);
+        AtomicFile.Write(output, stream =>
+        {
+            using var writer = new WaveFileWriter(stream, waveFormat);
+            var buffer = new float[65536];
+            long written = 0;
+            int read;
+            while ((read = result.Read(buffer)) > 0)
+            {
+                for (int i = 0; i < read; i++)
+                    if (!float.IsFinite(buffer[i]))
+                        throw new InvalidDataException($"{output}: output sample {written + i} is {buffer[i]} (is the model diverged?); nothing was written");
+                if (format == WavSampleFormat.Float32) writer.WriteSamples(buffer, 0, read);
+                else writer.WriteSamples(WavAudio.ToPcm16(buffer.AsSpan(0, read)), 0, read);
+                written += read;
+            }
+        });
+        return (frames, rate);
+    }
+
+    /// <summary>Exactly <c>length</c> samples of the source: cut where it runs longer, zeros where it runs short.</summary>
+    private sealed class ExactLength(ISampleProvider source, long length) : ISampleProvider
+    {
+        private long position;
+        private bool sourceEnded;
+
+        public WaveFormat WaveFormat => source.WaveFormat;
+
+        public int Read(Span<float> buffer)
+        {
+            int wanted = (int)Math.Min(buffer.Length, length - position);
+            int got = 0;
+            while (!sourceEnded && got < wanted)
+            {
+                int read = source.Read(buffer[got..wanted]);
+                if (read == 0) sourceEnded = true;
+                got += read;
+            }
+            buffer[got..wanted].Clear();
+            position += wanted;
+            return wanted;
+        }
+    }
+
+    /// <summary>The network applied block by block, each block with the receptive field's history in front.</summary>
+    private sealed class NetworkSampleProvider : ISampleProvider
+    {
+        private readonly ISampleProvider source;
+        private readonly MimoCnn network;
+        private readonly int block, history;
+        private float[] previous = Array.Empty<float>();   // the last R − 1 input samples
+        private float[] pending = Array.Empty<float>();
+        private int pendingStart;
+
+        public NetworkSampleProvider(ISampleProvider source, MimoCnn network, int block)
+        {
+            this.source = source;
+            this.network = network;
+            this.block = block;
+            history = (int)network.Specification.Taps.Sum(k => k - 1);
+        }
+
+        public WaveFormat WaveFormat => source.WaveFormat;
+
+        public int Read(Span<float> buffer)
+        {
+            if (pendingStart == pending.Length && !NextBlock()) return 0;
+            int count = Math.Min(buffer.Length, pending.Length - pendingStart);
+            pending.AsSpan(pendingStart, count).CopyTo(buffer);
+            pendingStart += count;
+            return count;
+        }
+
+        private bool NextBlock()
+        {
+            var input = new float[block];
+            int got = 0, read;
+            while (got < block && (read = source.Read(input.AsSpan(got))) > 0) got += read;
+            if (got == 0) return false;
+            var x = new float[previous.Length + got];
+            previous.CopyTo(x, 0);
+            Array.Copy(input, 0, x, previous.Length, got);
+            using (var scope = NewDisposeScope())
+            using (no_grad())
+            {
+                var device = network.parameters().First().device;   // the network may live on a GPU
+                var y = network.call(tensor(x).view(1, 1, -1).to(device)).view(-1).cpu();
+                pending = y.data<float>().ToArray()[previous.Length..];
+            }
+            pendingStart = 0;
+            previous = x[Math.Max(0, x.Length - history)..];
+            return true;
+        }
+    }
+}
