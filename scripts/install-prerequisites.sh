@@ -7,7 +7,8 @@
 #   headless Chromium (the HTML report test)                Debian package chromium
 #   KaTeX (typesets the equations in the HTML report)       Debian package libjs-katex
 #
-# Elsewhere install the same by hand; tests that need a missing tool are reported as skipped.
+# Elsewhere install the same by hand; tests that need a missing tool are reported as skipped, except under CI=true,
+# where they fail with the install command (and this script fails first, naming what it could not install).
 # Set WORKBOOK_SKIP_PREREQUISITES=1 to skip this script (for example on a machine without apt).
 set -euo pipefail
 
@@ -79,5 +80,17 @@ fi
 # Headless Chromium for the report test.
 if ! command -v chromium >/dev/null 2>&1; then
     apt_install "Chromium" chromium
+fi
+# Under CI=true nothing may be missing: a test without its tool would fail anyway; say here what and why.
+if [[ "${CI:-}" == true || "${CI:-}" == 1 ]]; then
+    missing=()
+    PATH="/usr/bin:$PATH" command -v jupyter-nbconvert >/dev/null 2>&1 && [[ -x /usr/bin/jupyter ]] || missing+=("Jupyter (apt-get install jupyter-nbconvert jupyter-client jupyter-core python3-nbclient)")
+    [[ -x /usr/bin/jupyter ]] && PATH="/usr/bin:$PATH" jupyter kernelspec list 2>/dev/null | grep -q '\.net-csharp' || missing+=("the .NET Jupyter kernel (dotnet tool install -g Microsoft.dotnet-interactive --version $DOTNET_INTERACTIVE_VERSION; dotnet interactive jupyter install)")
+    command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing+=("Chromium (apt-get install chromium)")
+    [[ -f /usr/share/javascript/katex/katex.min.js ]] || missing+=("KaTeX (apt-get install libjs-katex)")
+    if (( ${#missing[@]} > 0 )); then
+        printf 'install-prerequisites: CI=true and still missing: %s\n' "${missing[@]}" >&2
+        exit 1
+    fi
 fi
 exit 0

@@ -38,6 +38,7 @@ internal static class BenchCommand
         }
         int repeats = arguments.Integer("repeats", 5, minimum: 1);
         bool fullReference = arguments.Has("full-reference");
+        int coldRuns = arguments.Integer("cold-runs", 3, minimum: 0);
         arguments.RejectUnknown();
 
         var specification = CnnSpecification.LabDenoiser;
@@ -49,6 +50,12 @@ internal static class BenchCommand
         Console.WriteLine($"workload: {specification}; {train.Count} train + {test.Count} test clips of {clips.Length} samples; " +
                           $"SGD lr 0.5, batch 32, {Epochs} epochs, train and test L1 after each epoch");
         Console.WriteLine();
+
+        if (coldRuns > 0)
+        {
+            ColdTraining(coldRuns);
+            Console.WriteLine();
+        }
 
         // Memory first, so that the process peak is that of one 20-epoch run and not of the slower runs below.
         var memory = new List<string>();
@@ -96,8 +103,51 @@ internal static class BenchCommand
             chosen.Model.Dispose();
             Console.WriteLine($"the trainer's own choice right now: {chosen.History.ThreadChoice}");
         }
+        Console.WriteLine($"warm: in this process, after a warm-up; without process start, data loading or thread calibration. Load average at the end {LoadAverage()}");
 
         return 0;
+    }
+
+    /// <summary>
+    /// Cold: what a user waits for. Each run is a fresh <c>train</c> process with the defaults (bundled data, 20 epochs,
+    /// the trainer's own thread choice), timed from launch to exit; <c>train</c> itself reports the part before its first
+    /// epoch (runtime start-up, data loading, thread calibration).
+    /// </summary>
+    private static void ColdTraining(int runs)
+    {
+        string dotnet = Environment.ProcessPath ?? "dotnet";
+        string cli = typeof(BenchCommand).Assembly.Location;
+        bool viaHost = Path.GetFileNameWithoutExtension(dotnet) == "dotnet";
+        var walls = new List<double>();
+        var before = new List<double>();
+        for (int run = 0; run < runs; run++)
+        {
+            string output = Directory.CreateTempSubdirectory("workbook-bench-cold-").FullName;
+            try
+            {
+                var start = new ProcessStartInfo(dotnet) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+                if (viaHost) start.ArgumentList.Add(cli);
+                foreach (string word in new[] { "train", "--out", output }) start.ArgumentList.Add(word);
+                var clock = Stopwatch.StartNew();
+                using var process = Process.Start(start)!;
+                var error = process.StandardError.ReadToEndAsync();
+                string text = process.StandardOutput.ReadToEnd();
+                process.WaitForExit();
+                double wall = clock.Elapsed.TotalSeconds;
+                if (process.ExitCode != 0)
+                    throw new InvalidOperationException($"bench: the cold train run failed (exit {process.ExitCode}): {error.Result.Trim()}");
+                var reported = System.Text.RegularExpressions.Regex.Match(text, @"; ([0-9.]+) s of it before the first epoch");
+                walls.Add(wall);
+                if (reported.Success) before.Add(double.Parse(reported.Groups[1].Value, CultureInfo.InvariantCulture));
+                Console.WriteLine(Format($"cold run {run + 1}/{runs}: `train` (defaults, 20 epochs) in a fresh process: {wall:F2} s wall") +
+                                  (reported.Success ? Format($", {before[^1]:F2} s of it before the first epoch") : ""));
+            }
+            finally { Directory.Delete(output, recursive: true); }
+        }
+        double Middle(List<double> values) => values.Order().ElementAt(values.Count / 2);
+        Console.WriteLine(Format($"cold: median {Middle(walls):F2} s wall (min {walls.Min():F2}, max {walls.Max():F2}) over {runs} fresh processes") +
+                          (before.Count > 0 ? Format($"; before the first epoch: median {Middle(before):F2} s") : "") +
+                          $"; load average now {LoadAverage()}");
     }
 
     private static string Name(ConvolutionAlgorithm algorithm) => algorithm switch

@@ -21,7 +21,8 @@ verbs:
               --model FILE [--data PATH] [--fir-taps 80] [--device cpu] [--threads N]
   denoise     denoise a WAV file (any rate, 8/16/24/32-bit PCM or float, mono or stereo)
               --model FILE IN.wav [-o OUT.wav] [--float] [--device cpu] [--threads N]
-  bench       time the Task 4 workload for each convolution algorithm [--repeats 5] [--full-reference]
+  bench       time the Task 4 workload: cold (a fresh train process per run) and warm, for each convolution algorithm
+              [--cold-runs 3] [--repeats 5] [--full-reference]
               or, with --grading [--submissions 1], time the grader on complete submissions
               or, with --long-audio MINUTES [--threads 1], time denoise on a 48 kHz stereo file of that length
 """;

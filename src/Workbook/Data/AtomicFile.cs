@@ -33,9 +33,13 @@ public static partial class AtomicFile
             }
             File.Move(temporary, fullPath, overwrite: true);
         }
-        catch
+        catch (Exception e)
         {
             try { File.Delete(temporary); } catch (IOException) { /* best effort: the target is untouched either way */ }
+            // .NET reports a write refused with EFBIG (a full file-size quota, RLIMIT_FSIZE, a file system's size limit)
+            // as an ArgumentOutOfRangeException from RandomAccess; it is an I/O error of this file.
+            if (e is ArgumentOutOfRangeException && e.TargetSite?.DeclaringType == typeof(RandomAccess))
+                throw new IOException($"{fullPath}: the write was refused: {e.Message.Split(" (Parameter")[0]}", e);
             throw;
         }
     }

@@ -8,7 +8,7 @@ namespace Workbook.Data;
 /// every global (module.name) it would look up.
 /// </summary>
 /// <remarks>
-/// A pickle is a small program: its GLOBAL/STACK_GLOBAL/INST opcodes name Python callables that a
+/// A pickle is a small program: its GLOBAL/STACK_GLOBAL/INST/EXT1/EXT2/EXT4 opcodes name Python callables that a
 /// Python unpickler would import and call. A .pt file from a stranger could name <c>os.system</c>.
 /// Our unpickler never calls Python, but we still refuse any file that names something outside the
 /// short list a tensor file needs, before a single object is built: the check then cannot be fooled
@@ -18,6 +18,9 @@ internal static class PickleScanner
 {
     /// <summary>The name reported for a STACK_GLOBAL whose module and name are not plain strings in the pickle.</summary>
     public const string UnreadableGlobal = "<a global whose name is computed at load time>";
+
+    /// <summary>The name reported for EXT1/EXT2/EXT4, which name a global by a code in Python's copyreg extension registry.</summary>
+    public static string ExtensionGlobal(long code) => $"<the global registered as extension code {code}>";
 
     /// <summary>
     /// Reads one pickle from the current position of <paramref name="stream"/> up to and including its STOP
@@ -88,9 +91,13 @@ internal static class PickleScanner
                 case '\x95': // FRAME: a length hint, no value
                     ReadBytes(stream, copy, 8);
                     break;
-                case 'K': case '\x82': ReadBytes(stream, copy, 1); Push(null); break;
-                case 'M': case '\x83': ReadBytes(stream, copy, 2); Push(null); break;
-                case 'J': case '\x84': ReadBytes(stream, copy, 4); Push(null); break;
+                case 'K': ReadBytes(stream, copy, 1); Push(null); break; // BININT1
+                case 'M': ReadBytes(stream, copy, 2); Push(null); break; // BININT2
+                case 'J': ReadBytes(stream, copy, 4); Push(null); break; // BININT
+                // EXT1, EXT2, EXT4: a global named by its code in copyreg's extension registry, whatever Python registered there.
+                case '\x82': globals.Add(ExtensionGlobal(ReadBytes(stream, copy, 1)[0])); Push(null); break;
+                case '\x83': globals.Add(ExtensionGlobal(BinaryPrimitives.ReadUInt16LittleEndian(ReadBytes(stream, copy, 2)))); Push(null); break;
+                case '\x84': globals.Add(ExtensionGlobal(BinaryPrimitives.ReadInt32LittleEndian(ReadBytes(stream, copy, 4)))); Push(null); break;
                 case 'G': ReadBytes(stream, copy, 8); Push(null); break;
                 case 'h': Push(memo.GetValueOrDefault(ReadBytes(stream, copy, 1)[0])); break; // BINGET
                 case 'j': Push(memo.GetValueOrDefault(BinaryPrimitives.ReadInt32LittleEndian(ReadBytes(stream, copy, 4)))); break;

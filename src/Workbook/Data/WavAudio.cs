@@ -135,7 +135,7 @@ public static class WavAudio
     /// at all: the samples go to a temporary file in the same folder, which then replaces <paramref name="path"/>,
     /// so a crash or an error never leaves a half-written WAV (or destroys the previous one).
     /// </summary>
-    /// <param name="samples">mono samples; PCM16 clamps them to [-1, 1]</param>
+    /// <param name="samples">mono samples; PCM16 stores round(s·32768), limited to −32768…32767 (the scale <see cref="Read"/> divides by)</param>
     /// <exception cref="ArgumentException">a sample is NaN or infinite (a diverged network, say): nothing is written</exception>
     public static void Write(string path, float[] samples, int sampleRate, WavSampleFormat format = WavSampleFormat.Pcm16)
     {
@@ -164,12 +164,15 @@ public static class WavAudio
         });
     }
 
-    /// <summary>Clamps to [-1, 1] (16-bit PCM cannot hold more) and scales to the int16 range.</summary>
+    /// <summary>
+    /// The one 16-bit scale of the workbook (<see cref="Pcm16Wave.ToInt16"/>): round(s·32768), limited to −32768…32767,
+    /// the inverse of reading an integer as integer / 32768. So every value a 16-bit file can hold (k / 32768) is
+    /// written back as the same integer, and −1 is exact; +1 and above become 32767.
+    /// </summary>
     internal static short[] ToPcm16(ReadOnlySpan<float> samples)
     {
         var pcm = new short[samples.Length];
-        for (int i = 0; i < samples.Length; i++)
-            pcm[i] = (short)Math.Round(Math.Clamp(samples[i], -1f, 1f) * short.MaxValue);
+        for (int i = 0; i < samples.Length; i++) pcm[i] = Pcm16Wave.ToInt16(samples[i]);
         return pcm;
     }
 }

@@ -72,7 +72,15 @@ public class BundledDataSetTests(BundledDataSetFixture data) : IClassFixture<Bun
     {
         for (int q = 0; q < data.Clips.Count; q++)
         {
-            double measured = SignalToNoiseRatio.Decibels(data.CleanOf(q), data.NoisyOf(q));
+            // Measured by hand, not by SignalToNoiseRatio (which made the mix): 10·log10(Σ y² / Σ (x − y)²).
+            float[] clean = data.CleanOf(q), noisy = data.NoisyOf(q);
+            double signal = 0, noise = 0;
+            for (int n = 0; n < clean.Length; n++)
+            {
+                signal += (double)clean[n] * clean[n];
+                noise += ((double)noisy[n] - clean[n]) * ((double)noisy[n] - clean[n]);
+            }
+            double measured = 10 * Math.Log10(signal / noise);
             double recorded = data.Manifest.Clips[q].SnrDb;
             Assert.True(Math.Abs(measured - recorded) < 0.01, $"{data.Clips.Names[q]}: measured {measured:F4} dB, manifest {recorded} dB");
         }
@@ -131,17 +139,50 @@ public class BundledDataSetTests(BundledDataSetFixture data) : IClassFixture<Bun
     }
 
     [Fact]
-    public void Bundled_noise_is_the_manifest_noise_regenerated_from_its_seed()
+    public void Bundled_white_noise_is_the_manifest_seed_through_SplitMix64_and_the_polar_method()
     {
-        var clean = BundledDataSet.ReadCleanClips(data.Manifest, data.Directory);
-        foreach (var clip in data.Manifest.Clips.Where((_, q) => q % 15 == 0))
+        // An independent route to the noise the loader adds: SplitMix64 and Marsaglia's polar method written out here
+        // from their definitions, scaled to unit power, then to the manifest's SNR (g = sqrt(P_clean / 10^(SNR/10))).
+        var white = data.Manifest.Clips.Where(c => c.Noise == NoiseKind.White).ToList();
+        Assert.Equal(60, white.Count);
+        foreach (var clip in white.Where((_, i) => i % 6 == 0))
         {
-            var noise = BundledDataSet.NoiseOf(clip, data.Manifest, clean);
-            var noisy = data.NoisyOf(clip.Index);
-            var residual = noisy.Select((x, n) => (double)x - clean[clip.Index][n]).ToArray();
-            double correlation = Correlation(residual, noise.Select(v => (double)v).ToArray());
-            Assert.True(correlation > 0.99999, $"{clip.Name}: noisy − clean correlates only {correlation:F6} with the regenerated noise");
+            float[] clean = data.CleanOf(clip.Index), noisy = data.NoisyOf(clip.Index);
+            double[] reference = ReferenceWhiteNoise((ulong)clip.NoiseSeed, clean.Length);
+            double cleanPower = clean.Sum(v => (double)v * v) / clean.Length;
+            double gain = Math.Sqrt(cleanPower / Math.Pow(10, clip.SnrDb / 10));
+            for (int n = 0; n < clean.Length; n++)
+            {
+                double expected = clean[n] + gain * reference[n];
+                Assert.True(Math.Abs(noisy[n] - expected) <= 1e-6 * Math.Max(1, Math.Abs(expected)),
+                    $"{clip.Name}, sample {n}: noisy {noisy[n]}, expected clean + g·noise = {expected}");
+            }
         }
+    }
+
+    /// <summary>Unit-power white Gaussian noise: SplitMix64 (Steele, Lea and Flood 2014) into Marsaglia's polar method.</summary>
+    private static double[] ReferenceWhiteNoise(ulong seed, int length)
+    {
+        ulong state = seed;
+        double Uniform()
+        {
+            state += 0x9E3779B97F4A7C15UL;
+            ulong z = state;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            return ((z ^ (z >> 31)) >> 11) / 9007199254740992.0;   // 53 bits in [0, 1)
+        }
+        var noise = new double[length];
+        for (int n = 0; n < length; n += 2)
+        {
+            double u, v, s;
+            do { u = 2 * Uniform() - 1; v = 2 * Uniform() - 1; s = u * u + v * v; } while (s >= 1 || s == 0);
+            double scale = Math.Sqrt(-2 * Math.Log(s) / s);
+            noise[n] = u * scale;
+            if (n + 1 < length) noise[n + 1] = v * scale;
+        }
+        double rms = Math.Sqrt(noise.Sum(v => v * v) / length);
+        return noise.Select(v => (double)(float)(v / rms)).ToArray();
     }
 
     [Fact]
@@ -229,10 +270,20 @@ public class BundledDataSetTests(BundledDataSetFixture data) : IClassFixture<Bun
     [Fact]
     public void Bundled_SNR_mixing_reaches_the_requested_SNR()
     {
-        var clean = BackgroundNoise.Generate(NoiseKind.Pink, 1000, 1);
-        var noise = BackgroundNoise.Generate(NoiseKind.White, 1000, 2);
+        // Closed forms: a clean square wave of amplitude 0.5 has power 1/4 exactly, noise of ±1 has power 1, so the
+        // gain for s dB is sqrt(1/4 / 10^(s/10)) and every noisy sample is clean ± that gain.
+        float[] clean = Enumerable.Range(0, 1000).Select(n => n / 10 % 2 == 0 ? 0.5f : -0.5f).ToArray();
+        float[] noise = Enumerable.Range(0, 1000).Select(n => n % 3 == 0 ? 1f : -1f).ToArray();
         foreach (double snr in new[] { -5.0, 0.0, 3.3, 10.0 })
-            Assert.Equal(snr, SignalToNoiseRatio.Decibels(clean, SignalToNoiseRatio.AddNoise(clean, noise, snr)), 4);
+        {
+            double gain = Math.Sqrt(0.25 / Math.Pow(10, snr / 10));
+            var noisy = SignalToNoiseRatio.AddNoise(clean, noise, snr);
+            for (int n = 0; n < clean.Length; n++) Assert.Equal(clean[n] + gain * noise[n], noisy[n], 6);
+        }
+        // And the measure: noise of a tenth of the amplitude is 20 dB below, of the same amplitude 0 dB.
+        Assert.Equal(20.0, SignalToNoiseRatio.Decibels(clean, clean.Select(v => v * 1.1f).ToArray()), 5);
+        Assert.Equal(0.0, SignalToNoiseRatio.Decibels(clean, clean.Select(v => v * 2f).ToArray()), 12);
+        Assert.Equal(0.25, SignalToNoiseRatio.Power(clean), 15);
     }
 
     [Fact]

@@ -43,7 +43,15 @@ public class DataSplitTests
     {
         using var clips = Numbered(10);
         var (train, test) = DataSplit.Split(clips, 3, seed: 2);
-        var order = DataSplit.Permutation(10, 2).Select(i => (int)i).ToArray();
+        // The permutation by hand: Fisher–Yates from the front, swapping item i with a uniform pick of i..Q-1 drawn from
+        // System.Random(seed), the documented algorithm of Random.Shuffle (not DataSplit's own code).
+        var random = new Random(2);
+        var order = Enumerable.Range(0, 10).ToArray();
+        for (int i = 0; i < order.Length - 1; i++)
+        {
+            int j = random.Next(i, order.Length);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
         Assert.Equal(order[..3], Numbers(test));
         Assert.Equal(order[3..], Numbers(train));
     }

@@ -27,7 +27,7 @@ public class WavAudioTests
     }
 
     [Theory]
-    [InlineData(WavSampleFormat.Pcm16, 2.0f / 32768)]
+    [InlineData(WavSampleFormat.Pcm16, 1.0f / 65536)]   // half a step: one scale for writing and reading
     [InlineData(WavSampleFormat.Float32, 0f)]
     public void What_Write_writes_Read_reads_back(WavSampleFormat format, float tolerance)
     {
@@ -99,10 +99,53 @@ public class WavAudioTests
     {
         using var scratch = new ScratchFolder();
         string path = scratch.File("loud.wav");
-        WavAudio.Write(path, [2f, -3f, 0.25f], 16000, WavSampleFormat.Pcm16);
-        AssertClose([32767 / 32768f, -32767 / 32768f, 0.25f], WavAudio.Read(path).Samples, 1e-4f);
+        WavAudio.Write(path, [2f, -3f, 1f, -1f, 0.25f], 16000, WavSampleFormat.Pcm16);
+        Assert.Equal(new[] { 32767 / 32768f, -1f, 32767 / 32768f, -1f, 0.25f }, WavAudio.Read(path).Samples);
         WavAudio.Write(path, [2f, -3f], 16000, WavSampleFormat.Float32);
         AssertClose([2f, -3f], WavAudio.Read(path).Samples, 0);
+    }
+
+    /// <summary>Every integer a 16-bit file can hold, k / 32768 for k = −32768…32767: the full scale, and the smallest steps.</summary>
+    public static TheoryData<int[]> Pcm16Integers => new()
+    {
+        new[] { short.MinValue, short.MinValue + 1, -16384, 16384, short.MaxValue - 1, short.MaxValue },  // full scale
+        new[] { -3, -2, -1, 0, 1, 2, 3 },                                                                   // the smallest amplitudes
+        Enumerable.Range(short.MinValue, 65536).ToArray(),                                                  // all of them
+    };
+
+    [Theory]
+    [MemberData(nameof(Pcm16Integers))]
+    public void Pcm16_round_trips_are_exact_both_ways(int[] integers)
+    {
+        using var scratch = new ScratchFolder();
+        string path = scratch.File("exact.wav");
+        // A file written by another program (NAudio, raw integers) reads as k / 32768 exactly …
+        using (var writer = new WaveFileWriter(path, new WaveFormat(16000, 16, 1)))
+            writer.WriteSamples(integers.Select(k => (short)k).ToArray(), 0, integers.Length);
+        var read = WavAudio.Read(path).Samples;
+        Assert.Equal(integers.Select(k => k / 32768f), read);
+        // … and writing those samples gives back the same integers, byte for byte.
+        string again = scratch.File("again.wav");
+        WavAudio.Write(again, read, 16000, WavSampleFormat.Pcm16);
+        using var reader = new WaveFileReader(again);
+        var bytes = new byte[2 * integers.Length];
+        Assert.Equal(bytes.Length, reader.Read(bytes, 0, bytes.Length));
+        var written = Enumerable.Range(0, integers.Length).Select(i => (int)BitConverter.ToInt16(bytes, 2 * i)).ToArray();
+        Assert.Equal(integers, written);
+        // The bundled set's encoder uses the same scale: the same samples give the same integers.
+        Assert.Equal(integers, read.Select(s => (int)Pcm16Wave.ToInt16(s)).ToArray());
+    }
+
+    [Fact]
+    public void Pcm16_rounds_to_the_nearest_step_of_1_over_32768()
+    {
+        using var scratch = new ScratchFolder();
+        string path = scratch.File("steps.wav");
+        // 0.4 and 0.6 of a step, and half a step (away from zero), at small and large amplitudes.
+        float step = 1 / 32768f;
+        float[] samples = [0.4f * step, 0.6f * step, -0.6f * step, 1000.4f * step, 1000.5f * step, -1000.5f * step, 0.5f];
+        WavAudio.Write(path, samples, 16000, WavSampleFormat.Pcm16);
+        Assert.Equal(new[] { 0f, step, -step, 1000 * step, 1001 * step, -1001 * step, 0.5f }, WavAudio.Read(path).Samples);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public class BrowserReportTests(NotebookRunFixture run)
     public void Chromium_renders_the_loss_plot_and_shows_the_audio_players()
     {
         string? chromium = Repository.FindProgram("chromium") ?? Repository.FindProgram("chromium-browser");
-        Skip.If(chromium == null, "Chromium is not installed: run `bash scripts/install-prerequisites.sh` (Debian/Ubuntu: apt-get install chromium)");
+        RequiredTool.Require(chromium != null, "Chromium is not installed", "run `bash scripts/install-prerequisites.sh` (Debian/Ubuntu: apt-get install chromium)");
         string name = Repository.Notebooks.Select(Path.GetFileNameWithoutExtension).Last()!;
         string page = Path.Combine(run.OutputDirectory, name + ".html");
         Assert.True(File.Exists(page), run.Describe());

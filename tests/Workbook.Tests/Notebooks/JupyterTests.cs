@@ -21,11 +21,11 @@ public class JupyterTests
     {
         string home = Environment.GetEnvironmentVariable("HOME") ?? "/root";
         string? jupyter = Repository.FindProgram("jupyter");
-        Skip.If(jupyter == null || Repository.FindProgram("jupyter-nbconvert") == null,
-            "Jupyter is not installed: run `bash scripts/install-prerequisites.sh` (Debian/Ubuntu: apt-get install jupyter-nbconvert jupyter-client python3-nbclient)");
+        RequiredTool.Require(jupyter != null && Repository.FindProgram("jupyter-nbconvert") != null, "Jupyter is not installed",
+            "run `bash scripts/install-prerequisites.sh` (Debian/Ubuntu: apt-get install jupyter-nbconvert jupyter-client python3-nbclient)");
         var kernels = Repository.Run(jupyter!, new[] { "kernelspec", "list" }, Repository.Root, TimeSpan.FromMinutes(1));
-        Skip.IfNot(kernels.Output.Contains(".net-csharp"),
-            "Jupyter has no .NET (C#) kernel: run `bash scripts/install-prerequisites.sh` (dotnet tool install -g Microsoft.dotnet-interactive --version 1.0.712001; dotnet interactive jupyter install)");
+        RequiredTool.Require(kernels.Output.Contains(".net-csharp"), "Jupyter has no .NET (C#) kernel",
+            "run `bash scripts/install-prerequisites.sh` (dotnet tool install -g Microsoft.dotnet-interactive --version 1.0.712001; dotnet interactive jupyter install)");
 
         string notebook = Repository.Notebooks.Single(p => Path.GetFileName(p).StartsWith(prefix, StringComparison.Ordinal));
         string output = Directory.CreateTempSubdirectory("workbook-jupyter-").FullName;
