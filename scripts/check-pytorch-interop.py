@@ -4,7 +4,8 @@
 usage: check-pytorch-interop.py MODEL.pt EXPECTED.json
 
 EXPECTED.json holds {"taps": [...], "features": [...], "input": [...], "input_shape": [F0, N], "output": [...]}:
-the architecture, one input and the workbook's output on it. Prints the largest difference and exits 1 when it
+the architecture (optional: else read from the filters' shapes), one input and the expected output on it, e.g.
+tests/Workbook.Tests/Fixtures/lab-cnn-expected.json for `export --model lab-cnn-state-dict.pt`. Prints the largest difference and exits 1 when it
 is above 1e-5 or when load_state_dict refuses the file. Needs PyTorch (Debian: apt-get install python3-torch).
 """
 import json
@@ -55,9 +56,13 @@ def main():
     model_path, expected_path = sys.argv[1], sys.argv[2]
     with open(expected_path) as f:
         expected = json.load(f)
-    taps, features = expected["taps"], expected["features"]
+    state = torch.load(model_path)
+    # The architecture from the JSON, or (for the fixture lab-cnn-expected.json) from the filters' [K, G, F] shapes.
+    shapes = [state[f"layers.{l}.filter"].shape for l in range(len(state))]
+    taps = expected.get("taps", [s[0] for s in shapes])
+    features = expected.get("features", [shapes[0][2]] + [s[1] for s in shapes])
     model = MIMO_CNN(len(taps), taps, features)
-    model.load_state_dict(torch.load(model_path))  # strict: every key and shape must match the handout's class
+    model.load_state_dict(state)  # strict: every key and shape must match the handout's class
     x = torch.tensor(expected["input"], dtype=torch.float32).reshape(expected["input_shape"])
     want = torch.tensor(expected["output"], dtype=torch.float32).reshape(-1)
     with torch.no_grad():
