@@ -75,7 +75,7 @@ internal static class Terminal
         for (int i = 0; i < headers.Length; i++)
         {
             var column = new TableColumn(Markup.Escape(headers[i]));
-            table.AddColumn(widths[i] > 0 ? column.RightAligned() : column);
+            table.AddColumn(widths[i] > 0 ? column.RightAligned() : i == 0 ? column.NoWrap() : column);
         }
         AnsiConsole.Live(table).Start(context =>
             fill(row =>
