@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -20,26 +21,33 @@ internal static class BenchCommand
 {
     private const int Epochs = 20;
 
-    public static int Run(Arguments arguments)
+    public static Command Create()
     {
-        if (arguments.Text("long-audio") is string minutes)
+        var repeats = Options.WholeNumber("--repeats", 5, "timed repetitions per measurement (the median is shown)", minimum: 1);
+        var fullReference = Options.Switch("--full-reference", "also train the reference definition for 20 epochs (minutes)");
+        var coldRuns = Options.WholeNumber("--cold-runs", 3, "whole `train` runs, each in a fresh process (0: none)", minimum: 0);
+        var grading = Options.Switch("--grading", "time the grader on complete submissions instead");
+        var submissions = Options.WholeNumber("--submissions", 1, "with --grading: how many submissions", minimum: 1);
+        var longAudio = new Option<double?>("--long-audio") { Description = "time denoise on a 48 kHz stereo WAV of this many minutes instead" };
+        var threads = Options.WholeNumber("--threads", 1, "with --long-audio: libtorch threads (0: libtorch's choice)", minimum: 0);
+        var command = new Command("bench", "time the Task 4 workload (cold and warm) for each convolution algorithm, the grader, or long audio")
+            { repeats, fullReference, coldRuns, grading, submissions, longAudio, threads };
+        command.SetAction(parsed =>
         {
-            int threads = arguments.Integer("threads", 1, minimum: 0);
-            arguments.RejectUnknown();
-            if (!double.TryParse(minutes, System.Globalization.NumberStyles.Float, CultureInfo.InvariantCulture, out double length) || !(length > 0))
-                throw new UsageException($"--long-audio takes a number of minutes, not '{minutes}'");
-            return LongAudioBench.Run(length, threads);
-        }
-        if (arguments.Has("grading"))
-        {
-            int submissions = arguments.Integer("submissions", 1, minimum: 1);
-            arguments.RejectUnknown();
-            return GradingBench.Run(submissions);
-        }
-        int repeats = arguments.Integer("repeats", 5, minimum: 1);
-        bool fullReference = arguments.Has("full-reference");
-        int coldRuns = arguments.Integer("cold-runs", 3, minimum: 0);
-        arguments.RejectUnknown();
+            if (parsed.GetValue(longAudio) is double minutes)
+            {
+                if (!(minutes > 0)) throw new UsageException($"--long-audio takes a positive number of minutes, not {minutes.ToString(CultureInfo.InvariantCulture)}");
+                return LongAudioBench.Run(minutes, parsed.GetValue(threads));
+            }
+            return parsed.GetValue(grading)
+                ? GradingBench.Run(parsed.GetValue(submissions))
+                : Run(parsed.GetValue(repeats), parsed.GetValue(fullReference), parsed.GetValue(coldRuns));
+        });
+        return command;
+    }
+
+    private static int Run(int repeats, bool fullReference, int coldRuns)
+    {
 
         var specification = CnnSpecification.LabDenoiser;
         using var clips = DataSource.Load();
@@ -72,25 +80,27 @@ internal static class BenchCommand
         Console.WriteLine();
         int allThreads = Environment.ProcessorCount;
         Threads.Use(1);
-        Console.WriteLine("one thread                 fwd+bwd/batch   epoch   20 epochs  final test L1   denoise, 1 thread");
         double fastEpoch = 0;
-        foreach (var algorithm in new[] { ConvolutionAlgorithm.Auto, ConvolutionAlgorithm.Fft, ConvolutionAlgorithm.OverlapSave, ConvolutionAlgorithm.Blocked, ConvolutionAlgorithm.Direct, ConvolutionAlgorithm.ShiftRegister })
+        Terminal.Table(["one thread", "fwd+bwd/batch", "epoch", "20 epochs", "final test L1", "denoise, 1 thread"], [-25, 13, 7, 10, 13, 18], add =>
         {
-            bool reference = algorithm == ConvolutionAlgorithm.ShiftRegister;
-            double batch = Median(reference ? 1 : repeats, () => TimeBatch(specification, algorithm, train));
-            double epoch = Median(reference ? 1 : 3, () => Train(specification, algorithm, train, test, 1, threads: 1).Seconds);
-            if (algorithm == ConvolutionAlgorithm.Auto) fastEpoch = epoch;
-            string whole = "", final = "";
-            if (!reference || fullReference)
+            foreach (var algorithm in new[] { ConvolutionAlgorithm.Auto, ConvolutionAlgorithm.Fft, ConvolutionAlgorithm.OverlapSave, ConvolutionAlgorithm.Blocked, ConvolutionAlgorithm.Direct, ConvolutionAlgorithm.ShiftRegister })
             {
-                var run = Train(specification, algorithm, train, test, Epochs, threads: 1);
-                whole = Format($"{run.Seconds,8:F2} s");
-                final = Format($"{run.History.Final!.TestL1,12:F6}");
+                bool reference = algorithm == ConvolutionAlgorithm.ShiftRegister;
+                double batch = Median(reference ? 1 : repeats, () => TimeBatch(specification, algorithm, train));
+                double epoch = Median(reference ? 1 : 3, () => Train(specification, algorithm, train, test, 1, threads: 1).Seconds);
+                if (algorithm == ConvolutionAlgorithm.Auto) fastEpoch = epoch;
+                string whole = "", final = "";
+                if (!reference || fullReference)
+                {
+                    var run = Train(specification, algorithm, train, test, Epochs, threads: 1);
+                    whole = Format($"{run.Seconds:F2} s");
+                    final = Format($"{run.History.Final!.TestL1:F6}");
+                }
+                else whole = Format($"{Epochs * epoch:F0} s*");
+                double realTime = DenoiseRealTimeFactor(specification, algorithm, test);
+                add([Name(algorithm), Format($"{batch * 1000:F1} ms"), Format($"{epoch:F3} s"), whole, final, Format($"{realTime:F0} x real time")]);
             }
-            else whole = Format($"{Epochs * epoch,7:F0} s*");
-            double realTime = DenoiseRealTimeFactor(specification, algorithm, test);
-            Console.WriteLine(Format($"{Name(algorithm),-25}  {batch * 1000,10:F1} ms  {epoch,6:F3} s  {whole,10}  {final,12}  {realTime,10:F0} x real time"));
-        }
+        });
         if (!fullReference) Console.WriteLine("* the reference's 20 epochs estimated as 20 x one epoch (run `bench --full-reference` to train it: minutes)");
 
         if (allThreads > 1)

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Workbook.Networks;
 using static TorchSharp.torch;
 
@@ -6,9 +7,15 @@ namespace Workbook.Cli;
 /// <summary><c>demo</c>: builds the lab's Task 4 CNN and runs it once on a random batch, to show the library works.</summary>
 internal static class DemoCommand
 {
-    public static int Run(Arguments arguments)
+    public static Command Create()
     {
-        arguments.RejectUnknown();
+        var command = new Command("demo", "build the lab's [1,5,1]/[40,40] MIMO CNN and run it on a random [32,1,16000] batch");
+        command.SetAction(_ => Run());
+        return command;
+    }
+
+    private static int Run()
+    {
         var specification = CnnSpecification.LabDenoiser;
         using var scope = NewDisposeScope();
         manual_seed(1);

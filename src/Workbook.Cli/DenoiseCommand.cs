@@ -1,3 +1,4 @@
+using System.CommandLine;
 using TorchSharp;
 using Workbook.Data;
 using Workbook.Evaluation;
@@ -12,22 +13,34 @@ namespace Workbook.Cli;
 /// </summary>
 internal static class DenoiseCommand
 {
-    public static int Run(Arguments arguments)
+    public static Command Create()
     {
-        string model = arguments.Text("model") ?? throw new UsageException("denoise needs --model FILE (written by train)");
-        string? output = arguments.Text("o");
-        bool asFloat = arguments.Has("float");
-        var device = UsageException.Checked(() => Devices.Resolve(arguments.Text("device", "cpu")));
-        ThreadPolicy.Apply(arguments.Integer("threads", 0, minimum: 0));
-        arguments.RejectUnknown(maxPositional: 1);
-        if (arguments.Positional.Count != 1) throw new UsageException("denoise needs one input WAV file");
-        string input = arguments.Positional[0];
+        var model = EvaluateCommand.ModelOption();
+        var input = new Argument<string>("IN.wav") { Description = "8/16/24/32-bit PCM or 32-bit float, mono or stereo, any rate", Arity = ArgumentArity.ZeroOrOne };
+        var output = Options.Text("--out", null, "the denoised WAV [default: IN-denoised.wav beside the input]", "OUT.wav", "-o");
+        var asFloat = Options.Switch("--float", "write 32-bit float samples instead of 16-bit PCM");
+        var device = Options.Device();
+        var threads = Options.Threads();
+        var command = new Command("denoise", "denoise a WAV file into a WAV of the same length and rate") { input, model, output, asFloat, device, threads };
+        command.SetAction(parsed =>
+        {
+            string modelPath = parsed.GetValue(model) ?? throw new UsageException("denoise needs --model FILE (written by train, or a PyTorch state_dict)");
+            string inputPath = parsed.GetValue(input) ?? throw new UsageException("denoise needs one input WAV file");
+            var on = UsageException.Checked(() => Devices.Resolve(parsed.GetValue(device)!));
+            ThreadPolicy.Apply(parsed.GetValue(threads));
+            return Run(modelPath, inputPath, parsed.GetValue(output), parsed.GetValue(asFloat), on);
+        });
+        return command;
+    }
+
+    private static int Run(string model, string input, string? output, bool asFloat, Device device)
+    {
         output ??= Path.Combine(Path.GetDirectoryName(input) ?? "", Path.GetFileNameWithoutExtension(input) + "-denoised.wav");
         // Before the work: the output must be a regular file in a writable folder, and neither the input nor the
         // model, however the paths are spelt (symlinks, hard links, symlinked folders).
         OutputFile.Prepare(output, input, model);
 
-        var (network, header) = ModelFile.Load(model);
+        var (network, header) = ModelSource.Load(model);
         using var _ = network;
         network.to(device);
         // Block by block, so that an hour of audio needs no more memory than a minute (see StreamingDenoise).

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Workbook.Notebooks.Coursework;
 
 namespace Workbook.Cli;
@@ -5,13 +6,18 @@ namespace Workbook.Cli;
 /// <summary><c>exercises [--out DIR]</c>: writes the student versions of the notebooks (default <c>notebooks/exercises/</c>).</summary>
 internal static class ExercisesCommand
 {
-    public static int Run(Arguments arguments)
+    public static Command Create()
     {
-        string root = RunCommand.RepositoryRoot();
-        string output = Path.GetFullPath(arguments.Text("out", Path.Combine(root, "notebooks", "exercises")));
-        arguments.RejectUnknown();
-        foreach (string written in StudentVersion.WriteAll(Path.Combine(root, "notebooks"), output))
-            Console.WriteLine($"wrote {Path.GetRelativePath(Directory.GetCurrentDirectory(), written)}");
-        return 0;
+        var output = Options.Text("--out", null, "folder to write them to [default: notebooks/exercises/]", "DIR");
+        var command = new Command("exercises", "write the student versions of the notebooks (solutions replaced by stubs, hidden checks removed)") { output };
+        command.SetAction(parsed =>
+        {
+            string root = RunCommand.RepositoryRoot();
+            string folder = Path.GetFullPath(parsed.GetValue(output) ?? Path.Combine(root, "notebooks", "exercises"));
+            foreach (string written in StudentVersion.WriteAll(Path.Combine(root, "notebooks"), folder))
+                Console.WriteLine($"wrote {Path.GetRelativePath(Directory.GetCurrentDirectory(), written)}");
+            return 0;
+        });
+        return command;
     }
 }

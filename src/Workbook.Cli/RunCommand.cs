@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Workbook.Notebooks;
 
@@ -12,22 +13,30 @@ namespace Workbook.Cli;
 /// </summary>
 internal static class RunCommand
 {
-    public static int Run(Arguments arguments)
+    public static Command Create()
+    {
+        var notebooks = new Argument<string[]>("NOTEBOOK") { Description = "a path, a file name in notebooks/ or a unique prefix like 04 [default: every notebook]", Arity = ArgumentArity.ZeroOrMore };
+        var output = Options.Text("--out", null, "where executed notebooks and HTML pages go [default: artifacts/notebooks]", "DIR");
+        var minutes = Options.Number("--timeout-minutes", 10, "a notebook running longer is stopped and reported", exclusiveMinimum: 0);
+        var command = new Command("run", "execute the notebooks headless and write the offline HTML report") { notebooks, output, minutes };
+        command.SetAction(parsed => Run(parsed.GetValue(notebooks) ?? [], parsed.GetValue(output), parsed.GetValue(minutes)));
+        return command;
+    }
+
+    private static int Run(string[] names, string? outputOption, double minutes)
     {
         string root = RepositoryRoot();
-        string output = Path.GetFullPath(arguments.Text("out", Path.Combine(root, "artifacts", "notebooks")));
-        double minutes = arguments.Number("timeout-minutes", 10, exclusiveMinimum: 0);
-        arguments.RejectUnknown(maxPositional: int.MaxValue);
-
-        var notebooks = arguments.Positional.Count > 0
-            ? arguments.Positional.Select(ResolveNotebook).ToList()
+        string output = Path.GetFullPath(outputOption ?? Path.Combine(root, "artifacts", "notebooks"));
+        var notebooks = names.Length > 0
+            ? names.Select(ResolveNotebook).ToList()
             : NotebookRunner.Find(Path.Combine(root, "notebooks")).ToList();
         if (notebooks.Count == 0) throw new UsageException($"no notebooks found in {Path.Combine(root, "notebooks")}");
 
         RequireBuiltLibrary(root);
         Console.WriteLine($"running {notebooks.Count} notebook(s), at most {minutes.ToString(CultureInfo.InvariantCulture)} min each; results in {output}");
         var options = new NotebookRunOptions(output, TimeSpan.FromMinutes(minutes), NotebookHostProcess.For());
-        var reports = NotebookRunner.RunAsync(notebooks, options, Console.Out).GetAwaiter().GetResult();
+        var reports = Terminal.WithProgress($"running {notebooks.Count} notebook(s)", notebooks.Count,
+            progress => NotebookRunner.RunAsync(notebooks, options, progress.LinesAsSteps()).GetAwaiter().GetResult());
         Console.WriteLine($"report: {Path.Combine(output, "index.html")}");
         var failed = reports.Where(r => !r.Succeeded).ToList();
         foreach (var r in failed)

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Workbook.Data;
 using Workbook.Evaluation;
@@ -12,29 +13,69 @@ namespace Workbook.Cli;
 /// </summary>
 internal static class TrainCommand
 {
-    public static int Run(Arguments arguments)
+    public static Command Create()
     {
-        string? data = arguments.Text("data");
-        var options = new TrainingOptions
+        var data = Options.Text("--data", null, "a course .pt file (dataB.pt), a folder with noisy/ and clean/ WAVs [default: the bundled set]", "PATH");
+        var epochs = Options.WholeNumber("--epochs", 20, "passes over the training clips", minimum: 1);
+        var lr = Options.Number("--lr", 0.5, "SGD learning rate", exclusiveMinimum: 0);
+        var batchSize = Options.WholeNumber("--batch-size", 32, "clips per SGD step", minimum: 1);
+        var taps = Options.IntegerList("--taps", "40,40", "taps K per layer (L = their count)");
+        var features = Options.IntegerList("--features", "1,5,1", "features F0..FL, starting and ending with 1 (mono audio)");
+        var seed = Options.WholeNumber("--seed", 1, "seeds the initial coefficients, the split and the batches");
+        var testCount = Options.WholeNumber("--test-count", DataSplit.DefaultTestCount, "clips held out for testing", minimum: 1);
+        var output = Options.Text("--out", null, "folder for model.cnn, history.csv and loss.html [default: runs/YYYYMMDD-HHMMSS]", "DIR");
+        var device = Options.Device();
+        var threads = Options.Threads();
+        var tanhEveryLayer = Options.Switch("--tanh-every-layer", "tanh after the last layer too (the handout's text; its code puts it between layers)");
+        var initFrom = Options.Text("--init-from", null, "start from this model's coefficients (a model.cnn or a PyTorch state_dict .pt) instead of random ones; its architecture is used", "FILE");
+        var command = new Command("train", "train the denoiser (lab Task 4); diverged runs exit 1 and keep the previous model")
+            { data, epochs, lr, batchSize, taps, features, seed, testCount, output, device, threads, tanhEveryLayer, initFrom };
+        command.SetAction(parsed =>
         {
-            Epochs = arguments.Integer("epochs", 20, minimum: 1),
-            LearningRate = arguments.Number("lr", 0.5, exclusiveMinimum: 0),
-            BatchSize = arguments.Integer("batch-size", 32, minimum: 1),
-            Seed = arguments.Integer("seed", 1),
-            Device = arguments.Text("device", "cpu"),
-            Threads = arguments.Integer("threads", 0, minimum: 0) is int t and > 0 ? t : null,
-        };
-        var specification = new CnnSpecification(
-            arguments.IntegerList("taps", new long[] { 40, 40 }), arguments.IntegerList("features", new long[] { 1, 5, 1 }),
-            arguments.Has("tanh-every-layer") ? TanhPlacement.AfterEveryLayer : TanhPlacement.BetweenLayers);
-        int testCount = arguments.Integer("test-count", DataSplit.DefaultTestCount, minimum: 1);
-        string output = arguments.Text("out", Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
-        arguments.RejectUnknown();
+            var options = new TrainingOptions
+            {
+                Epochs = parsed.GetValue(epochs),
+                LearningRate = parsed.GetValue(lr),
+                BatchSize = parsed.GetValue(batchSize),
+                Seed = parsed.GetValue(seed),
+                Device = parsed.GetValue(device)!,
+                Threads = parsed.GetValue(threads) is int t and > 0 ? t : null,
+            };
+            var tanh = parsed.GetValue(tanhEveryLayer) ? TanhPlacement.AfterEveryLayer : TanhPlacement.BetweenLayers;
+            var specification = new CnnSpecification(Options.ParseList(parsed.GetValue(taps)!), Options.ParseList(parsed.GetValue(features)!), tanh);
+            string? init = parsed.GetValue(initFrom);
+            if (init != null && (Given(parsed, taps) || Given(parsed, features)))
+                throw new UsageException("--init-from takes the architecture from the model; leave out --taps and --features");
+            string folder = parsed.GetValue(output) ?? Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+            return Run(parsed.GetValue(data), options, specification, parsed.GetValue(testCount), folder, init);
+        });
+        return command;
+    }
+
+    private static bool Given(ParseResult parsed, Option option) => parsed.GetResult(option) is { Implicit: false };
+
+    private static int Run(string? data, TrainingOptions options, CnnSpecification specification, int testCount, string output, string? initFrom)
+    {
         UsageException.Checked(options.ResolveDevice); // a missing GPU is reported before minutes of loading
         UsageException.Checked(() => { specification.Validate(specification.Layers); return 0; });
         UsageException.Checked(() => new Trainer(options));   // the options' own checks
         if (specification.Features[0] != 1 || specification.Features[^1] != 1)
             throw new UsageException($"--features must start and end with 1 (mono audio in and out), not {string.Join(",", specification.Features)}");
+
+        // A starting model is read (and refused if damaged) before the folder is locked and the data loaded. It brings
+        // its architecture; the tanh placement is the model's unless --tanh-every-layer asks for tanh after every layer.
+        MimoCnn? start = null;
+        if (initFrom != null)
+        {
+            var (loaded, header) = ModelSource.Load(initFrom);
+            using var loadedModel = loaded;
+            specification = new CnnSpecification(header.Taps, header.Features,
+                specification.Tanh == TanhPlacement.AfterEveryLayer ? TanhPlacement.AfterEveryLayer : header.Tanh);
+            start = new MimoCnn(specification);
+            using (TorchSharp.torch.no_grad())
+                for (int l = 0; l < specification.Layers; l++) start.Layers[l].H.copy_(loaded.Layers[l].H);
+        }
+        using var startModel = start;
 
         // The folder is locked and checked before minutes of loading and training; files appear in it only at the end.
         using var run = RunFolder.Open(output);
@@ -47,18 +88,27 @@ internal static class TrainCommand
         Console.WriteLine($"model: {specification}; SGD lr {options.LearningRate}, batch {options.BatchSize}, {options.Epochs} epochs, seed {options.Seed}, {options.Device}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"identity baseline (output = noisy input): test_l1 {identity:F6}"));
 
-        var progress = new EpochProgress(options.Epochs);
+        if (initFrom != null) Console.WriteLine($"starting from the coefficients of {initFrom}");
+
         var history = new TrainingHistory();
         TimeSpan? beforeFirstEpoch = null;
-        var (model, finished) = new Trainer(options).Train(specification, train, test, epoch =>
+        var (model, finished) = Terminal.WithProgress($"training, {options.Epochs} epochs", options.Epochs, progress =>
         {
-            // Everything from the process's start to the first epoch's start: runtime start-up, loading, thread calibration.
-            beforeFirstEpoch ??= ProcessWallTime() - epoch.Elapsed;
-            progress.Report(epoch);
-            history.Add(epoch);
-            AtomicFile.WriteAllText(run.Staged(HistoryName), history.ToCsv());   // a killed run's epochs survive as interrupted-history.csv
+            void OnEpoch(EpochResult epoch)
+            {
+                // Everything from the process's start to the first epoch's start: runtime start-up, loading, thread calibration.
+                beforeFirstEpoch ??= ProcessWallTime() - epoch.Elapsed;
+                progress.Line(EpochLine(epoch, options.Epochs));
+                progress.Done(epoch.Epoch, $"epoch {epoch.Epoch}/{options.Epochs}, test_l1 {epoch.TestL1.ToString("F6", CultureInfo.InvariantCulture)}");
+                history.Add(epoch);
+                AtomicFile.WriteAllText(run.Staged(HistoryName), history.ToCsv());   // a killed run's epochs survive as interrupted-history.csv
+            }
+            var trainer = new Trainer(options);
+            return startModel == null
+                ? trainer.Train(specification, train, test, OnEpoch)
+                : (startModel, trainer.Fit(startModel, train, test, OnEpoch));
         });
-        using var ___ = model;
+        using var ___ = startModel == null ? model : null;   // a starting model is disposed by its own using
         Console.WriteLine($"threads: {finished.ThreadChoice}");
         AtomicFile.WriteAllText(run.Staged(HistoryName), finished.ToCsv());
         WriteLossPlot(finished, run.Staged(PlotName), $"Training {specification} on {clips.Source}");
@@ -89,6 +139,11 @@ internal static class TrainCommand
         using var self = System.Diagnostics.Process.GetCurrentProcess();
         return DateTime.Now - self.StartTime;
     }
+
+    /// <summary>One epoch as one line: <c>epoch  6/20  train_l1 …  test_l1 …  train_mse …  test_mse …  (0.66 s)</c>.</summary>
+    private static string EpochLine(EpochResult e, int epochs) => string.Create(CultureInfo.InvariantCulture,
+        $"epoch {e.Epoch.ToString(CultureInfo.InvariantCulture).PadLeft(epochs.ToString(CultureInfo.InvariantCulture).Length)}/{epochs}  " +
+        $"train_l1 {e.TrainL1:F6}  test_l1 {e.TestL1:F6}  train_mse {e.TrainMse:E3}  test_mse {e.TestMse:E3}  ({e.Elapsed.TotalSeconds:F2} s)");
 
     private const string ModelName = "model.cnn", HistoryName = "history.csv", PlotName = "loss.html";
 

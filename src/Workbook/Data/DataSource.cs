@@ -1,3 +1,5 @@
+using Workbook.TorchFiles;
+
 namespace Workbook.Data;
 
 /// <summary>Where the lab's clip pairs come from: the course's .pt file, a folder of WAV pairs, or the bundled set.</summary>

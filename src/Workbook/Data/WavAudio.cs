@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Workbook.TorchFiles;
 using NAudio.Wave;
 
 namespace Workbook.Data;

@@ -3,8 +3,10 @@ using System.IO.Compression;
 using System.Runtime.InteropServices;
 using System.Text;
 using Workbook.Data;
+using Workbook.TorchFiles;
 using Workbook.Networks;
 using Workbook.Training;
+using Workbook.Tests.TorchFiles;
 
 namespace Workbook.Tests.Data;
 

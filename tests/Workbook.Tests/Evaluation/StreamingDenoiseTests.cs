@@ -37,7 +37,7 @@ public class StreamingDenoiseTests
         var all = new List<float>();
         var buffer = new float[8192];
         int read;
-        while ((read = provider.Read(buffer, 0, buffer.Length)) > 0) all.AddRange(buffer.Take(read));
+        while ((read = provider.Read(buffer.AsSpan())) > 0) all.AddRange(buffer.Take(read));
         return all.ToArray();
     }
 

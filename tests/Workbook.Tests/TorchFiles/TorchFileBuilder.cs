@@ -3,7 +3,7 @@ using System.IO.Compression;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Workbook.Tests.Data;
+namespace Workbook.Tests.TorchFiles;
 
 /// <summary>A tensor for <see cref="TorchFileBuilder"/>: a view of storage <paramref name="Key"/>.</summary>
 internal sealed record FakeTensor(string Key, long Offset, long[] Size, long[] Stride, string StorageClass = "FloatStorage");

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Workbook.Data;
+namespace Workbook.TorchFiles;
 
 /// <summary>
 /// Walks one Python pickle opcode by opcode without building anything, copying its bytes and listing

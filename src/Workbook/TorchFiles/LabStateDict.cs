@@ -1,9 +1,13 @@
+using System.Collections;
 using System.IO.Compression;
 using System.Text.RegularExpressions;
+using TorchSharp;
+using TorchSharp.PyBridge;
+using Workbook.Data;
 using Workbook.Networks;
 using static TorchSharp.torch;
 
-namespace Workbook.Data;
+namespace Workbook.TorchFiles;
 
 /// <summary>
 /// Reads what the handout's <c>torch.save(model.state_dict(), path)</c> writes for its <c>MIMO_CNN</c>, and builds the
@@ -13,6 +17,7 @@ namespace Workbook.Data;
 /// <para>A state_dict is an <c>OrderedDict</c> of parameter name → tensor; the handout's names its layers
 /// <c>layers.0.filter</c>, <c>layers.1.filter</c>, … and stores each as <c>[K, G, F]</c> (taps, outputs, inputs),
 /// where <see cref="MimoFilter.H"/> is <c>[K, F, G]</c>: the importer swaps dimensions 1 and 2.</para>
+/// <para><see cref="Write"/> goes the other way: a file the handout's class loads with <c>load_state_dict</c>.</para>
 /// <para>Only the zip format (<c>torch.save</c>'s default since PyTorch 1.6) is read, through the same allow-listed
 /// unpickler as <see cref="CoursePairsFile"/>: a file that names any other Python global is refused unread.</para>
 /// </remarks>
@@ -42,7 +47,9 @@ public static partial class LabStateDict
             bool bigEndian = TorchSaveFormat.IsBigEndian(zip, archive, path);
             object root;
             using (var pickle = pickleEntry.Open()) root = TorchSaveFormat.Unpickle(pickle, path);
-            if (root is not PythonOrderedDict dictionary)
+            // torch.save of model.state_dict() pickles an OrderedDict; TorchSharp.PyBridge (our Write) and
+            // torch.save(dict(...)) a plain dict. Both are name → tensor, which is all a state_dict is.
+            if (root is not Hashtable dictionary)
                 throw new InvalidDataException($"{path}: holds {PythonNames.Describe(root)}, expected a state_dict (an OrderedDict of name → tensor)");
 
             var storages = new Dictionary<string, float[]>();
@@ -133,6 +140,42 @@ public static partial class LabStateDict
             for (int l = 0; l < L; l++)
                 cnn.Layers[l].H.copy_(byLayer[l].transpose(1, 2));
         return cnn;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="model"/> as the handout's <c>MIMO_CNN</c> state_dict, <c>torch.save</c>'s zip format:
+    /// keys <c>layers.{l}.filter</c>, each <c>[K, G, F]</c> float32, so that <c>model.load_state_dict(torch.load(path))</c>
+    /// on <c>MIMO_CNN(L, taps, features)</c> gives our network. Atomic, like every file the workbook writes.
+    /// </summary>
+    /// <remarks>
+    /// TorchSharp.PyBridge's <c>save_py</c> does the pickling and the zip; what it pickles is a module with the
+    /// handout's names and layout (<see cref="HandoutLayout"/>), since ours stores <c>H</c> as <c>[K, F, G]</c>.
+    /// A state_dict does not say where the tanh goes: the handout's code puts it between layers.
+    /// </remarks>
+    public static void Write(MimoCnn model, string path)
+    {
+        using var layout = new HandoutLayout(model);
+        AtomicFile.Write(path, stream => layout.save_py(stream, leaveOpen: true));
+    }
+
+    /// <summary>The handout's module tree: <c>layers</c>, a list of layers each holding <c>filter</c> as <c>[K, G, F]</c>.</summary>
+    private sealed class HandoutLayout : nn.Module
+    {
+        public HandoutLayout(MimoCnn model) : base("MIMO_CNN")
+        {
+            var layers = new TorchSharp.Modules.ModuleList<nn.Module>();
+            foreach (var layer in model.Layers) layers.Add(new HandoutLayer(layer.H));
+            register_module("layers", layers);
+        }
+    }
+
+    private sealed class HandoutLayer : nn.Module
+    {
+        public HandoutLayer(Tensor h) : base("MIMO_convolutional_layer")
+        {
+            using var handoutOrder = h.detach().cpu().transpose(1, 2);
+            register_parameter("filter", new TorchSharp.Modules.Parameter(handoutOrder.contiguous(), requires_grad: false));
+        }
     }
 
     /// <summary>Dotted names compared part by part, parts of digits as numbers.</summary>

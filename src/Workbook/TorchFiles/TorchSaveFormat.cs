@@ -3,7 +3,7 @@ using System.IO.Compression;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Workbook.Data;
+namespace Workbook.TorchFiles;
 
 /// <summary>
 /// The pieces of <c>torch.save</c>'s file format that every reader of a <c>.pt</c> file needs: telling the zip and

@@ -1,9 +1,11 @@
 using System.Text;
 using System.Text.Json;
 using Workbook.Data;
+using Workbook.TorchFiles;
 using static TorchSharp.torch;
+using Workbook.Tests.Data;
 
-namespace Workbook.Tests.Data;
+namespace Workbook.Tests.TorchFiles;
 
 public class CoursePairsFileTests
 {

@@ -1,7 +1,8 @@
 using System.Collections;
 using System.Numerics;
+using Workbook.Data;
 
-namespace Workbook.Data;
+namespace Workbook.TorchFiles;
 
 /// <summary>How Razorvine's unpickled values read in Python terms, for messages and checks.</summary>
 internal static class PythonNames

@@ -1,7 +1,8 @@
 using System.Collections;
 using Razorvine.Pickle;
+using Workbook.Data;
 
-namespace Workbook.Data;
+namespace Workbook.TorchFiles;
 
 /// <summary>A storage (flat array of one dtype) that a torch pickle refers to by key; its bytes live outside the pickle.</summary>
 /// <param name="Key">the storage's name: the zip entry <c>data/&lt;key&gt;</c>, or its place in the legacy key list</param>
@@ -108,13 +109,16 @@ internal sealed class TorchUnpickler : Unpickler
 
     /// <summary>
     /// <c>collections.OrderedDict()</c>: the (empty) backward hooks of a saved tensor, and a <c>state_dict</c>. Only ever
-    /// called without arguments; the items come from the pickle's SETITEMS.
+    /// called empty: without arguments (torch.save) or with one empty tuple or list (TorchSharp.PyBridge writes
+    /// <c>OrderedDict(())</c>); the items come from the pickle's SETITEMS.
     /// </summary>
     private sealed class EmptyOrderedDict : IObjectConstructor
     {
-        public object construct(object[] args) => args.Length == 0
-            ? new PythonOrderedDict()
-            : throw new InvalidDataException($"OrderedDict called with {args.Length} arguments; torch.save writes it with none");
+        public object construct(object[] args) => args switch
+        {
+            [] or [object[] { Length: 0 }] or [ArrayList { Count: 0 }] => new PythonOrderedDict(),
+            _ => throw new InvalidDataException($"OrderedDict called with {args.Length} arguments; torch.save writes it empty"),
+        };
     }
 
     /// <summary>A storage class such as <c>torch.FloatStorage</c>: only ever named inside a storage record, never called.</summary>

@@ -1,6 +1,8 @@
+using Workbook.Tests.Data;
+using Workbook.TorchFiles;
 using Workbook.Data;
 
-namespace Workbook.Tests.Data;
+namespace Workbook.Tests.TorchFiles;
 
 /// <summary>
 /// The README's promise about files from elsewhere: a .pt file whose pickle names anything outside the allow-list is

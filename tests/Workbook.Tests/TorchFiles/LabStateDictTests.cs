@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Workbook.Data;
+using Workbook.TorchFiles;
 using Workbook.Networks;
 using static TorchSharp.torch;
+using Workbook.Tests.Data;
 
-namespace Workbook.Tests.Data;
+namespace Workbook.Tests.TorchFiles;
 
 /// <summary>
 /// The handout's own network as real PyTorch saved it (Fixtures/lab-cnn-state-dict.pt, PyTorch 1.13): its layout

@@ -1,6 +1,8 @@
 using Workbook.Data;
+using Workbook.TorchFiles;
+using Workbook.Tests.Data;
 
-namespace Workbook.Tests.Data;
+namespace Workbook.Tests.TorchFiles;
 
 public class PickleScannerTests
 {

@@ -3,8 +3,9 @@ using System.Collections;
 using System.IO.Compression;
 using System.Runtime.InteropServices;
 using System.Text;
+using Workbook.Data;
 
-namespace Workbook.Data;
+namespace Workbook.TorchFiles;
 
 /// <summary>
 /// Reads the course's data file (<c>dataB.pt</c>): what Python's <c>torch.save(data, path)</c> writes for
