@@ -100,13 +100,19 @@ public static class StreamingDenoise
 
         public WaveFormat WaveFormat => source.WaveFormat;
 
+        /// <summary>Fills the whole buffer unless the input ends: NAudio's WDL resampler reads a short count as the end.</summary>
         public int Read(Span<float> buffer)
         {
-            if (pendingStart == pending.Length && !NextBlock()) return 0;
-            int count = Math.Min(buffer.Length, pending.Length - pendingStart);
-            pending.AsSpan(pendingStart, count).CopyTo(buffer);
-            pendingStart += count;
-            return count;
+            int filled = 0;
+            while (filled < buffer.Length)
+            {
+                if (pendingStart == pending.Length && !NextBlock()) break;
+                int count = Math.Min(buffer.Length - filled, pending.Length - pendingStart);
+                pending.AsSpan(pendingStart, count).CopyTo(buffer[filled..]);
+                pendingStart += count;
+                filled += count;
+            }
+            return filled;
         }
 
         private bool NextBlock()
