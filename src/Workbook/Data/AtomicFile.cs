@@ -37,8 +37,9 @@ public static partial class AtomicFile
         {
             try { File.Delete(temporary); } catch (IOException) { /* best effort: the target is untouched either way */ }
             // .NET reports a write refused with EFBIG (a full file-size quota, RLIMIT_FSIZE, a file system's size limit)
-            // as an ArgumentOutOfRangeException from RandomAccess; it is an I/O error of this file.
-            if (e is ArgumentOutOfRangeException && e.TargetSite?.DeclaringType == typeof(RandomAccess))
+            // as an ArgumentOutOfRangeException thrown inside System.IO (RandomAccess, or the file stream's strategy,
+            // depending on how the write was buffered); it is an I/O error of this file.
+            if (e is ArgumentOutOfRangeException && e.TargetSite?.DeclaringType?.Namespace?.StartsWith("System.IO", StringComparison.Ordinal) == true)
                 throw new IOException($"{fullPath}: the write was refused: {e.Message.Split(" (Parameter")[0]}", e);
             throw;
         }
