@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Collections;
 using System.IO.Compression;
-using System.Runtime.InteropServices;
 using System.Text;
 using Workbook.Data;
 
@@ -51,18 +50,13 @@ public static class CoursePairsFile
             throw new InvalidDataException(
                 $"{path}: not a PyTorch file: it starts with neither a zip header nor a pickle (first bytes {Convert.ToHexString(start[..read])})");
         }
-        catch (Exception e) when (IsDamage(e) && !e.Message.StartsWith(path, StringComparison.Ordinal))
+        catch (Exception e) when (TorchSaveFormat.IsDamage(e) && !e.Message.StartsWith(path, StringComparison.Ordinal))
         {
             // Corrupt bytes surface deep inside the zip reader or the unpickler as all sorts of exceptions;
             // the reader of the message needs to know which file and that it is damaged, not where it broke.
             throw new InvalidDataException($"{path}: not a readable PyTorch file ({e.GetType().Name}: {e.Message})", e);
         }
     }
-
-    /// <summary>True for exceptions that mean "the bytes are wrong", false for "the file could not be read at all".</summary>
-    private static bool IsDamage(Exception e) =>
-        e is not (OutOfMemoryException or UnauthorizedAccessException or FileNotFoundException or DirectoryNotFoundException)
-        && (e is not IOException || e is EndOfStreamException);
 
     /// <summary>Pickle bytes any file may use, and the most a file needs per tensor beyond that (a tensor pickles to
     /// about 150 bytes, so 5000 pairs over one storage still fit in the base).</summary>
@@ -75,11 +69,7 @@ public static class CoursePairsFile
     private static PairedClips ReadZip(FileStream file, string path)
     {
         using var zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
-        // data.pkl sits in one top-level folder whose name is whatever the file was first called.
-        var pickleEntry = zip.Entries.FirstOrDefault(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal)
-                                                          && e.FullName.IndexOf('/') == e.FullName.Length - "/data.pkl".Length)
-            ?? throw new InvalidDataException($"{path}: a zip archive without an <archive>/data.pkl entry, so not a file written by torch.save");
-        string archive = pickleEntry.FullName[..^"/data.pkl".Length];
+        var (pickleEntry, archive) = TorchSaveFormat.FindPickle(zip, path);
         string shownArchive = Quoted.Escape(archive);
 
         bool bigEndian = false;
@@ -98,7 +88,7 @@ public static class CoursePairsFile
         int storageEntries = zip.Entries.Count(e => e.FullName.StartsWith(archive + "/data/", StringComparison.Ordinal));
         long pickleLimit = PickleBaseBytes + PickleBytesPerStorage * storageEntries;
         byte[] pickleBytes = ReadEntry(pickleEntry, pickleLimit, path, $"the pickle ({shownArchive}/data.pkl)");
-        object root = Unpickle(new MemoryStream(pickleBytes), path, pickleBytes.Length);
+        object root = TorchSaveFormat.Unpickle(new MemoryStream(pickleBytes), path, pickleBytes.Length);
         var pairs = Interpret(root, path);
 
         // Every storage is checked against its entry before anything is allocated for the samples.
@@ -166,11 +156,11 @@ public static class CoursePairsFile
     {
         // The first three pickles are a magic number, a protocol version and a dictionary describing the writer.
         // A pickle here cannot inflate: it may take at most the bytes the file has left.
-        for (int header = 0; header < 3; header++) Unpickle(file, path, file.Length - file.Position);
+        for (int header = 0; header < 3; header++) TorchSaveFormat.Unpickle(file, path, file.Length - file.Position);
         // (sys_info's little_endian flag: every machine PyTorch's legacy format was written on in practice is little-endian.)
-        object root = Unpickle(file, path, file.Length - file.Position);
+        object root = TorchSaveFormat.Unpickle(file, path, file.Length - file.Position);
         var pairs = Interpret(root, path);
-        if (Unpickle(file, path, file.Length - file.Position) is not ArrayList keyList || keyList.Cast<object>().Any(k => k is not string))
+        if (TorchSaveFormat.Unpickle(file, path, file.Length - file.Position) is not ArrayList keyList || keyList.Cast<object>().Any(k => k is not string))
             throw new InvalidDataException($"{path}: the legacy storage key list is not a list of strings");
         // The storages follow in key-list order (an int64 count, then the values): each claimed size must fit in the
         // bytes left, checked before anything is allocated for the samples.
@@ -209,20 +199,6 @@ public static class CoursePairsFile
             if (wanted.Count > 0)
                 throw new InvalidDataException($"{path}: storage {wanted.Keys.First()} is used by a tensor but not in the file");
         });
-    }
-
-    /// <summary>Reads one pickle after checking that it names only globals a file of tensors needs.</summary>
-    private static object Unpickle(Stream stream, string path, long maxBytes)
-    {
-        var globals = new List<string>();
-        byte[] pickle = PickleScanner.ReadOne(stream, globals, maxBytes);
-        foreach (string global in globals)
-            if (!TorchUnpickler.AllowedGlobals.Contains(global))
-                throw new InvalidDataException(
-                    $"{path}: refused: the pickle names the Python global '{Quoted.Escape(global)}', which a file of saved tensors does not need " +
-                    "(a .pt file is a program that Python would run; only " + string.Join(", ", TorchUnpickler.AllowedGlobals.Order()) + " are allowed)");
-        using var unpickler = new TorchUnpickler();
-        return unpickler.loads(pickle);
     }
 
     /// <summary>Checks that the unpickled object is a list of (x, y) pairs of float32 <c>[1, N]</c> tensors of one length N.</summary>
@@ -354,33 +330,12 @@ public static class CoursePairsFile
     {
         try
         {
-            return ReadFloats(stream, storage.ElementCount, bigEndian, out crc);
+            return TorchSaveFormat.ReadFloats(stream, storage.ElementCount, bigEndian, out crc);
         }
         catch (EndOfStreamException e)
         {
             throw new InvalidDataException(
                 $"{path}: the file ends inside storage {storage.Key}, the data of {fill.Users(storage)}: it is truncated", e);
         }
-    }
-
-    /// <summary>Reads <paramref name="count"/> float32 values, in chunks so that storages beyond 2 GB of bytes still fit a span.</summary>
-    private static float[] ReadFloats(Stream stream, long count, bool bigEndian, out uint crc)
-    {
-        crc = 0;
-        if (count > Array.MaxLength) throw new InvalidDataException($"a storage of {count} elements is too large for one array");
-        var values = new float[count];
-        const int chunk = 1 << 26;
-        for (long done = 0; done < count; done += chunk)
-        {
-            var part = values.AsSpan((int)done, (int)Math.Min(chunk, count - done));
-            stream.ReadExactly(MemoryMarshal.AsBytes(part));
-            crc = Crc32.Append(crc, MemoryMarshal.AsBytes(part));   // over the bytes as stored, before any byte swap
-            if (bigEndian)
-            {
-                var raw = MemoryMarshal.Cast<float, int>(part);
-                BinaryPrimitives.ReverseEndianness(raw, raw);
-            }
-        }
-        return values;
     }
 }

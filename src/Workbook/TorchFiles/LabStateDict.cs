@@ -70,7 +70,7 @@ public static partial class LabStateDict
                         throw new InvalidDataException(
                             $"{path}: storage {t.Storage.Key} has {data.Length} bytes, expected {t.Storage.ElementCount * sizeof(float)} ({t.Storage.ElementCount} float32 values)");
                     using var stream = data.Open();
-                    storages[t.Storage.Key] = values = TorchSaveFormat.ReadFloats(stream, t.Storage.ElementCount, bigEndian);
+                    storages[t.Storage.Key] = values = TorchSaveFormat.ReadFloats(stream, t.Storage.ElementCount, bigEndian, out _);
                 }
                 result.Add(new(name, View(values, t, name, path)));
             }

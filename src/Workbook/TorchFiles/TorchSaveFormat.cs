@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Runtime.InteropServices;
 using System.Text;
+using Workbook.Data;
 
 namespace Workbook.TorchFiles;
 
@@ -55,22 +56,27 @@ internal static class TorchSaveFormat
     }
 
     /// <summary>Reads one pickle after checking that it names only globals a file of tensors needs.</summary>
-    public static object Unpickle(Stream stream, string path)
+    /// <param name="maxBytes">the most the pickle may take: a bound tied to the file, so that a small file cannot inflate</param>
+    public static object Unpickle(Stream stream, string path, long maxBytes = long.MaxValue)
     {
         var globals = new List<string>();
-        byte[] pickle = PickleScanner.ReadOne(stream, globals);
+        byte[] pickle = PickleScanner.ReadOne(stream, globals, maxBytes);
         foreach (string global in globals)
             if (!TorchUnpickler.AllowedGlobals.Contains(global))
                 throw new InvalidDataException(
-                    $"{path}: refused: the pickle names the Python global '{global}', which a file of saved tensors does not need " +
+                    $"{path}: refused: the pickle names the Python global '{Quoted.Escape(global)}', which a file of saved tensors does not need " +
                     "(a .pt file is a program that Python would run; only " + string.Join(", ", TorchUnpickler.AllowedGlobals.Order()) + " are allowed)");
         using var unpickler = new TorchUnpickler();
         return unpickler.loads(pickle);
     }
 
-    /// <summary>Reads <paramref name="count"/> float32 values, in chunks so that storages beyond 2 GB of bytes still fit a span.</summary>
-    public static float[] ReadFloats(Stream stream, long count, bool bigEndian)
+    /// <summary>
+    /// Reads <paramref name="count"/> float32 values, in chunks so that storages beyond 2 GB of bytes still fit a span;
+    /// <paramref name="crc"/> is the CRC-32 of the bytes as stored (before any byte swap), to check against the zip entry's.
+    /// </summary>
+    public static float[] ReadFloats(Stream stream, long count, bool bigEndian, out uint crc)
     {
+        crc = 0;
         if (count > Array.MaxLength) throw new InvalidDataException($"a storage of {count} elements is too large for one array");
         var values = new float[count];
         const int chunk = 1 << 26;
@@ -78,6 +84,7 @@ internal static class TorchSaveFormat
         {
             var part = values.AsSpan((int)done, (int)Math.Min(chunk, count - done));
             stream.ReadExactly(MemoryMarshal.AsBytes(part));
+            crc = Crc32.Append(crc, MemoryMarshal.AsBytes(part));
             if (bigEndian)
             {
                 var raw = MemoryMarshal.Cast<float, int>(part);
