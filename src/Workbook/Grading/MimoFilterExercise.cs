@@ -85,9 +85,8 @@ public static class MimoFilterExercise
             if (transposed) return SkippedForTransposition;
             var filter = build(3, 2, 4);
             filter.call(randn(2, 2, 15)).square().sum().backward();
-            var h = ModuleInspection.Parameters(filter)[0];
-            long missing = h.grad is null ? h.numel() : h.grad.eq(0).sum().item<long>();
-            return missing == 0 ? null : $"{missing} of the {h.numel()} coefficients got no gradient";
+            long missing = ModuleInspection.WithoutGradient(filter);
+            return missing == 0 ? null : $"{missing} of the {ModuleInspection.Count(filter)} coefficients got no gradient";
         });
         checks.Add("the coefficients start random (different for different outputs)", () =>
         {

@@ -34,5 +34,9 @@ public static class ModuleInspection
     /// <summary>The total number of learnable numbers.</summary>
     public static long Count(nn.Module module) => Parameters(module).Sum(p => p.numel());
 
+    /// <summary>How many learnable numbers got no gradient (none, or exactly zero) from the last backward pass.</summary>
+    public static long WithoutGradient(nn.Module module) =>
+        Parameters(module).Sum(p => p.grad is null ? p.numel() : p.grad.eq(0).sum().item<long>());
+
     public static string Shapes(nn.Module module) => "[" + string.Join(", ", Parameters(module).Select(p => TensorComparison.Shape(p))) + "]";
 }
