@@ -4,12 +4,13 @@ namespace Workbook.Training;
 
 /// <summary>
 /// Chooses libtorch's thread count from the training steps themselves, so that choosing costs no pause before the
-/// first epoch. The first batches take turns with each candidate count (<see cref="Threads.Candidates"/>): one
-/// untimed batch per count (the first step at a new count pays for starting threads, and the very first for
-/// compiling code), then <see cref="Rounds"/> timed rounds in which each count keeps its best time per clip, so a
-/// moment in which the other core happened to be busy (or idle) does not decide alone. Then the fastest count is set
-/// for the rest of the run. With the lab's 250 clips in batches of 32 this is the first epoch's 8 batches; all of
-/// them train the network as usual, only some at the slower count.
+/// first epoch. After one untimed step (the very first pays for compiling code), the steps take turns with each
+/// candidate count (<see cref="Threads.Candidates"/>) for up to <see cref="Rounds"/> rounds, each count keeping its
+/// best time per clip, so a moment in which the other core happened to be busy (or idle) does not decide alone. A
+/// round after which one count is more than twice as fast as every other ends the trial early: on a loaded machine,
+/// where two threads were measured 5 times slower than one, that limits the slow steps to one. Then the fastest count
+/// is set for the rest of the run. With the lab's 250 clips in batches of 32 this is at most the first epoch's first 7
+/// batches; all of them train the network as usual, only some at the slower count.
 /// </summary>
 /// <example>
 /// <code>
@@ -42,7 +43,7 @@ public sealed class ThreadTrial
             Threads.Use(Chosen.Value);
             return;
         }
-        schedule.AddRange(this.candidates);                                   // untimed: each count's first step
+        schedule.Add(this.candidates[0]);                                     // untimed: the first step compiles code
         for (int round = 0; round < rounds; round++) schedule.AddRange(this.candidates);
     }
 
@@ -68,7 +69,7 @@ public sealed class ThreadTrial
     public void AfterStep(TimeSpan elapsed, int clips)
     {
         if (Chosen != null || current is not int count) return;
-        if (step >= candidates.Count && clips > 0)
+        if (step >= 1 && clips > 0)
         {
             if (bestSecondsPerClip.Count == 0) ReferenceClips = clips;
             double perClip = elapsed.TotalSeconds / clips;
@@ -76,8 +77,19 @@ public sealed class ThreadTrial
         }
         step++;
         current = null;
-        if (step == schedule.Count) Finish();
+        bool roundDone = step > 1 && (step - 1) % candidates.Count == 0;
+        if (step == schedule.Count || (roundDone && Decisive())) Finish();
     }
+
+    /// <summary>True when one count's best time is less than half of every other count's best.</summary>
+    private bool Decisive()
+    {
+        var best = bestSecondsPerClip.Values.Order().ToArray();
+        return best.Length == candidates.Count && best.Length > 1 && best[0] * DecisiveFactor < best[1];
+    }
+
+    /// <summary>How many times faster one count must be than all others to end the trial after a round.</summary>
+    public const double DecisiveFactor = 2;
 
     /// <summary>
     /// Ends the trial with what was measured (a run shorter than the trial): the fastest count timed so far, else the
