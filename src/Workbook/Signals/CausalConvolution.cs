@@ -37,17 +37,26 @@ public static class CausalConvolution
             ConvolutionAlgorithm.Fft => FftConvolution.Filter(x, coefficients),
             ConvolutionAlgorithm.Blocked => BlockToeplitzConvolution.Filter(x, coefficients),
             ConvolutionAlgorithm.OverlapSave => OverlapSaveConvolution.Filter(x, coefficients),
+            ConvolutionAlgorithm.Simd => SimdConvolution.Filter(x, coefficients),
             _ => ByConv1d(x, coefficients),
         };
         if (!wasBatched) y = y.squeeze(0);
         return y.MoveToOuterDisposeScope();
     }
 
-    /// <summary>The algorithm <see cref="ConvolutionAlgorithm.Auto"/> stands for, given the sizes and whether gradients are needed.</summary>
+    /// <summary>
+    /// Up to this many multiply-adds per sample and clip (K·F·G), <see cref="ConvolutionAlgorithm.Simd"/> computes
+    /// float32 on the CPU; above, the spectral algorithms, whose cost hardly grows with K, take over. PLACEHOLDER
+    /// </summary>
+    public const long SimdUpToMultiplyAdds = 4096;
+
+    /// <summary>The algorithm <see cref="ConvolutionAlgorithm.Auto"/> stands for, given the sizes, types and whether gradients are needed.</summary>
     public static ConvolutionAlgorithm Choose(Tensor signal, Tensor coefficients)
     {
         long taps = coefficients.shape[0], n = signal.shape[^1];
         long inputs = coefficients.shape[1], outputs = coefficients.shape[2];
+        if (taps * inputs * outputs <= SimdUpToMultiplyAdds && SimdConvolution.Supports(signal, coefficients))
+            return ConvolutionAlgorithm.Simd;
         if (taps < FftFromTaps && inputs > 1 && outputs > 1) return ConvolutionAlgorithm.Direct;
         bool gradients = is_grad_enabled() && (signal.requires_grad || coefficients.requires_grad);
         return !gradients && OverlapSaveConvolution.Pays(n, taps) ? ConvolutionAlgorithm.OverlapSave : ConvolutionAlgorithm.Fft;
