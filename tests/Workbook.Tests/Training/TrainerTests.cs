@@ -103,7 +103,7 @@ public class FastAndReferenceTrainingTests
     public void Training_with_the_fast_algorithms_ends_at_the_reference_losses()
     {
         // The lab's network and hyper-parameters on shorter clips: the shift-register definition against Auto
-        // (FFT with its hand-written backward, overlap-save for evaluation) and the other fast paths.
+        // (the vector loops, forward and backward, for these float32 tensors) and the other fast paths.
         using var train = SyntheticPairs.LowPassPlusWhiteNoise(24, 1200, seed: 1);
         using var test = SyntheticPairs.LowPassPlusWhiteNoise(8, 1200, seed: 2);
         var options = TrainingOptions.Lab with { Epochs = 3, BatchSize = 8, Threads = 1 };
@@ -114,7 +114,7 @@ public class FastAndReferenceTrainingTests
             return new Trainer(options).Fit(model, train, test).Final!;
         }
         var reference = Final(ConvolutionAlgorithm.ShiftRegister);
-        foreach (var algorithm in new[] { ConvolutionAlgorithm.Auto, ConvolutionAlgorithm.Fft, ConvolutionAlgorithm.OverlapSave, ConvolutionAlgorithm.Blocked, ConvolutionAlgorithm.Direct })
+        foreach (var algorithm in new[] { ConvolutionAlgorithm.Auto, ConvolutionAlgorithm.Simd, ConvolutionAlgorithm.Fft, ConvolutionAlgorithm.OverlapSave, ConvolutionAlgorithm.Blocked, ConvolutionAlgorithm.Direct })
         {
             var fast = Final(algorithm);
             Assert.True(Math.Abs(fast.TestL1 - reference.TestL1) <= 0.01 * reference.TestL1, $"{algorithm}: test L1 {fast.TestL1} vs reference {reference.TestL1}");
