@@ -122,3 +122,24 @@ public class FastAndReferenceTrainingTests
         }
     }
 }
+
+public class TrainingArithmeticTests
+{
+    [Fact]
+    public void The_labs_epoch_is_counted_by_hand()
+    {
+        // Per sample: layer 1 (40·1·5 = 200 multiply-adds) forward and to its taps; layer 2 (40·5·1 = 200) forward, to
+        // its taps and to its input: 1000 per training clip; 400 per clip evaluated (250 train + 50 test).
+        double expected = 2.0 * 16000 * (250 * 1000 + 300 * 400);
+        Assert.Equal(11.84e9, expected, 1e-3);
+        Assert.Equal(expected, TrainingArithmetic.FlopsPerEpoch(CnnSpecification.LabDenoiser, 250, 50, 16000));
+    }
+
+    [Fact]
+    public void A_single_layer_has_no_gradient_to_its_input()
+    {
+        var oneLayer = new CnnSpecification(new long[] { 3 }, new long[] { 2, 4 });
+        // 3·2·4 = 24 multiply-adds a sample: forward and taps for 1 training clip, forward for 1 + 1 evaluated.
+        Assert.Equal(2.0 * 10 * (1 * 48 + 2 * 24), TrainingArithmetic.FlopsPerEpoch(oneLayer, 1, 1, 10));
+    }
+}
