@@ -5,7 +5,7 @@ public enum ConvolutionAlgorithm
 {
     /// <summary>
     /// Pick the fastest by measurement (see the README's speed table): <see cref="Simd"/> for float32 on the CPU up to
-    /// <see cref="CausalConvolution.SimdUpToMultiplyAdds"/> multiply-adds per sample; otherwise <see cref="Direct"/> for
+    /// <see cref="CausalConvolution.SimdUpToTaps"/> taps; otherwise <see cref="Direct"/> for
     /// short filters between several channels (<see cref="CausalConvolution.FftFromTaps"/>), <see cref="Fft"/> when
     /// gradients are needed (training) and <see cref="OverlapSave"/> when not (denoising, evaluation).
     /// </summary>

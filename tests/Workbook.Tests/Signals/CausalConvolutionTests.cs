@@ -117,15 +117,15 @@ public class CausalConvolutionTests
     }
 
     [Fact]
-    public void Auto_chooses_the_vector_loops_for_float32_on_the_cpu_up_to_a_number_of_multiply_adds_per_sample()
+    public void Auto_chooses_the_vector_loops_for_float32_on_the_cpu_up_to_a_number_of_taps()
     {
         var x = randn(2, 1, 16000);
         Assert.Equal(ConvolutionAlgorithm.Simd, CausalConvolution.Choose(x, randn(40, 1, 5)));
         Assert.Equal(ConvolutionAlgorithm.Simd, CausalConvolution.Choose(x, randn(40, 1, 5).requires_grad_()));
         Assert.Equal(ConvolutionAlgorithm.Simd, CausalConvolution.Choose(randn(2, 5, 16000), randn(8, 5, 5)));
         Assert.Equal(ConvolutionAlgorithm.Simd, CausalConvolution.Choose(randn(5, 100), randn(40, 5, 1))); // unbatched [F, N]
-        long tooMany = CausalConvolution.SimdUpToMultiplyAdds / 25 + 1;
-        Assert.NotEqual(ConvolutionAlgorithm.Simd, CausalConvolution.Choose(randn(2, 5, 16000), randn(tooMany, 5, 5)));
+        Assert.Equal(ConvolutionAlgorithm.Simd, CausalConvolution.Choose(randn(2, 16, 16000), randn(CausalConvolution.SimdUpToTaps, 16, 16)));
+        Assert.Equal(ConvolutionAlgorithm.Fft, CausalConvolution.Choose(randn(2, 5, 16000), randn(CausalConvolution.SimdUpToTaps + 1, 5, 5).requires_grad_()));
         Assert.NotEqual(ConvolutionAlgorithm.Simd, CausalConvolution.Choose(randn(new long[] { 2, 1, 16000 }, dtype: float64), randn(new long[] { 40, 1, 5 }, dtype: float64)));
     }
 
