@@ -101,8 +101,14 @@ internal sealed class SimdConvolution : autograd.SingleTensorFunction<SimdConvol
         {
             int clip = item / tiles.PerClip, start = item % tiles.PerClip * tiles.Length;
             Tiles.Fill(Floats(x).Slice(clip * inputs * n, inputs * n), n, start - (taps - 1), inputs, tiles.RowLength, scratch.Input);
-            CausalCorrelationKernels.CorrelateWithTaps(scratch.Input, tiles.RowLength, inputs, taps, weights, outputs, scratch.Output, tiles.Length);
-            Tiles.Store(scratch.Output, tiles.Length, outputs, Floats(y).Slice(clip * outputs * n, outputs * n), n, start);
+            var clipOutput = Floats(y).Slice(clip * outputs * n, outputs * n);
+            if (start + tiles.Length <= n) // the whole tile inside the clip: straight into y
+                CausalCorrelationKernels.CorrelateWithTaps(scratch.Input, tiles.RowLength, inputs, taps, weights, outputs, clipOutput[start..], n, tiles.Length);
+            else
+            {
+                CausalCorrelationKernels.CorrelateWithTaps(scratch.Input, tiles.RowLength, inputs, taps, weights, outputs, scratch.Output, tiles.Length, tiles.Length);
+                Tiles.Store(scratch.Output, tiles.Length, outputs, clipOutput, n, start);
+            }
         }, scratch => scratch.Return());
         return y;
     }
@@ -132,8 +138,14 @@ internal sealed class SimdConvolution : autograd.SingleTensorFunction<SimdConvol
                     scratch.Input, tiles.RowLength, inputs, taps, tiles.Length, scratch.TapSums);
                 if (dx is not null)
                 {
-                    CausalCorrelationKernels.CorrelateWithTaps(scratch.OutputGradient, tiles.RowLength, outputs, taps, reversed, inputs, scratch.InputGradient, tiles.Length);
-                    Tiles.Store(scratch.InputGradient, tiles.Length, inputs, Floats(dx).Slice(clip * inputs * n, inputs * n), n, start);
+                    var clipGradient = Floats(dx).Slice(clip * inputs * n, inputs * n);
+                    if (start + tiles.Length <= n)
+                        CausalCorrelationKernels.CorrelateWithTaps(scratch.OutputGradient, tiles.RowLength, outputs, taps, reversed, inputs, clipGradient[start..], n, tiles.Length);
+                    else
+                    {
+                        CausalCorrelationKernels.CorrelateWithTaps(scratch.OutputGradient, tiles.RowLength, outputs, taps, reversed, inputs, scratch.InputGradient, tiles.Length, tiles.Length);
+                        Tiles.Store(scratch.InputGradient, tiles.Length, inputs, clipGradient, n, start);
+                    }
                 }
             }, scratch =>
             {
