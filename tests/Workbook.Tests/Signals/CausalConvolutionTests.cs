@@ -142,7 +142,9 @@ public class CausalConvolutionTests
     /// The Simd algorithm's hand-written backward pass against autograd through the shift-register definition: the
     /// gradients to the input and to the taps of a weighted sum of outputs, on random sizes around the kernels' edges
     /// (K = 1, K > N, clips shorter than a register block and longer than a tile, odd channel counts, many channels,
-    /// taps not a multiple of the four the tap-gradient loop takes at once), on one thread and on two.
+    /// taps not a multiple of the four the tap-gradient loop takes at once), on one thread and on two. Its random
+    /// numbers come from a generator of its own: xunit runs test classes side by side, and draws from libtorch's global
+    /// generator here would change the initialisation of a network another test seeded.
     /// </summary>
     [Theory]
     [InlineData(1)]
@@ -154,7 +156,7 @@ public class CausalConvolutionTests
         try
         {
             var random = new Random(12);
-            manual_seed(12);
+            using var generator = new TorchSharp.torch.Generator(12);
             var cases = new List<(int B, int F, int G, int N, int K)>
             {
                 (2, 1, 5, 3000, 40), (2, 5, 1, 3000, 40), (3, 2, 3, 7, 12), (1, 3, 4, 100, 1), (2, 9, 11, 700, 13), (1, 1, 1, 1, 1), (2, 4, 2, 33, 70),
@@ -164,9 +166,11 @@ public class CausalConvolutionTests
             foreach (var (B, F, G, N, K) in cases)
             {
                 string what = $"B={B} F={F} G={G} N={N} K={K}, {threads} thread(s)";
-                var weights = randn(B, G, N);
-                var (referenceInput, referenceTaps) = Gradients(x => ShiftRegisterConvolution.Filter3D(x.Input, x.Taps), B, F, G, N, K, weights);
-                var (input, taps) = Gradients(x => CausalConvolution.Filter(x.Input, x.Taps, ConvolutionAlgorithm.Simd), B, F, G, N, K, weights);
+                var weights = randn(new long[] { B, G, N }, generator: generator);
+                var x = randn(new long[] { B, F, N }, generator: generator);
+                var h = randn(new long[] { K, F, G }, generator: generator);
+                var (referenceInput, referenceTaps) = Gradients(ShiftRegisterConvolution.Filter3D, x, h, weights);
+                var (input, taps) = Gradients((signal, coefficients) => CausalConvolution.Filter(signal, coefficients, ConvolutionAlgorithm.Simd), x, h, weights);
                 TensorAssert.Close(referenceInput, input, 1e-5, $"gradient to the input, {what}");
                 TensorAssert.Close(referenceTaps, taps, 1e-5, $"gradient to the taps, {what}");
             }
@@ -174,23 +178,22 @@ public class CausalConvolutionTests
         finally { set_num_threads(before); }
     }
 
-    /// <summary>d(Σ weights · filter(x, h))/dx and /dh for the same seeded x and h.</summary>
-    private static (Tensor Input, Tensor Taps) Gradients(Func<(Tensor Input, Tensor Taps), Tensor> filter, int B, int F, int G, int N, int K, Tensor weights)
+    /// <summary>d(Σ weights · filter(x, h))/dx and /dh.</summary>
+    private static (Tensor Input, Tensor Taps) Gradients(Func<Tensor, Tensor, Tensor> filter, Tensor signal, Tensor coefficients, Tensor weights)
     {
-        manual_seed(B * 1000 + F * 100 + G * 10 + N + K);
-        var x = randn(B, F, N).requires_grad_();
-        var h = randn(K, F, G).requires_grad_();
-        (filter((x, h)) * weights).sum().backward();
+        var x = signal.detach().requires_grad_();
+        var h = coefficients.detach().requires_grad_();
+        (filter(x, h) * weights).sum().backward();
         return (x.grad!, h.grad!);
     }
 
     [Fact]
     public void The_vector_loops_read_views_that_are_not_contiguous()
     {
-        manual_seed(13);
-        var stored = randn(3, 200, 2);                 // time before channels in memory
-        var x = stored.permute(0, 2, 1);              // [3, 2, 200], a strided view
-        var h = randn(3, 2, 17).permute(2, 1, 0);    // [17, 2, 3] stored as the handout's [G, F, K]
+        using var generator = new TorchSharp.torch.Generator(13);
+        var stored = randn(new long[] { 3, 200, 2 }, generator: generator);   // time before channels in memory
+        var x = stored.permute(0, 2, 1);                                      // [3, 2, 200], a strided view
+        var h = randn(new long[] { 3, 2, 17 }, generator: generator).permute(2, 1, 0); // [17, 2, 3] stored as the handout's [G, F, K]
         Assert.False(x.is_contiguous() || h.is_contiguous());
         TensorAssert.Close(ShiftRegisterConvolution.Filter3D(x, h), CausalConvolution.Filter(x, h, ConvolutionAlgorithm.Simd), 1e-5);
     }
