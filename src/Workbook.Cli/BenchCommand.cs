@@ -14,8 +14,10 @@ namespace Workbook.Cli;
 /// <c>bench</c>: measures the lab's Task 4 workload (bundled data, 250 train / 50 test clips of 16000 samples,
 /// features [1,5,1], taps [40,40], SGD lr 0.5, batch 32, train and test evaluated after every epoch) for each
 /// convolution algorithm, and prints a table: forward+backward per batch, one epoch, a whole 20-epoch training
-/// with its final test loss, and denoising speed as a real-time factor on one thread. Then one thread against all
-/// threads, and the memory of the training run after 2 and after 20 epochs.
+/// with its final test loss, and denoising speed as a real-time factor on one thread; the epoch on all threads too, and
+/// each epoch as GFLOP/s of the workload's arithmetic (<see cref="TrainingArithmetic"/>), next to the CPU and its
+/// vector instruction sets, so a reader sees how close to the machine's limit each algorithm comes. Then the trainer's
+/// own thread choice, and the memory of the training run after 2 and after 20 epochs.
 /// </summary>
 internal static class BenchCommand
 {
@@ -55,8 +57,12 @@ internal static class BenchCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"bench {DateTime.Now:yyyy-MM-dd HH:mm}: {GradingBench.CpuModel()}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, " +
             $"{RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}, load average {LoadAverage()}"));
+        Console.WriteLine($"vector instructions: {VectorInstructions.Describe()}; threads: {Environment.ProcessorCount} (tables below: 1 and {Environment.ProcessorCount})");
+        double flops = TrainingArithmetic.FlopsPerEpoch(specification, train.Count, test.Count, clips.Length);
         Console.WriteLine($"workload: {specification}; {train.Count} train + {test.Count} test clips of {clips.Length} samples; " +
                           $"SGD lr 0.5, batch 32, {Epochs} epochs, train and test L1 after each epoch");
+        Console.WriteLine(Format($"arithmetic: {flops / 1e9:F2} GFLOP per epoch in the convolutions' direct form (forward, gradients to taps and inputs, ") +
+                          "evaluation of train and test clips: 2·N·[Q·(2ΣM + Σ_{l≥2}M) + (Q+T)·ΣM], M = K·F·G per layer); GFLOP/s = that / epoch time");
         Console.WriteLine();
 
         if (coldRuns > 0)
@@ -81,13 +87,22 @@ internal static class BenchCommand
         int allThreads = Environment.ProcessorCount;
         Threads.Use(1);
         double fastEpoch = 0;
-        Terminal.Table(["one thread", "fwd+bwd/batch", "epoch", "20 epochs", "final test L1", "denoise, 1 thread"], [-25, 13, 7, 10, 13, 18], add =>
+        string manyThreads = $"{allThreads} threads";
+        Terminal.Table(["algorithm", "fwd+bwd/batch", "epoch", "GFLOP/s", $"epoch, {manyThreads}", "GFLOP/s", "20 epochs", "final test L1", "denoise, 1 thread"],
+            [-25, 13, 7, 7, 16, 7, 10, 13, 18], add =>
         {
-            foreach (var algorithm in new[] { ConvolutionAlgorithm.Auto, ConvolutionAlgorithm.Fft, ConvolutionAlgorithm.OverlapSave, ConvolutionAlgorithm.Blocked, ConvolutionAlgorithm.Direct, ConvolutionAlgorithm.ShiftRegister })
+            foreach (var algorithm in new[] { ConvolutionAlgorithm.Auto, ConvolutionAlgorithm.Simd, ConvolutionAlgorithm.Fft, ConvolutionAlgorithm.OverlapSave, ConvolutionAlgorithm.Blocked, ConvolutionAlgorithm.Direct, ConvolutionAlgorithm.ShiftRegister })
             {
                 bool reference = algorithm == ConvolutionAlgorithm.ShiftRegister;
                 double batch = Median(reference ? 1 : repeats, () => TimeBatch(specification, algorithm, train));
                 double epoch = Median(reference ? 1 : 3, () => Train(specification, algorithm, train, test, 1, threads: 1).Seconds);
+                string parallelEpoch = "", parallelRate = "";
+                if (!reference && allThreads > 1)
+                {
+                    double seconds = Median(3, () => Train(specification, algorithm, train, test, 1, threads: allThreads).Seconds);
+                    parallelEpoch = Format($"{seconds:F3} s");
+                    parallelRate = Format($"{flops / seconds / 1e9:F1}");
+                }
                 if (algorithm == ConvolutionAlgorithm.Auto) fastEpoch = epoch;
                 string whole = "", final = "";
                 if (!reference || fullReference)
@@ -98,9 +113,11 @@ internal static class BenchCommand
                 }
                 else whole = Format($"{Epochs * epoch:F0} s*");
                 double realTime = DenoiseRealTimeFactor(specification, algorithm, test);
-                add([Name(algorithm), Format($"{batch * 1000:F1} ms"), Format($"{epoch:F3} s"), whole, final, Format($"{realTime:F0} x real time")]);
+                add([Name(algorithm), Format($"{batch * 1000:F1} ms"), Format($"{epoch:F3} s"), Format($"{flops / epoch / 1e9:F1}"),
+                     parallelEpoch, parallelRate, whole, final, Format($"{realTime:F0} x real time")]);
             }
         });
+        Console.WriteLine("fwd+bwd/batch, epoch, 20 epochs, denoise: one thread; GFLOP/s: the workload's arithmetic (above) per second of epoch");
         if (!fullReference) Console.WriteLine("* the reference's 20 epochs estimated as 20 x one epoch (run `bench --full-reference` to train it: minutes)");
 
         if (allThreads > 1)
@@ -165,6 +182,7 @@ internal static class BenchCommand
         ConvolutionAlgorithm.ShiftRegister => "ShiftRegister (reference)",
         ConvolutionAlgorithm.Direct => "Direct (conv1d)",
         ConvolutionAlgorithm.Auto => "Auto (the default)",
+        ConvolutionAlgorithm.Simd => "Simd (vector loops)",
         _ => algorithm.ToString(),
     };
 

@@ -8,7 +8,12 @@ public static class Notebook
     /// <summary>
     /// Prepares this notebook for the workbook: the FSharp.Core fix, TorchSharp's own native libraries (loaded by
     /// path, so a system libtorch cannot be picked up instead), the display formatters. Returns one line saying which
-    /// Workbook.dll and libtorch are loaded. Safe to run more than once.
+    /// Workbook.dll and libtorch are loaded. Safe to run more than once. First, OpenMP's threads are told to sleep
+    /// between operations (<see cref="Training.OpenMpWaitPolicy"/>), which takes effect if libtorch is not loaded yet.
     /// </summary>
-    public static string Setup() => NotebookSetup.Register();
+    public static string Setup()
+    {
+        Training.OpenMpWaitPolicy.PreferSleepingThreads();
+        return NotebookSetup.Register();
+    }
 }

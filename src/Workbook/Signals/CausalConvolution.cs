@@ -37,17 +37,29 @@ public static class CausalConvolution
             ConvolutionAlgorithm.Fft => FftConvolution.Filter(x, coefficients),
             ConvolutionAlgorithm.Blocked => BlockToeplitzConvolution.Filter(x, coefficients),
             ConvolutionAlgorithm.OverlapSave => OverlapSaveConvolution.Filter(x, coefficients),
+            ConvolutionAlgorithm.Simd => SimdConvolution.Filter(x, coefficients),
             _ => ByConv1d(x, coefficients),
         };
         if (!wasBatched) y = y.squeeze(0);
         return y.MoveToOuterDisposeScope();
     }
 
-    /// <summary>The algorithm <see cref="ConvolutionAlgorithm.Auto"/> stands for, given the sizes and whether gradients are needed.</summary>
+    /// <summary>
+    /// Up to this many taps <see cref="ConvolutionAlgorithm.Simd"/> computes float32 on the CPU; above, the spectral
+    /// algorithms take over. Both costs grow with F·G, the vector loops' also with K, so the crossing is a number of taps.
+    /// Measured 2026-11-29 (one thread, 8 clips of 16000 samples, training step / inference, on a loaded machine):
+    /// 1→5 channels at 40 taps 5.6/1.0 ms against FFT's 13.8 ms and overlap-save's 1.6 ms, even at 80 taps, behind at 160;
+    /// 5→5 even at 40 taps in training, behind at 80; 16→16 ahead up to 80 taps (686 ms against 962 ms), behind at 320.
+    /// </summary>
+    public const long SimdUpToTaps = 64;
+
+    /// <summary>The algorithm <see cref="ConvolutionAlgorithm.Auto"/> stands for, given the sizes, types and whether gradients are needed.</summary>
     public static ConvolutionAlgorithm Choose(Tensor signal, Tensor coefficients)
     {
         long taps = coefficients.shape[0], n = signal.shape[^1];
         long inputs = coefficients.shape[1], outputs = coefficients.shape[2];
+        if (taps <= SimdUpToTaps && SimdConvolution.Supports(signal, coefficients))
+            return ConvolutionAlgorithm.Simd;
         if (taps < FftFromTaps && inputs > 1 && outputs > 1) return ConvolutionAlgorithm.Direct;
         bool gradients = is_grad_enabled() && (signal.requires_grad || coefficients.requires_grad);
         return !gradients && OverlapSaveConvolution.Pays(n, taps) ? ConvolutionAlgorithm.OverlapSave : ConvolutionAlgorithm.Fft;

@@ -4,9 +4,10 @@ namespace Workbook.Signals;
 public enum ConvolutionAlgorithm
 {
     /// <summary>
-    /// Pick the fastest by measurement (see the README's speed table): <see cref="Direct"/> for short filters between several
-    /// channels (<see cref="CausalConvolution.FftFromTaps"/>); otherwise
-    /// <see cref="Fft"/> when gradients are needed (training) and <see cref="OverlapSave"/> when not (denoising, evaluation).
+    /// Pick the fastest by measurement (see the README's speed table): <see cref="Simd"/> for float32 on the CPU up to
+    /// <see cref="CausalConvolution.SimdUpToTaps"/> taps; otherwise <see cref="Direct"/> for
+    /// short filters between several channels (<see cref="CausalConvolution.FftFromTaps"/>), <see cref="Fft"/> when
+    /// gradients are needed (training) and <see cref="OverlapSave"/> when not (denoising, evaluation).
     /// </summary>
     Auto,
     /// <summary>The lab's definition, K shifts and K matrix products (<see cref="ShiftRegisterConvolution"/>). Slow; the reference.</summary>
@@ -22,4 +23,9 @@ public enum ConvolutionAlgorithm
     OverlapSave,
     /// <summary>Multiplication of spectra (rfft/irfft) on a zero-padded length without wrap-around. Cost grows with N·log N, not with K.</summary>
     Fft,
+    /// <summary>
+    /// The workbook's own vector loops (AVX2 and FMA on x64, AdvSimd on ARM64) over the float32 samples, forward and
+    /// backward, tile by tile (<see cref="SimdConvolution"/>). Cost grows with K·F·G per sample. Float32 on the CPU only.
+    /// </summary>
+    Simd,
 }

@@ -155,3 +155,28 @@ public class DevicesTests
         Assert.Contains("unknown device 'gpu0'", Assert.Throws<ArgumentException>(() => Devices.Resolve("gpu0")).Message);
     }
 }
+
+public class OpenMpWaitPolicyTests
+{
+    [Fact]
+    public void OpenMp_threads_are_told_to_sleep_unless_the_user_chose()
+    {
+        // libgomp reads the C library's environment (getenv), which .NET's own copy does not change on Linux: both are checked.
+        string? before = Environment.GetEnvironmentVariable(OpenMpWaitPolicy.Variable);
+        try
+        {
+            Environment.SetEnvironmentVariable(OpenMpWaitPolicy.Variable, "ACTIVE");
+            OpenMpWaitPolicy.PreferSleepingThreads();
+            Assert.Equal("ACTIVE", Environment.GetEnvironmentVariable(OpenMpWaitPolicy.Variable));
+            Environment.SetEnvironmentVariable(OpenMpWaitPolicy.Variable, null);
+            OpenMpWaitPolicy.PreferSleepingThreads();
+            Assert.Equal("PASSIVE", Environment.GetEnvironmentVariable(OpenMpWaitPolicy.Variable));
+            if (OperatingSystem.IsLinux())
+                Assert.Equal("PASSIVE", System.Runtime.InteropServices.Marshal.PtrToStringUTF8(NativeGetEnvironment(OpenMpWaitPolicy.Variable)));
+        }
+        finally { Environment.SetEnvironmentVariable(OpenMpWaitPolicy.Variable, before); }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getenv")]
+    private static extern IntPtr NativeGetEnvironment(string name);
+}
