@@ -4,9 +4,9 @@ namespace Workbook.Display.StaticCharts;
 
 /// <summary>
 /// Maps data values on one axis to pixels and chooses its ticks: steps of 1, 2 or 5 times a power of ten, about one
-/// every 80 pixels, as plotly.js's automatic ticks do.
+/// every <paramref name="tickSpacing"/> pixels, as plotly.js's automatic ticks do.
 /// </summary>
-internal sealed class AxisScale(double min, double max, double pixelStart, double pixelEnd)
+internal sealed class AxisScale(double min, double max, double pixelStart, double pixelEnd, double tickSpacing = 80)
 {
     public double Min { get; } = min;
     public double Max { get; } = max;
@@ -29,7 +29,7 @@ internal sealed class AxisScale(double min, double max, double pixelStart, doubl
     public IEnumerable<(double Value, string Label)> Ticks()
     {
         double length = Math.Abs(pixelEnd - pixelStart);
-        double step = NiceStep((Max - Min) / Math.Max(2, length / 80));
+        double step = NiceStep((Max - Min) / Math.Max(2, length / tickSpacing));
         int decimals = Math.Max(0, -(int)Math.Floor(Math.Log10(step) + 1e-9));
         for (double tick = Math.Ceiling(Min / step - 1e-9) * step; tick <= Max + step * 1e-9; tick += step)
         {
@@ -38,13 +38,13 @@ internal sealed class AxisScale(double min, double max, double pixelStart, doubl
         }
     }
 
-    /// <summary>1, 2 or 5 times a power of ten, the nearest above <paramref name="rough"/>.</summary>
+    /// <summary>1, 2 or 5 times a power of ten, the nearest to <paramref name="rough"/>.</summary>
     public static double NiceStep(double rough)
     {
         if (!(rough > 0) || !double.IsFinite(rough)) return 1;
         double power = Math.Pow(10, Math.Floor(Math.Log10(rough)));
         double fraction = rough / power;
-        return (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * power;
+        return (fraction < 1.5 ? 1 : fraction < 3.5 ? 2 : fraction < 7.5 ? 5 : 10) * power;
     }
 
     private static string Label(double value, int decimals)

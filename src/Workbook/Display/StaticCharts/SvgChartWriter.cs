@@ -33,7 +33,7 @@ internal sealed class SvgChartWriter
         right = figure.Width - 25 - legendWidth - colorbarWidth;
         bottom = figure.Height - (figure.X.Title != null ? 60 : 40) - (figure.Undrawn.Count > 0 ? 16 : 0);
         x = new AxisScale(XRange().Min, XRange().Max, left, right);
-        y = new AxisScale(YRange().Min, YRange().Max, bottom, top);
+        y = new AxisScale(YRange().Min, YRange().Max, bottom, top, tickSpacing: 50);
     }
 
     /// <param name="figureJson">the JSON <paramref name="figure"/> was read from (its hash names the SVG's ids)</param>
@@ -192,7 +192,7 @@ internal sealed class SvgChartWriter
             svg.Append(CultureInfo.InvariantCulture, $"<stop offset=\"{position.ToString("0.####", CultureInfo.InvariantCulture)}\" stop-color=\"{color.Hex}\"/>");
         svg.Append("</linearGradient></defs>\n");
         svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"colorbar\" x=\"{F(barLeft)}\" y=\"{F(top)}\" width=\"{ColorbarWidth}\" height=\"{F(bottom - top)}\" fill=\"url(#{gradient})\"/>\n");
-        var scale = new AxisScale(heatmap.ZMin, heatmap.ZMax, bottom, top);
+        var scale = new AxisScale(heatmap.ZMin, heatmap.ZMax, bottom, top, tickSpacing: 50);
         foreach (var (value, label) in scale.Ticks()) Text(barLeft + ColorbarWidth + 5, scale.ToPixel(value) + 4, label, "start");
         if (heatmap.ColorbarTitle != null) Text(barLeft, top - 8, heatmap.ColorbarTitle, "start");
     }
