@@ -17,5 +17,5 @@ public static class StaticChart
     public static string Svg(GenericChart chart) => Svg(PlotlyHtml.FigureJson(chart));
 
     /// <summary>A Plotly figure (<c>{"data": […], "layout": {…}}</c>) as an SVG document.</summary>
-    public static string Svg(string figureJson) => SvgChartWriter.Write(Figure.Read(figureJson), figureJson);
+    public static string Svg(string figureJson) => SvgChartWriter.Write(ChartFigure.Read(figureJson), figureJson);
 }

@@ -6,7 +6,7 @@ using System.Text;
 namespace Workbook.Display.StaticCharts;
 
 /// <summary>
-/// Draws a <see cref="Figure"/> as a self-contained SVG: title, axes with ticks and grid, lines and markers, heatmaps
+/// Draws a <see cref="ChartFigure"/> as a self-contained SVG: title, axes with ticks and grid, lines and markers, heatmaps
 /// (one embedded PNG each) with a colour bar, and a legend. Plotly's look, not its every feature: what a notebook's
 /// charts use. Deterministic (ids come from the figure's JSON), so an executed notebook does not change when
 /// nothing in it changed.
@@ -15,13 +15,13 @@ internal sealed class SvgChartWriter
 {
     private const string FontFamily = "'Open Sans', verdana, arial, sans-serif";
     private const double LegendRowHeight = 19, ColorbarWidth = 14;
-    private readonly Figure figure;
+    private readonly ChartFigure figure;
     private readonly string id;
     private readonly StringBuilder svg = new();
     private readonly double left, top, right, bottom;   // the plot area's edges in pixels
     private readonly AxisScale x, y;
 
-    private SvgChartWriter(Figure figure, string figureJson)
+    private SvgChartWriter(ChartFigure figure, string figureJson)
     {
         this.figure = figure;
         id = "wb" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(figureJson)))[..12].ToLowerInvariant();
@@ -37,7 +37,7 @@ internal sealed class SvgChartWriter
     }
 
     /// <param name="figureJson">the JSON <paramref name="figure"/> was read from (its hash names the SVG's ids)</param>
-    public static string Write(Figure figure, string figureJson) => new SvgChartWriter(figure, figureJson).Write();
+    public static string Write(ChartFigure figure, string figureJson) => new SvgChartWriter(figure, figureJson).Write();
 
     private bool InLegend(LineTrace line) => line.ShowLegend && line.Name != null;
 

@@ -18,7 +18,7 @@ internal sealed record Axis(string? Title, (double Min, double Max)? Range, IRea
 /// its template's, else plotly.js's defaults). Generic over figures: any Plotly.NET chart of these trace kinds, the
 /// workbook's or a student's.
 /// </summary>
-internal sealed record Figure(
+internal sealed record ChartFigure(
     string? Title, Axis X, Axis Y, int Width, int Height,
     IReadOnlyList<LineTrace> Lines, IReadOnlyList<HeatmapTrace> Heatmaps, IReadOnlyList<string> Undrawn,
     bool ShowLegend, CssColor PaperColor, CssColor PlotColor, CssColor GridColor)
@@ -29,7 +29,7 @@ internal sealed record Figure(
     /// <summary>plotly.js's own trace colours, used when neither the trace nor the template sets one.</summary>
     private static readonly string[] PlotlyJsColorway = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
 
-    public static Figure Read(string figureJson)
+    public static ChartFigure Read(string figureJson)
     {
         using var document = JsonDocument.Parse(figureJson);
         var root = document.RootElement;
@@ -60,7 +60,7 @@ internal sealed record Figure(
         }
 
         bool showLegend = Bool(Get(layout, "showlegend")) ?? lines.Count(l => l.ShowLegend && l.Name != null) > 1;
-        return new Figure(
+        return new ChartFigure(
             Text(Get(layout, "title")), ReadAxis(Get(layout, "xaxis"), xCategories), ReadAxis(Get(layout, "yaxis"), yCategories),
             (int?)Number(Get(layout, "width")) ?? DefaultWidth, (int?)Number(Get(layout, "height")) ?? DefaultHeight,
             lines, heatmaps, undrawn, showLegend,
