@@ -3,11 +3,15 @@ namespace Workbook.Tests.Notebooks;
 /// <summary>Headless Chromium for the tests that look at what a browser draws (Debian's chromium, installed by scripts/install-prerequisites.sh).</summary>
 internal static class Chromium
 {
+    /// <summary>An environment variable naming the browser's executable (e.g. Chrome's chrome.exe on Windows).</summary>
+    public const string Variable = "WORKBOOK_CHROMIUM";
+
     /// <summary>The browser, or a skip (locally) or failure (under CI=true) that names the install command.</summary>
     public static string Require()
     {
-        string? chromium = Repository.FindProgram("chromium") ?? Repository.FindProgram("chromium-browser");
-        RequiredTool.Require(chromium != null, "Chromium is not installed", "run `bash scripts/install-prerequisites.sh` (Debian/Ubuntu: apt-get install chromium)");
+        string? chromium = Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } named && File.Exists(named) ? named
+            : Repository.FindProgram("chromium") ?? Repository.FindProgram("chromium-browser");
+        RequiredTool.Require(chromium != null, "Chromium is not installed", Prerequisites.Chromium);
         return chromium!;
     }
 
