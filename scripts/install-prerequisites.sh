@@ -80,7 +80,7 @@ if [[ ! -f /usr/share/javascript/katex/katex.min.js ]]; then
 fi
 
 # PowerShell, to test run.ps1 and test.ps1 here: the repository's tool manifest pins it (about 15 s and 200 MB, once).
-if ! dotnet tool run pwsh -NoProfile -Command 'exit 0' >/dev/null 2>&1; then
+if ! dotnet tool run pwsh -- -NoProfile -Command 'exit 0' >/dev/null 2>&1; then
     echo "install-prerequisites: installing PowerShell (dotnet tool restore: dotnet-tools.json)"
     dotnet tool restore >/dev/null
 fi
@@ -96,7 +96,7 @@ if [[ "${CI:-}" == true || "${CI:-}" == 1 ]]; then
     [[ -x /usr/bin/jupyter ]] && PATH="/usr/bin:$PATH" jupyter kernelspec list 2>/dev/null | grep -q '\.net-csharp' || missing+=("the .NET Jupyter kernel (dotnet tool install -g Microsoft.dotnet-interactive --version $DOTNET_INTERACTIVE_VERSION; dotnet interactive jupyter install)")
     command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing+=("Chromium (apt-get install chromium)")
     [[ -f /usr/share/javascript/katex/katex.min.js ]] || missing+=("KaTeX (apt-get install libjs-katex)")
-    dotnet tool run pwsh -NoProfile -Command 'exit 0' >/dev/null 2>&1 || missing+=("PowerShell (dotnet tool restore)")
+    dotnet tool run pwsh -- -NoProfile -Command 'exit 0' >/dev/null 2>&1 || missing+=("PowerShell (dotnet tool restore)")
     if (( ${#missing[@]} > 0 )); then
         printf 'install-prerequisites: CI=true and still missing: %s\n' "${missing[@]}" >&2
         exit 1

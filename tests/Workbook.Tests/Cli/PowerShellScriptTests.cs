@@ -16,10 +16,11 @@ public class PowerShellScriptTests
         string? pwsh = Repository.FindProgram("pwsh");
         if (pwsh == null)
         {
-            var probe = Repository.Run("dotnet", ["tool", "run", "pwsh", "-NoProfile", "-Command", "exit 0"], Repository.Root, TimeSpan.FromMinutes(2));
+            var probe = Repository.Run("dotnet", ["tool", "run", "pwsh", "--", "-NoProfile", "-Command", "exit 0"], Repository.Root, TimeSpan.FromMinutes(2));
             RequiredTool.Require(probe.ExitCode == 0, "PowerShell 7 is not installed", Prerequisites.PowerShell);
         }
-        string[] command = pwsh != null ? ["-NoProfile", .. arguments] : ["tool", "run", "pwsh", "-NoProfile", .. arguments];
+        // "--" keeps `dotnet tool run` from taking the script's own -h for itself.
+        string[] command = pwsh != null ? ["-NoProfile", .. arguments] : ["tool", "run", "pwsh", "--", "-NoProfile", .. arguments];
         var result = Repository.Run(pwsh ?? "dotnet", command, Repository.Root, TimeSpan.FromMinutes(2), DryRun);
         Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}\n{result.Output}\n{result.Error}");
         return result;

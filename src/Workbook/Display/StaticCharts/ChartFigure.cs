@@ -66,7 +66,8 @@ internal sealed record ChartFigure(
             lines, heatmaps, undrawn, showLegend,
             CssColor.Parse(String(Setting("paper_bgcolor"))) ?? new CssColor(255, 255, 255),
             CssColor.Parse(String(Setting("plot_bgcolor"))) ?? new CssColor(255, 255, 255),
-            CssColor.Parse(String(Get(Setting("xaxis"), "gridcolor"))) ?? new CssColor(0xee, 0xee, 0xee));
+            CssColor.Parse(String(Get(Get(layout, "xaxis"), "gridcolor"))) ?? CssColor.Parse(String(Get(Get(templateLayout, "xaxis"), "gridcolor")))
+                ?? new CssColor(0xee, 0xee, 0xee));
     }
 
     private static LineTrace ReadScatter(JsonElement trace, CssColor defaultColor, List<string> xCategories, List<string> yCategories)

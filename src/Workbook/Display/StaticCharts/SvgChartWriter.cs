@@ -14,7 +14,9 @@ namespace Workbook.Display.StaticCharts;
 internal sealed class SvgChartWriter
 {
     private const string FontFamily = "'Open Sans', verdana, arial, sans-serif";
-    private const double LegendRowHeight = 19, ColorbarWidth = 14;
+    private const double LegendRowHeight = 19, ColorbarWidth = 14, MaxLegendWidth = 260;
+    private const double CharacterWidth = 6.5;   // of 12 px text, roughly: enough to keep a legend inside the picture
+    private readonly double legendWidth;
     private readonly ChartFigure figure;
     private readonly string id;
     private readonly StringBuilder svg = new();
@@ -26,7 +28,7 @@ internal sealed class SvgChartWriter
         this.figure = figure;
         id = "wb" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(figureJson)))[..12].ToLowerInvariant();
         var named = figure.Lines.Where(InLegend).Select(l => l.Name!).ToList();
-        double legendWidth = figure.ShowLegend && named.Count > 0 ? Math.Min(220, 45 + 7 * named.Max(n => n.Length)) : 0;
+        legendWidth = figure.ShowLegend && named.Count > 0 ? Math.Min(MaxLegendWidth, 50 + CharacterWidth * named.Max(n => n.Length)) : 0;
         double colorbarWidth = figure.Heatmaps.Any(h => h.ShowScale) ? 90 : 0;
         left = 80;
         top = figure.Title != null ? 60 : 25;
@@ -207,7 +209,8 @@ internal sealed class SvgChartWriter
             double start = right + 12;
             if (line.Lines) svg.Append(CultureInfo.InvariantCulture, $"<path d=\"M{F(start)} {F(middle)}h30\" stroke=\"{line.Color.Hex}\" stroke-width=\"{F(line.LineWidth)}\"/>");
             if (line.Markers) svg.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{F(start + 15)}\" cy=\"{F(middle)}\" r=\"3\" fill=\"{line.Color.Hex}\"/>");
-            Text(start + 38, middle + 4, line.Name!, "start");
+            int fits = (int)((legendWidth - 50) / CharacterWidth);
+            Text(start + 38, middle + 4, line.Name!.Length <= fits ? line.Name : line.Name[..Math.Max(1, fits - 1)] + "…", "start");
             row += LegendRowHeight;
         }
     }
