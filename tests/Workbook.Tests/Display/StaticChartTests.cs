@@ -136,7 +136,15 @@ public class StaticChartTests
         });
         string svg = StaticChart.Svg(chart);
         Assert.Single(XDocument.Parse(svg).Descendants(Svg + "polyline"));
-        Assert.Contains("static picture: bar traces not drawn", svg);
+        Assert.Contains("static picture: not drawn as such: bar traces", svg);
+    }
+
+    [Fact]
+    public void A_log_axis_is_named_on_the_picture_as_drawn_linear()
+    {
+        string svg = StaticChart.Svg("""{"data":[{"type":"scatter","x":[1,10,100],"y":[1,2,3]}],"layout":{"xaxis":{"type":"log"}}}""");
+        Assert.Single(XDocument.Parse(svg).Descendants(Svg + "polyline"));
+        Assert.Contains("x axis type log (drawn linear)", svg);
     }
 
     [Fact]

@@ -59,6 +59,11 @@ internal sealed record ChartFigure(
                 undrawn.Add(type);
         }
 
+        // Log and date axes are drawn as linear ones: the picture says so rather than mislead.
+        foreach (var axis in new[] { "xaxis", "yaxis" })
+            if (String(Get(Get(layout, axis), "type")) is "log" or "date" && lines.Count + heatmaps.Count > 0)
+                undrawn.Add($"{axis[..1]} axis type {String(Get(Get(layout, axis), "type"))} (drawn linear)");
+
         bool showLegend = Bool(Get(layout, "showlegend")) ?? lines.Count(l => l.ShowLegend && l.Name != null) > 1;
         return new ChartFigure(
             Text(Get(layout, "title")), ReadAxis(Get(layout, "xaxis"), xCategories), ReadAxis(Get(layout, "yaxis"), yCategories),

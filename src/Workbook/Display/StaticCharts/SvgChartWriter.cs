@@ -76,7 +76,7 @@ internal sealed class SvgChartWriter
         foreach (var (heatmap, index) in figure.Heatmaps.Where(h => h.ShowScale).Select((h, i) => (h, i)))
             if (index == 0) Colorbar(heatmap);
         if (figure.Undrawn.Count > 0)
-            Text(8, height - 6, $"static picture: {string.Join(", ", figure.Undrawn.Distinct())} traces not drawn (the interactive chart shows them)", "start", size: 11, color: "#a00");
+            Text(8, height - 6, $"static picture: not drawn as such: {string.Join(", ", figure.Undrawn.Distinct().Select(u => u.Contains(' ') ? u : u + " traces"))} (the interactive chart shows them)", "start", size: 11, color: "#a00");
         svg.Append("</svg>\n");
         return svg.ToString();
     }
