@@ -66,7 +66,7 @@ internal static class Options
     public static Option<bool> Switch(string name, string description) => new(name) { Description = description, Arity = ArgumentArity.Zero };
 
     public static Option<int> Threads() =>
-        WholeNumber("--threads", 0, "libtorch threads; 0 keeps libtorch's default (train: the fastest of 1, half and all cores, timed)", minimum: 0);
+        WholeNumber("--threads", 0, "libtorch threads; 0 keeps libtorch's default (train: the fastest of 1, half and all cores, timed on its first steps)", minimum: 0);
 
     public static Option<string> Device() => Text("--device", "cpu", "cpu, cuda or cuda:N", "DEVICE");
 

@@ -5,8 +5,8 @@ using Workbook.Notebooks;
 namespace Workbook.Cli;
 
 /// <summary>
-/// <c>run [NOTEBOOK...] [--out DIR] [--timeout-minutes M]</c>: executes the notebooks (default: every
-/// <c>notebooks/*.ipynb</c>) headless, each in a child process (the <c>Workbook.NotebookHost</c> program, which does
+/// <c>run [NOTEBOOK...] [--out DIR] [--timeout-minutes M] [--jobs N]</c>: executes the notebooks (default: every
+/// <c>notebooks/*.ipynb</c>) headless, side by side (one per core, the longest first), each in a child process (the <c>Workbook.NotebookHost</c> program, which does
 /// not reference the library, so a notebook loads it from its own <c>#r</c> line) with a .NET Interactive C# kernel, and
 /// writes under <c>artifacts/notebooks/</c> each executed notebook, an HTML page per notebook and an index.html.
 /// Prints one line per notebook; exits 1 if any cell failed or a notebook ran out of time.
@@ -18,12 +18,13 @@ internal static class RunCommand
         var notebooks = new Argument<string[]>("NOTEBOOK") { Description = "a path, a file name in notebooks/ or a unique prefix like 04 [default: every notebook]", Arity = ArgumentArity.ZeroOrMore };
         var output = Options.Text("--out", null, "where executed notebooks and HTML pages go [default: artifacts/notebooks]", "DIR");
         var minutes = Options.Number("--timeout-minutes", 10, "a notebook running longer is stopped and reported", exclusiveMinimum: 0);
-        var command = new Command("run", "execute the notebooks headless and write the offline HTML report") { notebooks, output, minutes };
-        command.SetAction(parsed => Run(parsed.GetValue(notebooks) ?? [], parsed.GetValue(output), parsed.GetValue(minutes)));
+        var jobs = Options.WholeNumber("--jobs", 0, "notebooks run side by side, each in its own process, the longest first; 0: one per core", minimum: 0);
+        var command = new Command("run", "execute the notebooks headless and write the offline HTML report") { notebooks, output, minutes, jobs };
+        command.SetAction(parsed => Run(parsed.GetValue(notebooks) ?? [], parsed.GetValue(output), parsed.GetValue(minutes), parsed.GetValue(jobs)));
         return command;
     }
 
-    private static int Run(string[] names, string? outputOption, double minutes)
+    private static int Run(string[] names, string? outputOption, double minutes, int jobs)
     {
         string root = RepositoryRoot();
         string output = Path.GetFullPath(outputOption ?? Path.Combine(root, "artifacts", "notebooks"));
@@ -34,7 +35,10 @@ internal static class RunCommand
 
         RequireBuiltLibrary(root);
         Console.WriteLine($"running {notebooks.Count} notebook(s), at most {minutes.ToString(CultureInfo.InvariantCulture)} min each; results in {output}");
-        var options = new NotebookRunOptions(output, TimeSpan.FromMinutes(minutes), NotebookHostProcess.For());
+        var options = new NotebookRunOptions(output, TimeSpan.FromMinutes(minutes), NotebookHostProcess.For())
+        {
+            Parallelism = jobs > 0 ? jobs : Environment.ProcessorCount,
+        };
         var reports = Terminal.WithProgress($"running {notebooks.Count} notebook(s)", notebooks.Count,
             progress => NotebookRunner.RunAsync(notebooks, options, progress.LinesAsSteps()).GetAwaiter().GetResult());
         Console.WriteLine($"report: {Path.Combine(output, "index.html")}");

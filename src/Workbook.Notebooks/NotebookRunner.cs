@@ -25,14 +25,22 @@ public sealed record NotebookReport(string Name, string SourcePath, int CellsRun
 /// <param name="ChildProcess">the command that executes one notebook in a process of its own:
 /// given the notebook, the path for the executed notebook and the path for the outcome file
 /// (normally <see cref="NotebookHostProcess.For"/>)</param>
-public sealed record NotebookRunOptions(string OutputDirectory, TimeSpan Timeout, Func<string, string, string, ProcessStartInfo> ChildProcess);
+public sealed record NotebookRunOptions(string OutputDirectory, TimeSpan Timeout, Func<string, string, string, ProcessStartInfo> ChildProcess)
+{
+    /// <summary>How many notebooks run at once, each in its own process; 1 runs them one after the other.</summary>
+    public int Parallelism { get; init; } = 1;
+}
 
 /// <summary>
-/// Runs notebooks one after the other, each in a child process (so a runaway notebook can be stopped and one
-/// notebook's state never leaks into the next), and writes the executed notebooks, one HTML page per notebook
-/// and an index. The child is normally the <c>Workbook.NotebookHost</c> program (<see cref="NotebookHostProcess"/>),
-/// which runs <see cref="NotebookExecutor"/> through <see cref="NotebookChild.ExecuteAsync"/>.
+/// Runs notebooks, each in a child process (so a runaway notebook can be stopped and one notebook's state never leaks
+/// into the next), <see cref="NotebookRunOptions.Parallelism"/> at a time, and writes the executed notebooks, one HTML
+/// page per notebook and an index. The child is normally the <c>Workbook.NotebookHost</c> program
+/// (<see cref="NotebookHostProcess"/>), which runs <see cref="NotebookExecutor"/> through <see cref="NotebookChild.ExecuteAsync"/>.
 /// </summary>
+/// <remarks>
+/// Side by side, the longest notebook starts first (<see cref="StartOrder"/>), so the others run beside it instead of
+/// after it. Whatever order they finish in, the lines are printed and the reports returned in the order given.
+/// </remarks>
 public static class NotebookRunner
 {
     /// <summary>The notebooks in <paramref name="folder"/>, in name order.</summary>
@@ -42,24 +50,72 @@ public static class NotebookRunner
     public static async Task<IReadOnlyList<NotebookReport>> RunAsync(IEnumerable<string> notebooks, NotebookRunOptions options, TextWriter output)
     {
         Directory.CreateDirectory(options.OutputDirectory);
-        var reports = new List<NotebookReport>();
-        var list = notebooks.ToList();
+        var list = notebooks.Select(Path.GetFullPath).ToList();
         int width = list.Select(n => Path.GetFileNameWithoutExtension(n).Length).DefaultIfEmpty(0).Max();
-        foreach (string notebook in list)
+        // Two notebooks of the same name write the same output files: those runs must not overlap.
+        bool namesUnique = list.Select(Path.GetFileNameWithoutExtension).Distinct(StringComparer.Ordinal).Count() == list.Count;
+        int parallelism = namesUnique ? Math.Clamp(options.Parallelism, 1, Math.Max(1, list.Count)) : 1;
+
+        var finished = list.Select(_ => new TaskCompletionSource<NotebookReport>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        var queue = new System.Collections.Concurrent.ConcurrentQueue<int>(
+            parallelism == 1 ? Enumerable.Range(0, list.Count) : StartOrder(list, options.OutputDirectory));
+        var workers = Enumerable.Range(0, parallelism).Select(_ => Task.Run(async () =>
         {
-            NotebookReport report;
-            try { report = await RunOneAsync(Path.GetFullPath(notebook), options); }
-            catch (Exception e) when (e is not OutOfMemoryException)
+            while (queue.TryDequeue(out int i))
             {
-                // A malformed or unreadable notebook is that notebook's failure, reported by name; the others still run.
-                report = await UnreadableAsync(Path.GetFullPath(notebook), options, e);
+                try { finished[i].SetResult(await RunGuardedAsync(list[i], options)); }
+                catch (Exception e) { finished[i].SetException(e); }
             }
+        })).ToList();
+
+        var reports = new List<NotebookReport>();
+        for (int i = 0; i < list.Count; i++)
+        {
+            var report = await finished[i].Task;
             reports.Add(report);
             output.WriteLine(report.LineWithNameWidth(width));
             await output.FlushAsync();
         }
+        await Task.WhenAll(workers);
         await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, "index.html"), ReportIndex.Update(options.OutputDirectory, reports));
         return reports;
+    }
+
+    /// <summary>
+    /// The order to start <paramref name="notebooks"/> in (indices into the list), the longest first: by the seconds
+    /// their last run took (remembered in <paramref name="outputDirectory"/>'s <see cref="ReportIndex.StatusFile"/>)
+    /// when every one has been run before, else by the length of their code. Ties keep the given order.
+    /// </summary>
+    public static IReadOnlyList<int> StartOrder(IReadOnlyList<string> notebooks, string outputDirectory)
+    {
+        var remembered = ReportIndex.LastSeconds(outputDirectory);
+        var names = notebooks.Select(Path.GetFileNameWithoutExtension).ToList();
+        Func<int, double> cost = names.All(n => remembered.ContainsKey(n!))
+            ? i => remembered[names[i]!]
+            : i => CodeLength(notebooks[i]);
+        return Enumerable.Range(0, notebooks.Count).OrderByDescending(cost).ThenBy(i => i).ToList();
+    }
+
+    /// <summary>Characters of code in a notebook's code cells; 0 for a file that is not a readable notebook (it fails fast).</summary>
+    private static double CodeLength(string notebook)
+    {
+        try
+        {
+            var cells = JsonNode.Parse(File.ReadAllText(notebook))?["cells"]?.AsArray() ?? [];
+            return cells.Where(c => (string?)c?["cell_type"] == "code")
+                .Sum(c => c!["source"] is JsonArray lines ? lines.Sum(l => ((string?)l)?.Length ?? 0) : ((string?)c["source"])?.Length ?? 0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException) { return 0; }
+    }
+
+    /// <summary>Runs one notebook; a malformed or unreadable notebook is that notebook's failure, reported by name.</summary>
+    private static async Task<NotebookReport> RunGuardedAsync(string notebook, NotebookRunOptions options)
+    {
+        try { return await RunOneAsync(notebook, options); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return await UnreadableAsync(notebook, options, e);
+        }
     }
 
     private static async Task<NotebookReport> RunOneAsync(string notebook, NotebookRunOptions options)

@@ -12,6 +12,21 @@ public static class ReportIndex
 {
     public const string StatusFile = "index.json";
 
+    /// <summary>How many seconds each notebook's last run took (by name), as remembered in <see cref="StatusFile"/>; empty when none is.</summary>
+    public static IReadOnlyDictionary<string, double> LastSeconds(string outputDirectory)
+    {
+        try
+        {
+            string statusPath = Path.Combine(outputDirectory, StatusFile);
+            if (!File.Exists(statusPath)) return new Dictionary<string, double>();
+            return (JsonSerializer.Deserialize<List<NotebookReport>>(File.ReadAllText(statusPath)) ?? [])
+                .Where(r => r.Seconds > 0)
+                .GroupBy(r => r.Name, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Last().Seconds, StringComparer.Ordinal);
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException) { return new Dictionary<string, double>(); }
+    }
+
     /// <summary>Merges <paramref name="reports"/> into the remembered statuses, saves them and returns the index page.</summary>
     public static string Update(string outputDirectory, IEnumerable<NotebookReport> reports)
     {

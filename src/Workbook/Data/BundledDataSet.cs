@@ -27,9 +27,27 @@ public static class BundledDataSet
     /// null: <see cref="DirectoryVariable"/> if set, else data/speech found above the current and the program's folder</param>
     /// <exception cref="DirectoryNotFoundException">no data set was found (the message says where it looked)</exception>
     /// <exception cref="InvalidDataException">a clip file is missing or damaged, or does not match the manifest (the message names the clip)</exception>
-    public static PairedClips Load(string? dataDirectory = null)
+    public static PairedClips Load(string? dataDirectory = null) => Load(dataDirectory, BundledDataCache.Default);
+
+    /// <summary>
+    /// Loads all pairs through <paramref name="cache"/>: from its file when that holds this very set (same manifest,
+    /// same clip files, same library), else decoded (<see cref="Decode"/>) and then cached. Null: always decode.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">no data set was found (the message says where it looked)</exception>
+    /// <exception cref="InvalidDataException">a clip file is missing or damaged, or does not match the manifest (the message names the clip)</exception>
+    public static PairedClips Load(string? dataDirectory, BundledDataCache? cache)
     {
         string directory = FindDirectory(dataDirectory);
+        return cache == null ? Decode(directory) : cache.Load(directory, () => Decode(directory));
+    }
+
+    /// <summary>
+    /// Reads the manifest and every clean clip in <paramref name="directory"/> and mixes each with its regenerated
+    /// noise: the work <see cref="BundledDataCache"/> saves.
+    /// </summary>
+    /// <exception cref="InvalidDataException">a clip file is missing or damaged, or does not match the manifest (the message names the clip)</exception>
+    public static PairedClips Decode(string directory)
+    {
         var manifest = BundledManifest.Read(Path.Combine(directory, BundledManifest.FileName));
         var clean = ReadCleanClips(manifest, directory);
         var pairs = new (string Name, float[] Noisy, float[] Clean)[manifest.Clips.Count];

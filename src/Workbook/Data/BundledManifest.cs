@@ -65,6 +65,20 @@ public sealed record BundledManifest(
     public void Write(string path) =>
         System.IO.File.WriteAllText(path, JsonSerializer.Serialize(this, Json) + "\n");
 
+    /// <summary>The folder, inside the data set's folder, that holds every clean clip.</summary>
+    public const string CleanFolder = "clean";
+
+    /// <summary>
+    /// True for <c>clean/NAME</c>: a clip is read from the set's own clean/ folder and nowhere else, so a manifest
+    /// cannot point outside the set, and the set's identity (<see cref="BundledDataCache"/>) is its manifest and that folder.
+    /// </summary>
+    public static bool IsInCleanFolder(string file)
+    {
+        if (!file.StartsWith(CleanFolder + "/", StringComparison.Ordinal)) return false;
+        string name = file[(CleanFolder.Length + 1)..];
+        return name.Length > 0 && name != "." && name != ".." && name.IndexOfAny(['/', '\\', '\0']) < 0;
+    }
+
     /// <summary>Throws an <see cref="InvalidDataException"/> naming the first entry that does not fit.</summary>
     public void Validate(string where)
     {
@@ -78,6 +92,8 @@ public sealed record BundledManifest(
             var clip = Clips[q];
             string name = $"{where}: clip {q:D4}";
             if (clip.Index != q) throw new InvalidDataException($"{name} has index {clip.Index}; clips must be listed in order 0, 1, 2, …");
+            if (!IsInCleanFolder(clip.File))
+                throw new InvalidDataException($"{name}: its file \"{Quoted.Escape(clip.File, 100)}\" is not a file of the set's clean/ folder (clean/NAME.wav)");
             if (!Enum.IsDefined(clip.Noise)) throw new InvalidDataException($"{name}: unknown noise kind {clip.Noise}");
             if (!double.IsFinite(clip.SnrDb)) throw new InvalidDataException($"{name}: SNR {clip.SnrDb} dB is not a number");
             if (!(clip.Peak > 0 && clip.Peak <= 1)) throw new InvalidDataException($"{name}: peak {clip.Peak} is outside (0, 1]");

@@ -78,7 +78,26 @@ public static class PlotlyHtml
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<GenericChart, string> figureJsons = new();
 
+    /// <summary>
+    /// A <c>div</c> and a script that draws a plotly.js figure (<c>{"data": …, "layout": …}</c> JSON) with the page's
+    /// plotly.js, for pages that include it (<see cref="Page"/>): no fallback to the CDN, and no Plotly.NET.
+    /// </summary>
+    public static string InlineFigure(string figureJson)
+    {
+        string id = "plot-" + Guid.NewGuid().ToString("N");
+        return $$"""
+<div id="{{id}}" class="{{ChartClass}}"></div>
+<script type="text/javascript">
+(function () {
+  var figure = {{Html.ScriptSafe(figureJson)}};
+  window.Plotly.newPlot('{{id}}', figure.data, figure.layout, { responsive: true });
+})();
+</script>
+""";
+    }
+
     /// <summary>A complete page with plotly.js inline: opens without a network.</summary>
+
     public static string StandalonePage(string title, params GenericChart[] charts) =>
         Page(title, string.Join("\n", charts.Select(Fragment)));
 

@@ -1,3 +1,4 @@
+using Workbook.Data;
 using static TorchSharp.torch;
 
 namespace Workbook.Evaluation;
@@ -21,6 +22,14 @@ public sealed class IdentityDenoiser : IDenoiser
     public string Name => "identity (noisy input)";
 
     public Tensor Denoise(Tensor noisy) => noisy.alias();
+
+    /// <summary>The identity's mean L1 on <paramref name="clips"/>: the L1 column of its <see cref="EvaluationTable.Score"/> row, alone.</summary>
+    public static double L1(PairedClips clips)
+    {
+        var sums = new Training.ErrorSums();
+        sums.Add(clips.Noisy, clips.Clean);
+        return sums.MeanAbsolute;
+    }
 }
 
 /// <summary>A trained network (any <c>[Q, 1, N] → [Q, 1, N]</c> module) as a denoiser, run in chunks without gradients.</summary>

@@ -58,10 +58,6 @@ public static class CoursePairsFile
         }
     }
 
-    /// <summary>Pickle bytes any file may use, and the most a file needs per tensor beyond that (a tensor pickles to
-    /// about 150 bytes, so 5000 pairs over one storage still fit in the base).</summary>
-    private const long PickleBaseBytes = 1 << 20, PickleBytesPerStorage = 1 << 10;
-
     /// <summary>How much a storage entry may inflate: PyTorch stores tensors uncompressed, and deflate gains little
     /// on audio, so a far higher ratio is a zip bomb, not data.</summary>
     private const long MaxInflation = 16;
@@ -72,23 +68,8 @@ public static class CoursePairsFile
         var (pickleEntry, archive) = TorchSaveFormat.FindPickle(zip, path);
         string shownArchive = Quoted.Escape(archive);
 
-        bool bigEndian = false;
-        if (zip.GetEntry($"{archive}/byteorder") is { } byteOrderEntry)
-        {
-            string order = Encoding.ASCII.GetString(ReadEntry(byteOrderEntry, 64, path, "the byteorder record")).Trim();
-            bigEndian = order switch
-            {
-                "little" => false,
-                "big" => true,
-                _ => throw new InvalidDataException($"{path}: byteorder record says '{Quoted.Escape(order)}', expected 'little' or 'big'"),
-            };
-        }
-
-        // The pickle may not inflate beyond what a list of tensor pairs over the file's storages needs.
-        int storageEntries = zip.Entries.Count(e => e.FullName.StartsWith(archive + "/data/", StringComparison.Ordinal));
-        long pickleLimit = PickleBaseBytes + PickleBytesPerStorage * storageEntries;
-        byte[] pickleBytes = ReadEntry(pickleEntry, pickleLimit, path, $"the pickle ({shownArchive}/data.pkl)");
-        object root = TorchSaveFormat.Unpickle(new MemoryStream(pickleBytes), path, pickleBytes.Length);
+        bool bigEndian = TorchSaveFormat.IsBigEndian(zip, archive, path);
+        object root = TorchSaveFormat.UnpickleEntry(zip, pickleEntry, archive, path);
         var pairs = Interpret(root, path);
 
         // Every storage is checked against its entry before anything is allocated for the samples.
@@ -119,22 +100,6 @@ public static class CoursePairsFile
                 fill.Scatter(storage, values);
             }
         });
-    }
-
-    /// <summary>Reads a whole zip entry of at most <paramref name="limit"/> bytes and checks its CRC-32.</summary>
-    private static byte[] ReadEntry(ZipArchiveEntry entry, long limit, string path, string what)
-    {
-        if (entry.Length > limit)
-            throw new InvalidDataException($"{path}: {what} inflates to {entry.Length} bytes; a list of tensor pairs needs at most {limit} here");
-        var bytes = new byte[entry.Length];
-        using (var stream = entry.Open())
-        {
-            stream.ReadExactly(bytes);
-            if (stream.ReadByte() >= 0) throw new InvalidDataException($"{path}: {what} holds more bytes than its zip entry declares ({entry.Length})");
-        }
-        if (Crc32.Append(0, bytes) != entry.Crc32)
-            throw new InvalidDataException($"{path}: {what} is corrupt (its zip CRC-32 does not match)");
-        return bytes;
     }
 
     /// <summary>Each storage some tensor of <paramref name="pairs"/> views, once.</summary>

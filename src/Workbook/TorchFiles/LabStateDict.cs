@@ -45,8 +45,7 @@ public static partial class LabStateDict
             using var zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
             var (pickleEntry, archive) = TorchSaveFormat.FindPickle(zip, path);
             bool bigEndian = TorchSaveFormat.IsBigEndian(zip, archive, path);
-            object root;
-            using (var pickle = pickleEntry.Open()) root = TorchSaveFormat.Unpickle(pickle, path);
+            object root = TorchSaveFormat.UnpickleEntry(zip, pickleEntry, archive, path);
             // torch.save of model.state_dict() pickles an OrderedDict; TorchSharp.PyBridge (our Write) and
             // torch.save(dict(...)) a plain dict. Both are name → tensor, which is all a state_dict is.
             if (root is not Hashtable dictionary)
@@ -70,7 +69,9 @@ public static partial class LabStateDict
                         throw new InvalidDataException(
                             $"{path}: storage {t.Storage.Key} has {data.Length} bytes, expected {t.Storage.ElementCount * sizeof(float)} ({t.Storage.ElementCount} float32 values)");
                     using var stream = data.Open();
-                    storages[t.Storage.Key] = values = TorchSaveFormat.ReadFloats(stream, t.Storage.ElementCount, bigEndian, out _);
+                    storages[t.Storage.Key] = values = TorchSaveFormat.ReadFloats(stream, t.Storage.ElementCount, bigEndian, out uint crc);
+                    if (crc != data.Crc32)
+                        throw new InvalidDataException($"{path}: storage {t.Storage.Key} of {name} is corrupt (its zip CRC-32 does not match)");
                 }
                 result.Add(new(name, View(values, t, name, path)));
             }

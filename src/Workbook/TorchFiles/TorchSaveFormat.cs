@@ -45,14 +45,46 @@ internal static class TorchSaveFormat
     public static bool IsBigEndian(ZipArchive zip, string archive, string path)
     {
         if (zip.GetEntry($"{archive}/byteorder") is not { } byteOrderEntry) return false;
-        using var reader = new StreamReader(byteOrderEntry.Open(), Encoding.ASCII);
-        string order = reader.ReadToEnd().Trim();
+        // "little" or "big": a record of more than a few bytes is not one torch.save wrote, so it is not read whole.
+        string order = Encoding.ASCII.GetString(ReadEntry(byteOrderEntry, 64, path, "the byteorder record")).Trim();
         return order switch
         {
             "little" => false,
             "big" => true,
-            _ => throw new InvalidDataException($"{path}: byteorder record says '{order}', expected 'little' or 'big'"),
+            _ => throw new InvalidDataException($"{path}: byteorder record says '{Quoted.Escape(order)}', expected 'little' or 'big'"),
         };
+    }
+
+    /// <summary>Pickle bytes any file may use, and the most a file needs per tensor beyond that (a tensor pickles to
+    /// about 150 bytes, so 5000 tensors over one storage still fit in the base).</summary>
+    private const long PickleBaseBytes = 1 << 20, PickleBytesPerStorage = 1 << 10;
+
+    /// <summary>
+    /// Reads <c>&lt;archive&gt;/data.pkl</c> whole and unpickles it behind the allow-list. It may not inflate beyond what a
+    /// pickle of tensors over the archive's storage entries needs, so that a small file cannot claim gigabytes.
+    /// </summary>
+    public static object UnpickleEntry(ZipArchive zip, ZipArchiveEntry pickleEntry, string archive, string path)
+    {
+        int storageEntries = zip.Entries.Count(e => e.FullName.StartsWith(archive + "/data/", StringComparison.Ordinal));
+        long limit = PickleBaseBytes + PickleBytesPerStorage * storageEntries;
+        byte[] bytes = ReadEntry(pickleEntry, limit, path, $"the pickle ({Quoted.Escape(archive)}/data.pkl)");
+        return Unpickle(new MemoryStream(bytes), path, bytes.Length);
+    }
+
+    /// <summary>Reads a whole zip entry of at most <paramref name="limit"/> bytes and checks its CRC-32.</summary>
+    public static byte[] ReadEntry(ZipArchiveEntry entry, long limit, string path, string what)
+    {
+        if (entry.Length > limit)
+            throw new InvalidDataException($"{path}: {what} inflates to {entry.Length} bytes; a file of saved tensors needs at most {limit} here");
+        var bytes = new byte[entry.Length];
+        using (var stream = entry.Open())
+        {
+            stream.ReadExactly(bytes);
+            if (stream.ReadByte() >= 0) throw new InvalidDataException($"{path}: {what} holds more bytes than its zip entry declares ({entry.Length})");
+        }
+        if (Crc32.Append(0, bytes) != entry.Crc32)
+            throw new InvalidDataException($"{path}: {what} is corrupt (its zip CRC-32 does not match)");
+        return bytes;
     }
 
     /// <summary>Reads one pickle after checking that it names only globals a file of tensors needs.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using static TorchSharp.torch;
 
 namespace Workbook.Training;
@@ -7,8 +6,8 @@ namespace Workbook.Training;
 /// How many threads libtorch uses. On a shared 2-core machine, libtorch's two OpenMP threads were measured to be
 /// several times slower than one whenever the other core was busy, and up to nearly twice as fast when it was
 /// idle; on larger machines more threads pay off up to a point. No fixed number is right everywhere, so the
-/// trainer measures: it times the same forward pass with each candidate count and keeps the fastest
-/// (<see cref="ChooseFastest"/>). A user can fix the count instead (<c>--threads N</c>, <see cref="TrainingOptions.Threads"/>,
+/// trainer measures: its first training steps take turns with each candidate count and it keeps the fastest
+/// (<see cref="ThreadTrial"/>). A user can fix the count instead (<c>--threads N</c>, <see cref="TrainingOptions.Threads"/>,
 /// or the <c>WORKBOOK_THREADS</c> environment variable).
 /// </summary>
 public static class Threads
@@ -35,32 +34,5 @@ public static class Threads
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "the thread count must be at least 1");
         set_num_threads(count);
-    }
-
-    /// <summary>
-    /// Times <paramref name="work"/> with each candidate thread count, sets the fastest count and returns it with the
-    /// timings. The candidates take turns for several rounds and each keeps its best time, so a moment in which the
-    /// other core happened to be busy (or idle) does not decide alone.
-    /// </summary>
-    public static (int Threads, IReadOnlyDictionary<int, double> Seconds) ChooseFastest(Action work, IReadOnlyList<int>? candidates = null, int rounds = 4)
-    {
-        candidates ??= Candidates;
-        var seconds = candidates.ToDictionary(count => count, _ => double.MaxValue);
-        foreach (int count in candidates)
-        {
-            Use(count);
-            work(); // warm-up: the first call at a new count pays for starting threads
-        }
-        for (int round = 0; round < rounds; round++)
-            foreach (int count in candidates)
-            {
-                Use(count);
-                var clock = Stopwatch.StartNew();
-                work();
-                seconds[count] = Math.Min(seconds[count], clock.Elapsed.TotalSeconds);
-            }
-        int fastest = seconds.MinBy(pair => pair.Value).Key;
-        Use(fastest);
-        return (fastest, seconds);
     }
 }

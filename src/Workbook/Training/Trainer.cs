@@ -59,7 +59,8 @@ public sealed class Trainer
         using var testClean = test.Clean.to(device);
         using var optimizer = optim.SGD(model.parameters(), options.LearningRate);
         var batches = new Batches(train.Count, options.BatchSize, options.Seed);
-        var history = new TrainingHistory { ThreadChoice = ChooseThreads(model, trainNoisy) };
+        var history = new TrainingHistory();
+        var threads = ThreadsFor(history);
         double identityL1 = IdentityL1(testNoisy, testClean);
         int epochsFarAbove = 0;
 
@@ -70,17 +71,23 @@ public sealed class Trainer
             model.train();
             foreach (var batch in batches.NextEpoch())
             {
-                using var scope = NewDisposeScope();
-                using var index = tensor(batch, device: device);
-                optimizer.zero_grad();
-                var loss = nn.functional.l1_loss(model.call(trainNoisy.index_select(0, index)), trainClean.index_select(0, index));
-                loss.backward();
-                optimizer.step();
+                threads?.BeforeStep();
+                var stepClock = Stopwatch.StartNew();
+                using (NewDisposeScope())
+                {
+                    using var index = tensor(batch, device: device);
+                    optimizer.zero_grad();
+                    var loss = nn.functional.l1_loss(model.call(trainNoisy.index_select(0, index)), trainClean.index_select(0, index));
+                    loss.backward();
+                    optimizer.step();
+                }
+                threads?.AfterStep(stepClock.Elapsed, batch.Length);
             }
             ReleaseAutogradNodes();
             var (trainL1, trainMse) = Evaluate(model, trainNoisy, trainClean);
             var (testL1, testMse) = Evaluate(model, testNoisy, testClean);
             var result = new EpochResult(epoch, trainL1, testL1, trainMse, testMse, clock.Elapsed);
+            if (history.ThreadChoice.Length == 0 && threads?.Chosen != null) history.ThreadChoice = threads.Describe();
             if (new[] { trainL1, testL1, trainMse, testMse }.Any(v => !double.IsFinite(v)))
             {
                 history.Stop($"training diverged at epoch {epoch}: the loss became {(double.IsNaN(trainL1 + testL1 + trainMse + testMse) ? "NaN" : "infinite")} " +
@@ -98,6 +105,11 @@ public sealed class Trainer
                     $"for {epochsFarAbove} epoch{(epochsFarAbove == 1 ? "" : "s")} (learning rate {options.LearningRate}); try a smaller learning rate"), diverged: true);
                 break;
             }
+        }
+        if (threads != null)
+        {
+            threads.Finish();
+            if (history.ThreadChoice.Length == 0) history.ThreadChoice = threads.Describe();
         }
         return history;
     }
@@ -122,23 +134,16 @@ public sealed class Trainer
         GC.WaitForPendingFinalizers();
     }
 
-    /// <summary>Applies the thread setting; when none is fixed, times one batch's forward pass with each candidate.</summary>
-    private string ChooseThreads(nn.Module<Tensor, Tensor> model, Tensor noisy)
+    /// <summary>
+    /// Applies a fixed thread count (the options, else <see cref="Threads.Variable"/>) and returns null, or returns the
+    /// trial that chooses the count from the first training steps (<see cref="ThreadTrial"/>): no pause before the first epoch.
+    /// </summary>
+    private ThreadTrial? ThreadsFor(TrainingHistory history)
     {
-        if ((options.Threads ?? Threads.FromEnvironment) is int fixedCount)
-        {
-            Threads.Use(fixedCount);
-            return $"{fixedCount} thread{(fixedCount == 1 ? "" : "s")} (fixed)";
-        }
-        using var batch = noisy.narrow(0, 0, Math.Min(options.BatchSize, noisy.shape[0]));
-        var (count, seconds) = Threads.ChooseFastest(() =>
-        {
-            using var scope = NewDisposeScope();
-            using var _ = no_grad();
-            model.call(batch);
-        });
-        string timings = string.Join(", ", seconds.Select(p => $"{p.Key}: {p.Value * 1000:F0} ms"));
-        return $"{count} thread{(count == 1 ? "" : "s")} (measured forward pass per batch: {timings})";
+        if ((options.Threads ?? Threads.FromEnvironment) is not int fixedCount) return new ThreadTrial(Threads.Candidates);
+        Threads.Use(fixedCount);
+        history.ThreadChoice = $"{fixedCount} thread{(fixedCount == 1 ? "" : "s")} (fixed)";
+        return null;
     }
 
     /// <summary>Mean L1 and MSE of the model's output against the targets, computed without gradients in chunks.</summary>

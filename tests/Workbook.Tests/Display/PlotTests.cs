@@ -36,7 +36,31 @@ public class PlotTests
     }
 
     [Fact]
+    public void Standalone_loss_page_draws_both_curves_with_the_charts_names_and_axes()
+    {
+        string page = LossPlot.ToStandaloneHtml(Epochs, "Training </script> run");
+        Assert.DoesNotContain(PlotlyHtml.CdnAddress, page);                // plotly.js is inline: no fallback to fetch it
+        var match = Regex.Match(page, @"var figure = (.*);\n  window\.Plotly\.newPlot");
+        Assert.True(match.Success, "the page draws one figure with its inline plotly.js");
+        using var figure = System.Text.Json.JsonDocument.Parse(match.Groups[1].Value.Replace("<\\/", "</"));
+        var data = figure.RootElement.GetProperty("data");
+        Assert.Equal(2, data.GetArrayLength());
+        foreach (var (trace, name, expected) in new[] { (data[0], LossPlot.TrainName, Epochs.Select(e => e.TrainL1)), (data[1], LossPlot.TestName, Epochs.Select(e => e.TestL1)) })
+        {
+            Assert.Equal(name, trace.GetProperty("name").GetString());
+            Assert.Equal(new[] { 1.0, 2.0, 3.0 }, trace.GetProperty("x").EnumerateArray().Select(v => v.GetDouble()));
+            Assert.Equal(expected, trace.GetProperty("y").EnumerateArray().Select(v => v.GetDouble()));
+        }
+        var layout = figure.RootElement.GetProperty("layout");
+        Assert.Equal("Training </script> run", layout.GetProperty("title").GetProperty("text").GetString());
+        Assert.Equal("epoch", layout.GetProperty("xaxis").GetProperty("title").GetProperty("text").GetString());
+        Assert.Equal("mean L1 loss", layout.GetProperty("yaxis").GetProperty("title").GetProperty("text").GetString());
+        Assert.Single(Regex.Matches(page, "</script>"), m => m.Index < page.IndexOf("</head>", StringComparison.Ordinal));   // the title closed no script early
+    }
+
+    [Fact]
     public void A_chart_fragment_cannot_close_its_script_early()
+
     {
         var chart = SignalPlot.Samples("</script><b>x</b>", ("a", new[] { 1f, 2f }));
         string html = PlotlyHtml.Fragment(chart);

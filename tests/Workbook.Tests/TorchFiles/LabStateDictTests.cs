@@ -1,3 +1,6 @@
+using System.IO.Compression;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using Workbook.Data;
 using Workbook.TorchFiles;
@@ -114,5 +117,46 @@ public class LabStateDictTests
         Assert.Contains("'layers.0.bias'", Assert.Throws<InvalidDataException>(() => LabStateDict.ToMimoCnn(unknown)).Message);
         var gap = new List<KeyValuePair<string, Tensor>> { new("layers.0.filter", zeros(4, 5, 1)), new("layers.2.filter", zeros(4, 1, 5)) };
         Assert.Contains("without gaps", Assert.Throws<InvalidDataException>(() => LabStateDict.ToMimoCnn(gap)).Message);
+    }
+
+    [Fact]
+    public void A_flipped_byte_in_a_layers_storage_fails_its_crc()
+    {
+        using var scratch = new ScratchFolder();
+        string path = scratch.File("flipped.pt");
+        File.Copy(StateDict, path);
+        var entries = LabStateDict.Read(path);
+        float[] first = entries[0].Value.contiguous().data<float>().ToArray();
+        foreach (var entry in entries) entry.Value.Dispose();
+        // torch.save stores tensors uncompressed, so the coefficients' bytes sit in the file as they are.
+        var bytes = File.ReadAllBytes(path);
+        int at = bytes.AsSpan().IndexOf(MemoryMarshal.AsBytes(first.AsSpan(3, 4)));
+        Assert.True(at > 0);
+        bytes[at] ^= 0x01;
+        File.WriteAllBytes(path, bytes);
+        var refused = Assert.Throws<InvalidDataException>(() => LabStateDict.Read(path));
+        Assert.StartsWith(path + ":", refused.Message);
+        Assert.Contains("of layers.0.filter is corrupt (its zip CRC-32 does not match)", refused.Message);
+    }
+
+    [Fact]
+    public void An_oversized_byteorder_record_or_pickle_is_refused_before_it_is_read()
+    {
+        using var scratch = new ScratchFolder();
+        var pickle = TorchFileBuilder.Pickle(new PyDict(), new Dictionary<string, float[]>());
+        string longOrder = scratch.File("long-byteorder.pt");
+        TorchFileBuilder.WriteZipEntries(longOrder, new Dictionary<string, byte[]>
+        {
+            ["archive/data.pkl"] = pickle,
+            ["archive/byteorder"] = Encoding.ASCII.GetBytes(new string(' ', 1000) + "little"),
+        });
+        Assert.Contains("the byteorder record inflates to 1006 bytes", Assert.Throws<InvalidDataException>(() => LabStateDict.Read(longOrder)).Message);
+
+        // A pickle padded far past what a state_dict without storages needs (1 MB) is not inflated.
+        string bigPickle = scratch.File("big-pickle.pt");
+        var padded = new byte[(1 << 20) + 100];
+        pickle.CopyTo(padded, 0);
+        TorchFileBuilder.WriteZipEntries(bigPickle, new Dictionary<string, byte[]> { ["archive/data.pkl"] = padded });
+        Assert.Contains("the pickle (archive/data.pkl) inflates to 1048676 bytes", Assert.Throws<InvalidDataException>(() => LabStateDict.Read(bigPickle)).Message);
     }
 }
