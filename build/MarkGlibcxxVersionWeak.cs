@@ -25,8 +25,15 @@ public class MarkGlibcxxVersionWeak : Task
 
     public override bool Execute()
     {
+        // Only where it applies: a libstdc++ that lacks the version. Without one at the usual places (a system laid out
+        // otherwise, or none) nothing is known to be wrong, and a binary is not edited on a guess.
         string? systemLibrary = SystemLibstdcxxPaths.FirstOrDefault(File.Exists);
-        if (systemLibrary != null && ContainsAscii(File.ReadAllBytes(systemLibrary), MissingVersion))
+        if (systemLibrary == null)
+        {
+            Log.LogMessage(MessageImportance.Normal, $"TorchSharp native patch: no libstdc++.so.6 at {string.Join(", ", SystemLibstdcxxPaths)}; nothing patched.");
+            return true;
+        }
+        if (ContainsAscii(File.ReadAllBytes(systemLibrary), MissingVersion))
         {
             Log.LogMessage(MessageImportance.Low, $"TorchSharp native patch: not needed, {systemLibrary} provides {MissingVersion}.");
             return true;

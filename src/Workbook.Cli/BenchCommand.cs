@@ -242,8 +242,10 @@ internal static class BenchCommand
         return times[times.Length / 2];
     }
 
+    /// <summary>The 1-minute load average (Linux's /proc/loadavg); other systems do not publish one as a file.</summary>
     private static string LoadAverage()
     {
+        if (!OperatingSystem.IsLinux()) return "not known on this OS";
         try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; }
         catch (IOException) { return "unknown"; }
     }

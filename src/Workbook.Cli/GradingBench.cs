@@ -45,13 +45,21 @@ internal static class GradingBench
         return 0;
     }
 
-    /// <summary>The processor's name from /proc/cpuinfo, so figures from different machines are not mixed up.</summary>
+    /// <summary>
+    /// The processor's name, so figures from different machines are not mixed up: Linux's /proc/cpuinfo, Windows's
+    /// PROCESSOR_IDENTIFIER; elsewhere (macOS) only the architecture, which .NET knows without asking a tool.
+    /// </summary>
     public static string CpuModel()
     {
-        try
+        if (OperatingSystem.IsLinux())
         {
-            return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+            try
+            {
+                return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+            }
+            catch (IOException) { return "unknown CPU"; }
         }
-        catch (IOException) { return "unknown CPU"; }
+        return Environment.GetEnvironmentVariable("PROCESSOR_IDENTIFIER") is { Length: > 0 } windows ? windows
+            : $"{System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture} CPU";
     }
 }

@@ -131,7 +131,7 @@ public sealed class LiveLossPlot
     public LiveLossPlot Show()
     {
         if (Microsoft.DotNet.Interactive.KernelInvocationContext.Current is { } context)
-            displayed = Microsoft.DotNet.Interactive.KernelInvocationContextExtensions.Display(context, Chart, "text/html");
+            displayed = Microsoft.DotNet.Interactive.KernelInvocationContextExtensions.Display(context, Chart, NotebookSetup.ChartMimeTypes);
         return this;
     }
 

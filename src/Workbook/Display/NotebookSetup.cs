@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 using Microsoft.DotNet.Interactive.Formatting;
 using Plotly.NET;
+using Workbook.Display.StaticCharts;
 
 namespace Workbook.Display;
 
@@ -58,16 +59,23 @@ public static class NotebookSetup
         return folder ?? "TorchSharp's own search";
     }
 
+    /// <summary>What a displayed chart carries: its interactive HTML and its static picture.</summary>
+    public static string[] ChartMimeTypes => ["text/html", StaticChart.MimeType];
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void RegisterFormatters()
     {
         const string html = "text/html";
+        // A chart carries its interactive HTML and a static SVG picture in one output, so it shows wherever the notebook is
+        // opened: a host that runs scripts shows the HTML, one that does not (GitHub, untrusted JupyterLab) the picture.
         Formatter.Register<GenericChart>((chart, writer) => writer.Write(PlotlyHtml.Fragment(chart)), html);
+        Formatter.Register<GenericChart>((chart, writer) => writer.Write(StaticChart.Svg(chart)), StaticChart.MimeType);
         Formatter.Register<AudioClip>((clip, writer) => writer.Write(clip.ToHtml()), html);
         Formatter.Register<AudioPanel>((panel, writer) => writer.Write(panel.ToHtml()), html);
         Formatter.Register<Table>((table, writer) => writer.Write(table.ToHtml()), html);
         Formatter.Register<SourceCode>((source, writer) => writer.Write(source.ToHtml()), html);
-        foreach (var type in new[] { typeof(GenericChart), typeof(AudioClip), typeof(AudioPanel), typeof(Table), typeof(SourceCode) })
+        Formatter.SetPreferredMimeTypesFor(typeof(GenericChart), ChartMimeTypes);
+        foreach (var type in new[] { typeof(AudioClip), typeof(AudioPanel), typeof(Table), typeof(SourceCode) })
             Formatter.SetPreferredMimeTypesFor(type, html);
         // A check report shows as a list, and carries itself as JSON for the grader, which reads executed notebooks.
         Formatter.Register<Grading.CheckReport>((report, writer) => writer.Write(report.ToHtml()), html);

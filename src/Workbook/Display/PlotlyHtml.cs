@@ -1,5 +1,6 @@
 using System.Reflection;
 using Plotly.NET;
+using Workbook.Display.StaticCharts;
 
 namespace Workbook.Display;
 
@@ -34,17 +35,30 @@ public static class PlotlyHtml
     /// <summary>A <c>&lt;script&gt;</c> element holding all of plotly.js: include it once per page, before any chart.</summary>
     public static string ScriptTag() => "<script type=\"text/javascript\">" + PlotlyJs.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase) + "</script>";
 
-    /// <summary>A <c>div</c> and a script that draws <paramref name="chart"/> into it.</summary>
+    /// <summary>The CSS class of the static picture inside a chart's <c>div</c>, shown until plotly.js has drawn the chart.</summary>
+    public const string StaticPictureClass = "workbook-plotly-static";
+
+    /// <summary>
+    /// A <c>div</c> and a script that draws <paramref name="chart"/> into it. The <c>div</c> starts with the chart's static
+    /// SVG picture (<see cref="StaticChart"/>) as an image, which the script removes once plotly.js has drawn: where
+    /// scripts do not run (GitHub, an untrusted notebook, whose HTML JupyterLab sanitizes) or plotly.js cannot be
+    /// loaded (offline), the picture stays.
+    /// </summary>
     public static string Fragment(GenericChart chart)
     {
-        string figure = Html.ScriptSafe(GenericChart.toFigureJson(chart));
+        string figureJson = FigureJson(chart);
+        string figure = Html.ScriptSafe(figureJson);
+        string picture = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(StaticChart.Svg(figureJson)));
         string id = "plot-" + Guid.NewGuid().ToString("N");
         return $$"""
-<div id="{{id}}" class="{{ChartClass}}"></div>
+<div id="{{id}}" class="{{ChartClass}}"><img class="{{StaticPictureClass}}" alt="chart (static picture)" src="data:{{StaticChart.MimeType}};base64,{{picture}}"></div>
 <script type="text/javascript">
 (function () {
   var figure = {{figure}};
-  var draw = function () { window.Plotly.newPlot('{{id}}', figure.data, figure.layout, { responsive: true }); };
+  var draw = function () {
+    var still = document.querySelector('#{{id}} > img.{{StaticPictureClass}}');
+    window.Plotly.newPlot('{{id}}', figure.data, figure.layout, { responsive: true }).then(function () { if (still) still.remove(); });
+  };
   if (window.Plotly) { draw(); return; }
   var script = document.createElement('script');
   script.src = '{{CdnAddress}}';
@@ -54,6 +68,15 @@ public static class PlotlyHtml
 </script>
 """;
     }
+
+    /// <summary>
+    /// The chart's figure JSON (what plotly.js draws). Plotly.NET's serialization takes a good part of a second here
+    /// (its templates and dynamic objects), and a displayed chart needs it twice, for its HTML and for its static
+    /// picture: it is made once per chart object.
+    /// </summary>
+    public static string FigureJson(GenericChart chart) => figureJsons.GetValue(chart, GenericChart.toFigureJson);
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<GenericChart, string> figureJsons = new();
 
     /// <summary>
     /// A <c>div</c> and a script that draws a plotly.js figure (<c>{"data": …, "layout": …}</c> JSON) with the page's

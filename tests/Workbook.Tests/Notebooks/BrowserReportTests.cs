@@ -10,18 +10,10 @@ namespace Workbook.Tests.Notebooks;
 [Collection("Notebooks")]
 public class BrowserReportTests(NotebookRunFixture run)
 {
-    private static string[] ChromiumArguments(string profile) =>
-    [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-extensions", "--mute-audio", $"--user-data-dir={profile}",
-        "--virtual-time-budget=15000", "--window-size=1200,2000",
-    ];
-
     [SkippableFact]
     public void Chromium_renders_the_loss_plot_and_shows_the_audio_players()
     {
-        string? chromium = Repository.FindProgram("chromium") ?? Repository.FindProgram("chromium-browser");
-        RequiredTool.Require(chromium != null, "Chromium is not installed", "run `bash scripts/install-prerequisites.sh` (Debian/Ubuntu: apt-get install chromium)");
+        string chromium = Chromium.Require();
         string name = Repository.Notebooks.Select(Path.GetFileNameWithoutExtension).Last()!;
         string page = Path.Combine(run.OutputDirectory, name + ".html");
         Assert.True(File.Exists(page), run.Describe());
@@ -29,7 +21,7 @@ public class BrowserReportTests(NotebookRunFixture run)
         string profile = Directory.CreateTempSubdirectory("workbook-chromium-").FullName;
         try
         {
-            var dom = Repository.Run(chromium!, ChromiumArguments(profile).Append("--dump-dom").Append(url), Repository.Root, TimeSpan.FromMinutes(3));
+            var dom = Repository.Run(chromium, Chromium.Arguments(profile).Append("--dump-dom").Append(url), Repository.Root, TimeSpan.FromMinutes(3));
             Assert.False(dom.TimedOut, "chromium did not finish");
             string html = dom.Output;
             Assert.True(html.Contains("</html>"), "no DOM dumped: " + dom.Error);
@@ -37,13 +29,15 @@ public class BrowserReportTests(NotebookRunFixture run)
             int drawn = Regex.Matches(html, "class=\"[^\"]*" + PlotlyHtml.ChartClass + "[^\"]*js-plotly-plot").Count;
             Assert.True(drawn >= 2, $"{drawn} Plotly charts were drawn");
             Assert.Contains("main-svg", html);
+            // Drawn interactively, each chart has let go of its static picture (shown only where scripts do not run).
+            Assert.DoesNotContain($"class=\"{PlotlyHtml.StaticPictureClass}\"", html);
             Assert.Matches(">" + Regex.Escape(LossPlot.TrainName) + "<", html);   // legend entries of the loss chart
             Assert.Matches(">" + Regex.Escape(LossPlot.TestName) + "<", html);
             Assert.True(Regex.Matches(html, "<audio controls").Count >= 3, "three audio players");
 
             string screenshot = Path.Combine(run.OutputDirectory, name + ".png");
             File.Delete(screenshot);
-            Repository.Run(chromium!, ChromiumArguments(profile).Append($"--screenshot={screenshot}").Append(url), Repository.Root, TimeSpan.FromMinutes(3));
+            Repository.Run(chromium, Chromium.Arguments(profile).Append($"--screenshot={screenshot}").Append(url), Repository.Root, TimeSpan.FromMinutes(3));
             Assert.True(File.Exists(screenshot) && new FileInfo(screenshot).Length > 20_000, "a screenshot of the page");
         }
         finally

@@ -19,15 +19,46 @@ public class JupyterTests
     [InlineData("04-")]
     public void Every_notebook_runs_in_Jupyter_with_the_dotnet_interactive_kernel(string prefix)
     {
+        string notebook = Repository.Notebooks.Single(p => Path.GetFileName(p).StartsWith(prefix, StringComparison.Ordinal));
+        var executed = ExecuteInJupyter(notebook);
+        var outputs = executed["cells"]!.AsArray().Where(c => (string?)c!["cell_type"] == "code").SelectMany(c => c!["outputs"]!.AsArray()).ToList();
+        Assert.DoesNotContain(outputs, o => (string?)o!["output_type"] == "error");
+        Assert.Contains(outputs, o => JupyterOutputs.Join(o!["data"]?["text/html"]).Contains(PlotlyHtml.ChartClass));   // the formatters work there too
+        foreach (var chart in ChartOutputs.In(executed)) ChartOutputs.AssertInteractiveAndStatic(chart, $"{Path.GetFileName(notebook)} in Jupyter");
+        // The check reports show there too, and carry their JSON for the grader; every check of the solved notebook passes.
+        var reports = outputs.Select(o => o!["data"]?[Workbook.Grading.CheckReport.MimeType]).Where(d => d != null)
+            .Select(d => Workbook.Grading.CheckReport.FromJson(JupyterOutputs.Join(d))).ToList();
+        Assert.NotEmpty(reports);
+        Assert.All(reports, r => Assert.True(r.Passed, r.ToString()));
+        if (prefix == "02-")
+            Assert.Contains(outputs, o => JupyterOutputs.Join(o!["text"]).Contains("largest difference from the shift-register definition: 0"));
+    }
+
+    [SkippableFact]
+    public void A_students_own_plotly_charts_show_in_Jupyter_with_their_interactive_version_and_a_static_picture()
+    {
+        string folder = Directory.CreateTempSubdirectory("workbook-jupyter-student-").FullName;
+        try
+        {
+            string notebook = Path.Combine(folder, "student-chart.ipynb");
+            StudentChart.Write(notebook);
+            StudentChart.AssertShown(ExecuteInJupyter(notebook), "Jupyter");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>Runs <c>jupyter nbconvert --execute</c> with the .NET kernel on a notebook; returns the executed notebook.</summary>
+    private static JsonObject ExecuteInJupyter(string notebook)
+    {
         string home = Environment.GetEnvironmentVariable("HOME") ?? "/root";
         string? jupyter = Repository.FindProgram("jupyter");
-        RequiredTool.Require(jupyter != null && Repository.FindProgram("jupyter-nbconvert") != null, "Jupyter is not installed",
-            "run `bash scripts/install-prerequisites.sh` (Debian/Ubuntu: apt-get install jupyter-nbconvert jupyter-client python3-nbclient)");
+        RequiredTool.Require(jupyter != null && Repository.FindProgram("jupyter-nbconvert") != null, "Jupyter is not installed", Prerequisites.Jupyter);
         var kernels = Repository.Run(jupyter!, new[] { "kernelspec", "list" }, Repository.Root, TimeSpan.FromMinutes(1));
-        RequiredTool.Require(kernels.Output.Contains(".net-csharp"), "Jupyter has no .NET (C#) kernel",
-            "run `bash scripts/install-prerequisites.sh` (dotnet tool install -g Microsoft.dotnet-interactive --version 1.0.712001; dotnet interactive jupyter install)");
+        RequiredTool.Require(kernels.Output.Contains(".net-csharp"), "Jupyter has no .NET (C#) kernel", Prerequisites.DotnetKernel);
 
-        string notebook = Repository.Notebooks.Single(p => Path.GetFileName(p).StartsWith(prefix, StringComparison.Ordinal));
         string output = Directory.CreateTempSubdirectory("workbook-jupyter-").FullName;
         var environment = new Dictionary<string, string>
         {
@@ -45,16 +76,7 @@ public class JupyterTests
         Assert.True(result.ExitCode == 0, describe);
 
         var executed = JsonNode.Parse(File.ReadAllText(Path.Combine(output, Path.GetFileName(notebook))))!.AsObject();
-        var outputs = executed["cells"]!.AsArray().Where(c => (string?)c!["cell_type"] == "code").SelectMany(c => c!["outputs"]!.AsArray()).ToList();
-        Assert.DoesNotContain(outputs, o => (string?)o!["output_type"] == "error");
-        Assert.Contains(outputs, o => JupyterOutputs.Join(o!["data"]?["text/html"]).Contains(PlotlyHtml.ChartClass));   // the formatters work there too
-        // The check reports show there too, and carry their JSON for the grader; every check of the solved notebook passes.
-        var reports = outputs.Select(o => o!["data"]?[Workbook.Grading.CheckReport.MimeType]).Where(d => d != null)
-            .Select(d => Workbook.Grading.CheckReport.FromJson(JupyterOutputs.Join(d))).ToList();
-        Assert.NotEmpty(reports);
-        Assert.All(reports, r => Assert.True(r.Passed, r.ToString()));
-        if (prefix == "02-")
-            Assert.Contains(outputs, o => JupyterOutputs.Join(o!["text"]).Contains("largest difference from the shift-register definition: 0"));
         Directory.Delete(output, recursive: true);
+        return executed;
     }
 }

@@ -61,6 +61,24 @@ public class NotebookRunTests(NotebookRunFixture run)
     }
 
     [Fact]
+    public void Every_chart_in_an_executed_notebook_carries_its_interactive_version_and_a_static_picture()
+    {
+        int charts = 0;
+        foreach (string name in Names)
+            foreach (var output in ChartOutputs.In(run.Executed(name)))
+            {
+                ChartOutputs.AssertInteractiveAndStatic(output, $"{name}.ipynb");
+                charts++;
+            }
+        Assert.True(charts >= 6, $"{charts} charts in the executed notebooks");
+        // The live loss chart, updated after every epoch, ends with all 20 epochs in its picture too.
+        var live = ChartOutputs.In(run.Executed(Names[3])).Select(o => ChartOutputs.AssertInteractiveAndStatic(o, Names[3]))
+            .First(svg => svg.Descendants().Any(e => e.Value == LossPlot.TrainName));
+        System.Xml.Linq.XNamespace ns = "http://www.w3.org/2000/svg";
+        Assert.Equal(20, live.Descendants(ns + "polyline").First().Attribute("points")!.Value.Split(' ').Length);
+    }
+
+    [Fact]
     public void Task_4_plays_at_least_three_clips_and_shows_a_comparison_table()
     {
         var outputs = NotebookRunFixture.HtmlOutputs(run.Executed(Names[3])).ToList();

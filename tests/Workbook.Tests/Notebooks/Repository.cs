@@ -27,11 +27,13 @@ public static class Repository
         throw new DirectoryNotFoundException("no Workbook.sln above " + AppContext.BaseDirectory);
     }
 
-    /// <summary>A program on PATH (or in /usr/bin), or null.</summary>
+    /// <summary>A program on PATH (or in /usr/bin), or null; on Windows <c>NAME.exe</c> too.</summary>
     public static string? FindProgram(string name)
     {
-        var folders = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Append("/usr/bin");
-        return folders.Select(f => Path.Combine(f, name)).FirstOrDefault(File.Exists);
+        var folders = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+        if (!OperatingSystem.IsWindows()) folders = [.. folders, "/usr/bin"];
+        string[] names = OperatingSystem.IsWindows() ? [name + ".exe", name] : [name];
+        return folders.SelectMany(f => names.Select(n => Path.Combine(f, n))).FirstOrDefault(File.Exists);
     }
 
     public sealed record ProcessResult(int ExitCode, string Output, string Error, TimeSpan Elapsed, bool TimedOut);
