@@ -8,7 +8,7 @@ namespace Workbook.Evaluation;
 /// The classic non-learned method: a Wiener filter in the short-time Fourier domain, with the a-priori SNR estimated
 /// by the decision-directed rule (Ephraim and Malah, 1984), and the noise spectrum estimated from the clip itself.
 /// <list type="number">
-///   <item>STFT (NWaves: Hann windows of <see cref="WindowSize"/> samples, hop <see cref="Hop"/>).</item>
+///   <item>STFT (NWaves: the full 512-point spectrum, whose mirrored bins get the same gains, so the output stays real; Hann windows of <see cref="WindowSize"/> samples, hop <see cref="Hop"/>).</item>
 ///   <item>Noise power per frequency bin: the <see cref="NoiseQuantile"/> quantile of the bin's power over the clip's
 ///   frames, divided by −ln(1 − q), which is what that quantile of the power of Gaussian noise alone is (the power of
 ///   a bin of Gaussian noise is exponentially distributed). Speech is loud in only some frames, so a low quantile
@@ -45,7 +45,11 @@ public sealed class SpectralWiener : IDenoiser
     public static float[] DenoiseClip(float[] x)
     {
         var stft = new Stft(WindowSize, Hop, WindowType.Hann);
-        var frames = stft.Direct(x);
+        // A window of zeros on each side: the inverse divides by the windows' overlap, which is tiny at the very ends of
+        // the signal, where it would amplify the changes the gains make into spikes.
+        var padded = new float[x.Length + 2 * WindowSize];
+        x.CopyTo(padded, WindowSize);
+        var frames = stft.Direct(padded);
         if (frames.Count == 0) return (float[])x.Clone();
         int bins = frames[0].Item1.Length;
         var noise = NoisePower(frames, bins);
@@ -65,7 +69,7 @@ public sealed class SpectralWiener : IDenoiser
         }
         var y = stft.Inverse(frames, perfectReconstruction: true);
         var result = new float[x.Length];
-        Array.Copy(y, result, Math.Min(x.Length, y.Length));
+        Array.Copy(y, WindowSize, result, 0, Math.Min(x.Length, y.Length - WindowSize));
         return result;
     }
 
