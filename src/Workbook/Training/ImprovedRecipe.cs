@@ -65,7 +65,12 @@ public sealed class ImprovedRecipe
                 long start = crops.NextInt64(length - crop + 1);
                 var estimate = model.call(noisy.index_select(0, index).narrow(2, start, crop));
                 var clean = trainClean.index_select(0, index).narrow(2, start, crop);
-                var loss = options.Loss == ImprovedLoss.SiSdr ? SiSdrLoss.Compute(estimate, clean) : nn.functional.l1_loss(estimate, clean);
+                var loss = options.Loss switch
+                {
+                    ImprovedLoss.SiSdr => SiSdrLoss.Compute(estimate, clean),
+                    ImprovedLoss.Snr => SiSdrLoss.Snr(estimate, clean),
+                    _ => nn.functional.l1_loss(estimate, clean),
+                };
                 loss.backward();
                 optimizer.step();
                 trainErrors.Add(estimate.detach(), clean);

@@ -10,6 +10,10 @@ public enum ImprovedLoss
 
     /// <summary>−SI-SDR in dB (<see cref="SiSdrLoss"/>).</summary>
     SiSdr,
+
+    /// <summary>−SNR in dB per clip, averaged (<see cref="SiSdrLoss.Snr"/>): like SI-SDR, every clip counts alike, but the
+    /// output's gain is held to the clean clip's.</summary>
+    Snr,
 }
 
 /// <summary>
@@ -71,5 +75,5 @@ public sealed record ImprovedTrainingOptions
 
     public override string ToString() =>
         $"{Network}; Adam lr {LearningRate}{(CosineSchedule ? " (cosine to 1/20)" : "")}, batch {BatchSize}{(CropLength > 0 ? $" crops of {CropLength} samples" : "")}, {Epochs} epochs, " +
-        $"loss {(Loss == ImprovedLoss.SiSdr ? "-SI-SDR" : "L1")}{(FreshNoiseEachEpoch ? ", fresh noise every epoch" : "")}, seed {Seed}";
+        $"loss {Loss switch { ImprovedLoss.SiSdr => "-SI-SDR", ImprovedLoss.Snr => "-SNR", _ => "L1" }}{(FreshNoiseEachEpoch ? ", fresh noise every epoch" : "")}, seed {Seed}";
 }

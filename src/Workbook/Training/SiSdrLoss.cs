@@ -23,4 +23,14 @@ public static class SiSdrLoss
         var ratio = (target.square().sum(1L, keepdim: false) + Epsilon) / ((e - target).square().sum(1L, keepdim: false) + Epsilon);
         return (-10 * ratio.log10().mean()).MoveToOuterDisposeScope();
     }
+
+    /// <summary>−mean over clips of SNR(ŷ, y) = 10·log10(‖y‖² / ‖ŷ − y‖²) in dB; <c>[B, 1, N]</c> each, a scalar out.</summary>
+    public static Tensor Snr(Tensor estimate, Tensor clean)
+    {
+        using var scope = NewDisposeScope();
+        var e = estimate.flatten(1);
+        var y = clean.flatten(1);
+        var ratio = (y.square().sum(1L, keepdim: false) + Epsilon) / ((e - y).square().sum(1L, keepdim: false) + Epsilon);
+        return (-10 * ratio.log10().mean()).MoveToOuterDisposeScope();
+    }
 }

@@ -30,6 +30,7 @@ public class NotebookFileTests
         "#r \"nuget: Plotly.NET.CSharp, 0.14.0\"\n" +
         "#r \"nuget: NAudio.Core, 3.3.0\"\n" +
         "#r \"nuget: TorchSharp.PyBridge, 1.4.4\"\n" +
+        "#r \"nuget: NWaves, 0.9.6\"\n" +
         "#r \"../src/Workbook/bin/Release/net10.0/Workbook.dll\"\n" +
         "Workbook.Notebook.Setup()";
 
