@@ -42,7 +42,7 @@ public sealed record ImprovedTrainingOptions
     public int Seed { get; init; } = 1;
 
     /// <summary>The loss.</summary>
-    public ImprovedLoss Loss { get; init; } = ImprovedLoss.SiSdr;
+    public ImprovedLoss Loss { get; init; } = ImprovedLoss.Snr;
 
     /// <summary>Mix fresh noise onto the clean training clips every epoch (bundled set only; see <see cref="Data.FreshNoise"/>).</summary>
     public bool FreshNoiseEachEpoch { get; init; } = true;
