@@ -22,7 +22,7 @@ public static class SpectrogramPlot
         for (int k = 0; k < bins; k++)
         {
             db[k] = new double[frames.Count];
-            for (int t = 0; t < frames.Count; t++) db[k][t] = 10 * Math.Log10(frames[t][k] + 1e-10);
+            for (int t = 0; t < frames.Count; t++) db[k][t] = Math.Round(10 * Math.Log10(frames[t][k] + 1e-10), 1);   // 0.1 dB: finer than any colour step, and a sixth of the page
         }
         return db;
     }

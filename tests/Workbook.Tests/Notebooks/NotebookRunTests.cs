@@ -76,7 +76,7 @@ public class NotebookRunTests(NotebookRunFixture run)
         var outputs = NotebookRunFixture.HtmlOutputs(notebook).ToList();
         Assert.Contains(outputs, h => h.Contains(Table.CssClass) && h.Contains("identity") && h.Contains("least squares")
                                       && h.Contains("STFT Wiener") && h.Contains("lab CNN") && h.Contains("improved CNN"));
-        int heatmaps = outputs.SelectMany(NotebookRunFixture.Figures).Count(f => f.ToJsonString().Contains("\"heatmap\""));
+        int heatmaps = outputs.SelectMany(NotebookRunFixture.Figures).Count(f => f["data"]!.AsArray().Any(t => (string?)t!["type"] == "heatmap"));
         Assert.Equal(4 * 5, heatmaps);   // noisy, clean, FIR, improved CNN for each of the five noise kinds
         int players = outputs.Sum(h => Regex.Matches(h, "<audio controls").Count);
         Assert.True(players >= 4 * 5, $"{players} audio players");
