@@ -65,7 +65,7 @@ internal static class EvaluateCommand
             for (int m = 0; m < networks.Count; m++)
             {
                 networks[m].Network.to(device);
-                Console.WriteLine($"model {m + 1}: {modelPaths[m]} ({networks[m].Name}: {networks[m].Architecture}; {networks[m].ParameterCount} coefficients)");
+                Console.WriteLine($"model{(networks.Count > 1 ? $" {m + 1}" : "")}: {modelPaths[m]} ({networks[m].Architecture}); {networks[m].Name}, {networks[m].ParameterCount} coefficients");
             }
             Console.WriteLine($"test clips: {test.Count} of {clips} (split seed {first.SplitSeed}); FIR fitted on the {train.Count} training clips");
             var scores = Terminal.WithProgress("scoring", 3 + networks.Count, progress =>
