@@ -40,11 +40,11 @@ internal static class DenoiseCommand
         // model, however the paths are spelt (symlinks, hard links, symlinked folders).
         OutputFile.Prepare(output, input, model);
 
-        var (network, header) = ModelSource.Load(model);
-        using var _ = network;
-        network.to(device);
+        using var trained = ModelSource.LoadNetwork(model);
+        trained.Network.to(device);
         // Block by block, so that an hour of audio needs no more memory than a minute (see StreamingDenoise).
-        var (frames, rate) = StreamingDenoise.Run(network, header.SampleRate, input, output, asFloat ? WavSampleFormat.Float32 : WavSampleFormat.Pcm16);
+        var (frames, rate) = StreamingDenoise.Run(trained.Network, (int)trained.History, trained.SampleRate, input, output,
+            asFloat ? WavSampleFormat.Float32 : WavSampleFormat.Pcm16);
         Console.WriteLine($"wrote {output}: {frames} samples at {rate} Hz ({(asFloat ? "32-bit float" : "16-bit PCM")})");
         return 0;
     }

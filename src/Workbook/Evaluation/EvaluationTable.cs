@@ -41,6 +41,10 @@ public static class EvaluationTable
         return rows;
     }
 
+    /// <summary>Scores each denoiser on every clip of <paramref name="clips"/> (see <see cref="ClipScores"/>).</summary>
+    public static IReadOnlyList<ClipScores> ScorePerClip(PairedClips clips, IEnumerable<IDenoiser> denoisers) =>
+        denoisers.Select(d => ClipScores.Of(d, clips.Noisy, clips.Clean)).ToArray();
+
     /// <summary>A fixed-width text table (for the command line and notebooks).</summary>
     public static string Format(IReadOnlyList<DenoiserScore> rows)
     {

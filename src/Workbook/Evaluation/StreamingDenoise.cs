@@ -25,6 +25,13 @@ public static class StreamingDenoise
     /// <summary>Writes the denoised <paramref name="input"/> to <paramref name="output"/> (atomically) and returns its frame count and rate.</summary>
     /// <param name="modelRate">the rate the network was trained at</param>
     public static (long Frames, int SampleRate) Run(MimoCnn network, int modelRate, string input, string output,
+        WavSampleFormat format = WavSampleFormat.Pcm16, int block = DefaultBlock) =>
+        Run(network, (int)network.Specification.Taps.Sum(k => k - 1), modelRate, input, output, format, block);
+
+    /// <summary>The same for any causal network that needs <paramref name="history"/> samples before a block (see
+    /// <see cref="Training.TrainedNetwork.History"/>; for a network that works in frames, a whole number of frames, and
+    /// <paramref name="block"/> a whole number of frames too, so that each block's frames fall where the whole file's do).</summary>
+    public static (long Frames, int SampleRate) Run(nn.Module<Tensor, Tensor> network, int history, int modelRate, string input, string output,
         WavSampleFormat format = WavSampleFormat.Pcm16, int block = DefaultBlock)
     {
         using var source = new WavSampleStream(input);
@@ -32,7 +39,7 @@ public static class StreamingDenoise
         long frames = source.Frames;
         long atModelRate = rate == modelRate ? frames : (long)Math.Round((double)frames * modelRate / rate, MidpointRounding.AwayFromZero);
         ISampleProvider toModel = rate == modelRate ? source : new WdlResamplingSampleProvider(source, modelRate);
-        ISampleProvider denoised = new NetworkSampleProvider(new ExactLength(toModel, atModelRate), network, block);
+        ISampleProvider denoised = new NetworkSampleProvider(new ExactLength(toModel, atModelRate), network, block, history);
         ISampleProvider back = rate == modelRate
             ? denoised
             : new ExactLength(new WdlResamplingSampleProvider(denoised, rate),
@@ -87,18 +94,18 @@ public static class StreamingDenoise
     private sealed class NetworkSampleProvider : ISampleProvider
     {
         private readonly ISampleProvider source;
-        private readonly MimoCnn network;
+        private readonly nn.Module<Tensor, Tensor> network;
         private readonly int block, history;
         private float[] previous = Array.Empty<float>();   // the last R − 1 input samples
         private float[] pending = Array.Empty<float>();
         private int pendingStart;
 
-        public NetworkSampleProvider(ISampleProvider source, MimoCnn network, int block)
+        public NetworkSampleProvider(ISampleProvider source, nn.Module<Tensor, Tensor> network, int block, int history)
         {
             this.source = source;
             this.network = network;
             this.block = block;
-            history = (int)network.Specification.Taps.Sum(k => k - 1);
+            this.history = history;
         }
 
         public WaveFormat WaveFormat => source.WaveFormat;

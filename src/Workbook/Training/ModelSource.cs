@@ -25,6 +25,23 @@ public static class ModelSource
             LabSampleRate, $"PyTorch state_dict {path}"));
     }
 
+    /// <summary>
+    /// Loads any trained network: the lab's CNN (<see cref="Load"/>) or an improved CNN (<see cref="ImprovedModelFile"/>),
+    /// told apart by the file's first bytes.
+    /// </summary>
+    public static TrainedNetwork LoadNetwork(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"model file {path} does not exist", path);
+        if (ImprovedModelFile.IsImprovedModel(path))
+        {
+            var (improved, h) = ImprovedModelFile.Load(path);
+            return new TrainedNetwork(improved, "improved CNN", h.Network.ToString(), h.Network.History, h.SampleRate, h.Data, h.TestCount, h.SplitSeed);
+        }
+        var (lab, header) = Load(path);
+        return new TrainedNetwork(lab, "lab CNN", lab.Specification.ToString(), lab.Specification.Taps.Sum(k => k - 1), header.SampleRate,
+            header.Data, header.TestCount, header.SplitSeed);
+    }
+
     /// <summary>True when the file starts like a zip archive, which is what <c>torch.save</c> writes since PyTorch 1.6.</summary>
     public static bool IsPyTorchFile(string path)
     {

@@ -88,6 +88,23 @@ public class NotebookRunTests(NotebookRunFixture run)
     }
 
     [Fact]
+    public void Beyond_the_lab_compares_five_denoisers_shows_responses_spectrograms_and_players_of_each_noise_kind()
+    {
+        var notebook = run.Executed(Names[4]);
+        var outputs = NotebookRunFixture.HtmlOutputs(notebook).ToList();
+        Assert.Contains(outputs, h => h.Contains(Table.CssClass) && h.Contains("identity") && h.Contains("least squares")
+                                      && h.Contains("STFT Wiener") && h.Contains("lab CNN") && h.Contains("improved CNN"));
+        int heatmaps = outputs.SelectMany(NotebookRunFixture.Figures).Count(f => f["data"]!.AsArray().Any(t => (string?)t!["type"] == "heatmap"));
+        Assert.Equal(4 * 5, heatmaps);   // noisy, clean, FIR, improved CNN for each of the five noise kinds
+        int players = outputs.Sum(h => Regex.Matches(h, "<audio controls").Count);
+        Assert.True(players >= 4 * 5, $"{players} audio players");
+        Assert.Contains(outputs, h => h.Contains("frequency (Hz)") && h.Contains("least-squares FIR"));
+        string text = string.Join("\n", notebook["cells"]!.AsArray().SelectMany(c => c!["outputs"]?.AsArray() ?? new System.Text.Json.Nodes.JsonArray())
+            .Select(o => Workbook.Notebooks.JupyterOutputs.Join(o!["text"])));
+        Assert.Matches(@"improved CNN: \d+ coefficients, \d+ epochs in \d+ s", text);
+    }
+
+    [Fact]
     public void Every_html_page_is_self_contained_with_plotly_js_once()
     {
         string marker = PlotlyHtml.PlotlyJs[..200];

@@ -1,0 +1,129 @@
+using Workbook.Data;
+using Workbook.Evaluation;
+using Workbook.Networks;
+using Workbook.Training;
+using static TorchSharp.torch;
+
+namespace Workbook.Tests.Improved;
+
+/// <summary>Fresh noise, the recipe, its model file, and the breakdown of the scores.</summary>
+public class ImprovedRecipeTests
+{
+    [Fact]
+    public void Fresh_noise_round_0_is_the_bundled_set_later_rounds_differ_at_the_exact_SNR_and_the_test_clips_stay_out()
+    {
+        using var clips = BundledDataSet.Load();
+        var (train, test) = DataSplit.Split(clips, 50, 1);
+        using var _ = train;
+        using var __ = test;
+        var fresh = FreshNoise.ForBundledSplit(50, 1);
+        Assert.Equal(train.Count, fresh.Count);
+        using var round0 = fresh.Noisy(0);
+        TensorAssert.Close(train.Noisy, round0, 0, "round 0");
+        using var round3 = fresh.Noisy(3);
+        Assert.True((round3 - train.Noisy).abs().max().item<float>() > 1e-3, "round 3 has other noise");
+        var manifest = BundledDataSet.ReadManifest();
+        var order = DataSplit.Permutation(manifest.Clips.Count, 1);
+        var clean = train.Clean.view(train.Count, -1);
+        var noisy = round3.view(train.Count, -1);
+        for (int i = 0; i < train.Count; i += 23)
+        {
+            var clip = manifest.Clips[(int)order[50 + i]];
+            Assert.StartsWith($"{clip.Index:D4} ", train.Names[i]);
+            double snr = SignalToNoiseRatio.Decibels(clean[i].data<float>().ToArray(), noisy[i].data<float>().ToArray());
+            Assert.Equal(clip.SnrDb, snr, 3);
+        }
+        // The test clips are what they were, whatever rounds are drawn.
+        using var reloaded = BundledDataSet.Load();
+        var (___, testAgain) = DataSplit.Split(reloaded, 50, 1);
+        TensorAssert.Close(test.Noisy, testAgain.Noisy, 0, "test clips");
+        Assert.NotEqual(FreshNoise.SeedFor(7, 1), FreshNoise.SeedFor(7, 2));
+        Assert.Equal(7, FreshNoise.SeedFor(7, 0));
+    }
+
+    [Fact]
+    public void A_short_run_of_the_recipe_ends_below_the_identitys_loss()
+    {
+        using var clips = BundledDataSet.Load();
+        var (train, test) = DataSplit.Split(clips, 50, 1);
+        using var _ = train;
+        using var __ = test;
+        var options = ImprovedTrainingOptions.Default with
+        {
+            Network = ImprovedCnnSpecification.Default with { Dilations = [1, 2, 4] },
+            Epochs = 2, Loss = ImprovedLoss.Snr, Threads = 1,
+        };
+        var (model, history) = new ImprovedRecipe(options).Train(train, test, FreshNoise.ForBundledSplit(50, 1));
+        using var ___ = model;
+        Assert.Equal(2, history.Epochs.Count);
+        var rows = EvaluationTable.Score(test, new IDenoiser[] { new IdentityDenoiser(), new NetworkDenoiser(model) });
+        // The loss it minimises is −SNR: the identity's is −(its SNR), so the run must end with a higher SNR.
+        Assert.True(rows[1].SnrDb > rows[0].SnrDb, $"SNR {rows[1].SnrDb:F2} dB, not above the identity's {rows[0].SnrDb:F2} dB");
+    }
+
+    [Fact]
+    public void The_cosine_schedule_goes_from_the_rate_to_a_twentieth()
+    {
+        var recipe = new ImprovedRecipe(ImprovedTrainingOptions.Default with { LearningRate = 0.02 });
+        Assert.Equal(0.02, recipe.LearningRateAt(0, 101), 12);
+        Assert.Equal((0.02 + 0.001) / 2, recipe.LearningRateAt(50, 101), 12);
+        Assert.Equal(0.001, recipe.LearningRateAt(100, 101), 12);
+        Assert.Equal(0.02, new ImprovedRecipe(ImprovedTrainingOptions.Default with { CosineSchedule = false }).LearningRateAt(7, 10) / 0.003 * 0.02, 12);
+    }
+
+    [Fact]
+    public void A_saved_model_loads_with_the_same_output_and_a_flipped_byte_is_named()
+    {
+        manual_seed(9);
+        using var model = new ImprovedCnn(ImprovedCnnSpecification.Default with { Bands = 5, Hidden = 6 });
+        using (no_grad()) foreach (var p in model.parameters()) p.copy_(randn_like(p) * 0.3);
+        string folder = Directory.CreateTempSubdirectory("workbook-improved-").FullName;
+        string path = Path.Combine(folder, "model.cnn");
+        ImprovedModelFile.Save(model, path, new ImprovedModelFile.Header(model.Specification, 16000, "test"));
+        using var loaded = ModelSource.LoadNetwork(path);
+        Assert.Equal("improved CNN", loaded.Name);
+        var x = randn(1, 1, 500);
+        using (no_grad()) TensorAssert.Close(model.call(x), loaded.Network.call(x), 0);
+        var bytes = File.ReadAllBytes(path);
+        bytes[^10] ^= 0x40;
+        File.WriteAllBytes(path, bytes);
+        var error = Assert.Throws<InvalidDataException>(() => ModelSource.LoadNetwork(path));
+        Assert.Contains(path, error.Message);
+        Assert.Contains("checksum", error.Message);
+        Directory.Delete(folder, recursive: true);
+    }
+}
+
+/// <summary>Group rows are means over their clips, and the whole set's row is their count-weighted mean.</summary>
+public class ScoreBreakdownTests
+{
+    [Fact]
+    public void Noise_kinds_and_SNR_bands_each_partition_the_test_clips_and_average_back_to_the_overall_row()
+    {
+        using var clips = BundledDataSet.Load();
+        var (train, test) = DataSplit.Split(clips, 50, 1);
+        using var _ = train;
+        using var __ = test;
+        var fir = WienerFilter.Fit(train.Noisy, train.Clean, 20);
+        var perClip = EvaluationTable.ScorePerClip(test, new IDenoiser[] { new IdentityDenoiser(), fir });
+        var overall = EvaluationTable.Score(test, new IDenoiser[] { new IdentityDenoiser(), fir });
+        var manifest = BundledDataSet.ReadManifest();
+        foreach (var groups in new[] { ScoreBreakdown.ByNoiseKind(manifest, 50, 1), ScoreBreakdown.BySnrBand(test.Noisy, test.Clean) })
+        {
+            Assert.Equal(Enumerable.Range(0, 50), groups.SelectMany(g => g.Indices).Order());
+            var rows = ScoreBreakdown.Score(perClip, groups);
+            for (int d = 0; d < 2; d++)
+            {
+                var mine = rows.Where((_, i) => i % 2 == d).ToList();
+                double Weighted(Func<DenoiserScore, double> column) => mine.Sum(r => r.Clips * column(r.Score)) / 50;
+                Assert.Equal(overall[d].L1, Weighted(s => s.L1), 6);
+                Assert.Equal(overall[d].SnrImprovementDb, Weighted(s => s.SnrImprovementDb), 6);
+                Assert.Equal(overall[d].SiSdrDb, Weighted(s => s.SiSdrDb), 6);
+                Assert.Equal(overall[d].SiSdrImprovementDb, Weighted(s => s.SiSdrImprovementDb), 6);
+            }
+        }
+        // Each noise-kind group holds exactly the clips whose name carries that kind.
+        foreach (var group in ScoreBreakdown.ByNoiseKind(manifest, 50, 1))
+            Assert.All(group.Indices, q => Assert.Contains($" {group.Name} ", test.Names[q]));
+    }
+}
