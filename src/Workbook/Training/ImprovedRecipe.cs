@@ -35,7 +35,8 @@ public sealed class ImprovedRecipe
         manual_seed(options.Seed);
         var model = new ImprovedCnn(options.Network);
         model.to(device);
-        var history = new TrainingHistory { ThreadChoice = ChooseThreads(model, train.Noisy) };
+        var history = new TrainingHistory();
+        var threads = ThreadTrial.Start(options.Threads, history);
         using var trainClean = train.Clean.to(device);
         using var trainNoisy = train.Noisy.to(device);
         using var testNoisy = test.Noisy.to(device);
@@ -59,6 +60,8 @@ public sealed class ImprovedRecipe
             foreach (var batch in batches.NextEpoch())
             {
                 using var scope = NewDisposeScope();
+                threads?.BeforeStep();
+                var stepClock = Stopwatch.StartNew();
                 SetLearningRate(optimizer, LearningRateAt(step++, totalSteps));
                 using var index = tensor(batch, device: device);
                 optimizer.zero_grad();
@@ -74,6 +77,7 @@ public sealed class ImprovedRecipe
                 loss.backward();
                 optimizer.step();
                 trainErrors.Add(estimate.detach(), clean);
+                threads?.AfterStep(stepClock.Elapsed, batch.Length);
             }
             GC.Collect();   // the library's autograd functions hold native tensors until finalised (see Trainer)
             GC.WaitForPendingFinalizers();
@@ -82,6 +86,7 @@ public sealed class ImprovedRecipe
             double trainL1 = trainErrors.MeanAbsolute, trainMse = trainErrors.MeanSquared;
             var (testL1, testMse) = Trainer.Evaluate(model, testNoisy, testClean);
             var result = new EpochResult(epoch, trainL1, testL1, trainMse, testMse, clock.Elapsed);
+            if (history.ThreadChoice.Length == 0 && threads?.Chosen != null) history.ThreadChoice = threads.Describe();
             if (new[] { trainL1, testL1, trainMse, testMse }.Any(v => !double.IsFinite(v)))
             {
                 history.Stop($"training diverged at epoch {epoch}: the loss is no longer a finite number (learning rate {options.LearningRate}); try a smaller learning rate", diverged: true);
@@ -89,6 +94,11 @@ public sealed class ImprovedRecipe
             }
             history.Add(result);
             onEpoch?.Invoke(result);
+        }
+        if (threads != null)
+        {
+            threads.Finish();
+            if (history.ThreadChoice.Length == 0) history.ThreadChoice = threads.Describe();
         }
         return (model, history);
     }
@@ -104,22 +114,5 @@ public sealed class ImprovedRecipe
     private static void SetLearningRate(optim.Optimizer optimizer, double rate)
     {
         foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
-    }
-
-    private string ChooseThreads(nn.Module<Tensor, Tensor> model, Tensor noisy)
-    {
-        if ((options.Threads ?? Training.Threads.FromEnvironment) is int fixedCount)
-        {
-            Training.Threads.Use(fixedCount);
-            return $"{fixedCount} thread{(fixedCount == 1 ? "" : "s")} (fixed)";
-        }
-        using var batch = noisy.narrow(0, 0, Math.Min(options.BatchSize, noisy.shape[0]));
-        var (count, seconds) = Training.Threads.ChooseFastest(() =>
-        {
-            using var scope = NewDisposeScope();
-            using var _ = no_grad();
-            model.call(batch);
-        });
-        return $"{count} thread{(count == 1 ? "" : "s")} (measured forward pass per batch: {string.Join(", ", seconds.Select(p => $"{p.Key}: {p.Value * 1000:F0} ms"))})";
     }
 }

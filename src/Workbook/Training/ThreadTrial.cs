@@ -20,6 +20,19 @@ namespace Workbook.Training;
 /// </example>
 public sealed class ThreadTrial
 {
+    /// <summary>
+    /// Applies a fixed thread count (<paramref name="requested"/>, else <see cref="Threads.FromEnvironment"/>), says so in
+    /// <paramref name="history"/> and returns null; or returns the trial that chooses the count from the first training
+    /// steps: no pause before the first epoch.
+    /// </summary>
+    public static ThreadTrial? Start(int? requested, TrainingHistory history)
+    {
+        if ((requested ?? Threads.FromEnvironment) is not int fixedCount) return new ThreadTrial(Threads.Candidates);
+        Threads.Use(fixedCount);
+        history.ThreadChoice = $"{fixedCount} thread{(fixedCount == 1 ? "" : "s")} (fixed)";
+        return null;
+    }
+
     /// <summary>Timed rounds per candidate after its untimed first step.</summary>
     public int Rounds { get; }
 

@@ -60,7 +60,7 @@ public sealed class Trainer
         using var optimizer = optim.SGD(model.parameters(), options.LearningRate);
         var batches = new Batches(train.Count, options.BatchSize, options.Seed);
         var history = new TrainingHistory();
-        var threads = ThreadsFor(history);
+        var threads = ThreadTrial.Start(options.Threads, history);
         double identityL1 = IdentityL1(testNoisy, testClean);
         int epochsFarAbove = 0;
 
@@ -132,18 +132,6 @@ public sealed class Trainer
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
-    }
-
-    /// <summary>
-    /// Applies a fixed thread count (the options, else <see cref="Threads.Variable"/>) and returns null, or returns the
-    /// trial that chooses the count from the first training steps (<see cref="ThreadTrial"/>): no pause before the first epoch.
-    /// </summary>
-    private ThreadTrial? ThreadsFor(TrainingHistory history)
-    {
-        if ((options.Threads ?? Threads.FromEnvironment) is not int fixedCount) return new ThreadTrial(Threads.Candidates);
-        Threads.Use(fixedCount);
-        history.ThreadChoice = $"{fixedCount} thread{(fixedCount == 1 ? "" : "s")} (fixed)";
-        return null;
     }
 
     /// <summary>Mean L1 and MSE of the model's output against the targets, computed without gradients in chunks.</summary>
