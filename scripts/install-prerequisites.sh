@@ -6,7 +6,7 @@
 #   the .NET kernel for Jupyter                             dotnet tool Microsoft.dotnet-interactive (global) + `dotnet interactive jupyter install`
 #   headless Chromium (the HTML report test)                Debian package chromium
 #   KaTeX (typesets the equations in the HTML report)       Debian package libjs-katex
-#   PowerShell 7.6.9 (the run.ps1/test.ps1 test)            dotnet tool, pinned in dotnet-tools.json: `dotnet tool restore`
+#   PowerShell 7.6.9 (the run.ps1/test.ps1 test)            dotnet tool, pinned in .config/dotnet-tools.json: `dotnet tool restore`
 #
 # Elsewhere install the same by hand; tests that need a missing tool are reported as skipped, except under CI=true,
 # where they fail with the install command (and this script fails first, naming what it could not install).
@@ -14,7 +14,7 @@
 set -euo pipefail
 
 [[ "${WORKBOOK_SKIP_PREREQUISITES:-}" == 1 ]] && exit 0
-cd "$(dirname "$0")/.."   # the repository root: dotnet-tools.json is there
+cd "$(dirname "$0")/.."   # the repository root: .config/dotnet-tools.json is there
 
 readonly DOTNET_INTERACTIVE_VERSION=1.0.712001
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -81,7 +81,7 @@ fi
 
 # PowerShell, to test run.ps1 and test.ps1 here: the repository's tool manifest pins it (about 15 s and 200 MB, once).
 if ! dotnet tool run pwsh -- -NoProfile -Command 'exit 0' >/dev/null 2>&1; then
-    echo "install-prerequisites: installing PowerShell (dotnet tool restore: dotnet-tools.json)"
+    echo "install-prerequisites: installing PowerShell (dotnet tool restore: .config/dotnet-tools.json)"
     dotnet tool restore >/dev/null
 fi
 

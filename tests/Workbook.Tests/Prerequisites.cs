@@ -24,5 +24,5 @@ internal static class Prerequisites
         (OperatingSystem.IsLinux() ? ")" : "");
 
     public static string PowerShell =>
-        (OperatingSystem.IsLinux() ? $"{Script} (" : "") + "dotnet tool restore: dotnet-tools.json pins PowerShell 7.6.9" + (OperatingSystem.IsLinux() ? ")" : "");
+        (OperatingSystem.IsLinux() ? $"{Script} (" : "") + "dotnet tool restore: .config/dotnet-tools.json pins PowerShell 7.6.9" + (OperatingSystem.IsLinux() ? ")" : "");
 }

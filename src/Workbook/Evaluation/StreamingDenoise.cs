@@ -129,6 +129,8 @@ public static class StreamingDenoise
         {
             var input = new float[block];
             int got = 0, read;
+            // Stryker disable once Logical : with || the compiler cannot prove 'read' assigned, so the mutant does not compile
+            // (and Stryker would drop every mutant of this method with it).
             while (got < block && (read = source.Read(input.AsSpan(got))) > 0) got += read;
             if (got == 0) return false;
             var x = new float[previous.Length + got];

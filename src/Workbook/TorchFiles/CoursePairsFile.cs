@@ -133,7 +133,8 @@ public static class CoursePairsFile
         long end = file.Position;
         foreach (string key in keyList)
         {
-            end += 8 + (claims.TryGetValue(key, out var claim) ? claim.ElementCount * sizeof(float) : 0);
+            var claim = claims.GetValueOrDefault(key);
+            end += 8 + (claim is null ? 0 : claim.ElementCount * sizeof(float));
             if (claim != null && end > file.Length)
             {
                 string users = string.Join(", ", pairs.SelectMany((p, q) => new[] { (p.X, $"x of pair {q}"), (p.Y, $"y of pair {q}") })
@@ -240,8 +241,8 @@ public static class CoursePairsFile
         RequireFinite(clean, length, "y", path);
         var names = Enumerable.Range(0, pairs.Count).Select(q => $"pair {q}").ToArray();
         return new PairedClips(names,
-            TorchSharp.torch.tensor(noisy, [pairs.Count, 1, length]),
-            TorchSharp.torch.tensor(clean, [pairs.Count, 1, length]),
+            TorchSharp.torch.tensor(noisy, new long[] { pairs.Count, 1, length }),
+            TorchSharp.torch.tensor(clean, new long[] { pairs.Count, 1, length }),
             PairedClips.LabSampleRate, path);
     }
 

@@ -5,7 +5,7 @@ namespace Workbook.Tests.Cli;
 /// <summary>
 /// run.ps1 and test.ps1, the README's two commands for Windows and macOS, do the work of run.sh and test.sh: their dry
 /// runs (<c>WORKBOOK_DRY_RUN=1</c>) print the same commands for the same arguments, and their help says what they are.
-/// PowerShell is <c>pwsh</c> on PATH, or the repository's pinned dotnet tool (dotnet-tools.json, PowerShell 7.6.9).
+/// PowerShell is <c>pwsh</c> on PATH, or the repository's pinned dotnet tool (.config/dotnet-tools.json, PowerShell 7.6.9).
 /// </summary>
 public class PowerShellScriptTests
 {
