@@ -60,15 +60,19 @@ public class ConvolutionSizesTests
     [InlineData(15, 2, 1, ConvolutionAlgorithm.OverlapSave)] // one output channel: never conv1d
     public void Auto_uses_conv1d_only_below_16_taps_between_several_channels(long taps, long inputs, long outputs, ConvolutionAlgorithm expected)
     {
-        Assert.Equal(expected, CausalConvolution.Choose(randn(1, inputs, 4000), randn(taps, inputs, outputs)));
+        // float64: the vector loops (float32 only) would take every one of these sizes.
+        Assert.Equal(expected, CausalConvolution.Choose(randn(new long[] { 1, inputs, 4000 }, dtype: float64), randn(new long[] { taps, inputs, outputs }, dtype: float64)));
     }
 
     [Fact]
     public void Auto_uses_the_fft_when_the_signal_needs_gradients_too()
     {
+        // Beyond the vector loops' 64 taps (and in float64, at any length) the spectral algorithms take over.
         var x = randn(1, 1, 4000).requires_grad_();
-        Assert.Equal(ConvolutionAlgorithm.Fft, CausalConvolution.Choose(x, randn(40, 1, 2)));
-        using (no_grad()) Assert.Equal(ConvolutionAlgorithm.OverlapSave, CausalConvolution.Choose(x, randn(40, 1, 2)));
+        Assert.Equal(ConvolutionAlgorithm.Fft, CausalConvolution.Choose(x, randn(CausalConvolution.SimdUpToTaps + 1, 1, 2)));
+        using (no_grad()) Assert.Equal(ConvolutionAlgorithm.OverlapSave, CausalConvolution.Choose(x, randn(CausalConvolution.SimdUpToTaps + 1, 1, 2)));
+        var x64 = randn(new long[] { 1, 1, 4000 }, dtype: float64).requires_grad_();
+        Assert.Equal(ConvolutionAlgorithm.Fft, CausalConvolution.Choose(x64, randn(new long[] { 40, 1, 2 }, dtype: float64)));
     }
 
     [Fact]
