@@ -22,11 +22,7 @@ SDK. Set WORKBOOK_DRY_RUN=1 to print the commands instead of running them.
 $ErrorActionPreference = 'Stop'
 Set-Location -LiteralPath $PSScriptRoot
 
-function Invoke-Step([string] $Program, [string[]] $Arguments) {
-    if ($env:WORKBOOK_DRY_RUN -eq '1') { Write-Output ((@($Program) + $Arguments) -join ' '); return }
-    & $Program @Arguments
-    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
-}
+. (Join-Path $PSScriptRoot 'scripts/Invoke-Step.ps1')
 
 $verb = if ($args.Count -gt 0) { [string[]] $args } else { @('run') }
 Invoke-Step dotnet @('build', 'Workbook.sln', '-c', 'Release', '--nologo', '-v', 'q', '-clp:NoSummary')

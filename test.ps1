@@ -19,11 +19,7 @@ Set WORKBOOK_DRY_RUN=1 to print the commands instead of running them.
 $ErrorActionPreference = 'Stop'
 Set-Location -LiteralPath $PSScriptRoot
 
-function Invoke-Step([string] $Program, [string[]] $Arguments) {
-    if ($env:WORKBOOK_DRY_RUN -eq '1') { Write-Output ((@($Program) + $Arguments) -join ' '); return }
-    & $Program @Arguments
-    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
-}
+. (Join-Path $PSScriptRoot 'scripts/Invoke-Step.ps1')
 
 # What the tests need beyond the .NET SDK, and how to install it here (the tests' skip messages say the same).
 function Write-Prerequisites {

@@ -28,38 +28,12 @@ internal static class ImprovedTraining
         Console.WriteLine($"recipe improved: {options}, {options.Device}; {options.Network.ParameterCount} coefficients");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"identity baseline (output = noisy input): test_l1 {identity:F6}"));
 
-        var history = new TrainingHistory();
-        TimeSpan? beforeFirstEpoch = null;
+        var report = new TrainingRunOutput(run, options.Epochs, identity);
         var (model, finished) = Terminal.WithProgress($"training, {options.Epochs} epochs", options.Epochs, progress =>
-            new ImprovedRecipe(options).Train(train, test, fresh, epoch =>
-            {
-                beforeFirstEpoch ??= TrainCommand.ProcessWallTime() - epoch.Elapsed;
-                progress.Line(TrainCommand.EpochLine(epoch, options.Epochs));
-                progress.Done(epoch.Epoch, $"epoch {epoch.Epoch}/{options.Epochs}, test_l1 {epoch.TestL1.ToString("F6", CultureInfo.InvariantCulture)}");
-                history.Add(epoch);
-                AtomicFile.WriteAllText(run.Staged(TrainCommand.HistoryName), history.ToCsv());
-            }));
+            new ImprovedRecipe(options).Train(train, test, fresh, epoch => report.OnEpoch(epoch, progress)));
         using var ___ = model;
-        Console.WriteLine($"threads: {finished.ThreadChoice}");
-        AtomicFile.WriteAllText(run.Staged(TrainCommand.HistoryName), finished.ToCsv());
-        TrainCommand.WriteLossPlot(finished, run.Staged(TrainCommand.PlotName), $"Training the improved CNN on {clips.Source}");
-        string modelPath = run.Published(TrainCommand.ModelName);
-        if (finished.StopReason is string reason)
-        {
-            var kept = run.Publish((TrainCommand.HistoryName, "diverged-" + TrainCommand.HistoryName), (TrainCommand.PlotName, "diverged-" + TrainCommand.PlotName));
-            Console.Error.WriteLine($"workbook: {reason}. Kept {string.Join(" and ", kept)} ({finished.Epochs.Count} epochs); " +
-                                    (File.Exists(modelPath) ? $"{modelPath} is the previous run's, untouched." : "no model written."));
-            return 1;
-        }
-        ImprovedModelFile.Save(model, run.Staged(TrainCommand.ModelName), new ImprovedModelFile.Header(options.Network, clips.SampleRate,
-            $"trained {DateTime.Now:yyyy-MM-dd HH:mm} on {clips}; {options}", data, testCount, options.Seed));
-        var written = run.Publish((TrainCommand.HistoryName, TrainCommand.HistoryName), (TrainCommand.PlotName, TrainCommand.PlotName), (TrainCommand.ModelName, TrainCommand.ModelName));
-        var final = finished.Final!;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"final test_l1 {final.TestL1:F6} ({(final.TestL1 < identity ? "below" : "NOT below")} the identity's {identity:F6}); " +
-            $"total {TrainCommand.ProcessWallTime().TotalSeconds:F1} s (the process's wall time; {beforeFirstEpoch?.TotalSeconds ?? 0:F1} s of it before the first epoch, " +
-            $"{finished.Epochs.Sum(e => e.Elapsed.TotalSeconds):F1} s in {finished.Epochs.Count} epochs); {model.ParameterCount} coefficients"));
-        Console.WriteLine($"wrote {string.Join(", ", written)}");
-        return 0;
+        return report.Finish(finished, $"Training the improved CNN on {clips.Source}", path => ImprovedModelFile.Save(model, path,
+            new ImprovedModelFile.Header(options.Network, clips.SampleRate, $"trained {DateTime.Now:yyyy-MM-dd HH:mm} on {clips}; {options}",
+                data, testCount, options.Seed)), model.ParameterCount);
     }
 }

@@ -109,66 +109,17 @@ internal static class TrainCommand
 
         if (initFrom != null) Console.WriteLine($"starting from the coefficients of {initFrom}");
 
-        var history = new TrainingHistory();
-        TimeSpan? beforeFirstEpoch = null;
+        var report = new TrainingRunOutput(run, options.Epochs, identity);
         var (model, finished) = Terminal.WithProgress($"training, {options.Epochs} epochs", options.Epochs, progress =>
         {
-            void OnEpoch(EpochResult epoch)
-            {
-                // Everything from the process's start to the first epoch's start: runtime start-up, loading, set-up.
-                beforeFirstEpoch ??= ProcessWallTime() - epoch.Elapsed;
-                progress.Line(EpochLine(epoch, options.Epochs));
-                progress.Done(epoch.Epoch, $"epoch {epoch.Epoch}/{options.Epochs}, test_l1 {epoch.TestL1.ToString("F6", CultureInfo.InvariantCulture)}");
-                history.Add(epoch);
-                AtomicFile.WriteAllText(run.Staged(HistoryName), history.ToCsv());   // a killed run's epochs survive as interrupted-history.csv
-            }
             var trainer = new Trainer(options);
             return startModel == null
-                ? trainer.Train(specification, train, test, OnEpoch)
-                : (startModel, trainer.Fit(startModel, train, test, OnEpoch));
+                ? trainer.Train(specification, train, test, epoch => report.OnEpoch(epoch, progress))
+                : (startModel, trainer.Fit(startModel, train, test, epoch => report.OnEpoch(epoch, progress)));
         });
         using var ___ = startModel == null ? model : null;   // a starting model is disposed by its own using
-        Console.WriteLine($"threads: {finished.ThreadChoice}");
-        AtomicFile.WriteAllText(run.Staged(HistoryName), finished.ToCsv());
-        WriteLossPlot(finished, run.Staged(PlotName), $"Training {specification} on {clips.Source}");
-        string modelPath = run.Published(ModelName);
-        if (finished.StopReason is string reason)
-        {
-            // The previous run's model, history and plot stay together; this run's history is kept beside them under its own name.
-            var kept = run.Publish((HistoryName, "diverged-" + HistoryName), (PlotName, "diverged-" + PlotName));
-            Console.Error.WriteLine($"workbook: {reason}. Kept {string.Join(" and ", kept)} ({finished.Epochs.Count} epochs); " +
-                                    (File.Exists(modelPath) ? $"{modelPath} is the previous run's, untouched." : "no model written."));
-            return 1;
-        }
-        ModelFile.Save(model, run.Staged(ModelName), new ModelFile.Header(specification.Taps.ToArray(), specification.Features.ToArray(),
-            specification.Tanh, clips.SampleRate, $"trained {DateTime.Now:yyyy-MM-dd HH:mm} on {clips}; {options}", data, testCount, options.Seed));
-        var written = run.Publish((HistoryName, HistoryName), (PlotName, PlotName), (ModelName, ModelName));
-        var final = finished.Final!;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"final test_l1 {final.TestL1:F6} ({(final.TestL1 < identity ? "below" : "NOT below")} the identity's {identity:F6}); " +
-            $"total {ProcessWallTime().TotalSeconds:F1} s (the process's wall time; {beforeFirstEpoch?.TotalSeconds ?? 0:F1} s of it before the first epoch, " +
-            $"{finished.Epochs.Sum(e => e.Elapsed.TotalSeconds):F1} s in {finished.Epochs.Count} epochs)"));
-        Console.WriteLine($"wrote {string.Join(", ", written)}");
-        return 0;
-    }
-
-    /// <summary>Wall time since this process started (the kernel's start time, so the runtime's own start-up is included).</summary>
-    internal static TimeSpan ProcessWallTime()
-    {
-        using var self = System.Diagnostics.Process.GetCurrentProcess();
-        return DateTime.Now - self.StartTime;
-    }
-
-    /// <summary>One epoch as one line: <c>epoch  6/20  train_l1 …  test_l1 …  train_mse …  test_mse …  (0.66 s)</c>.</summary>
-    internal static string EpochLine(EpochResult e, int epochs) => string.Create(CultureInfo.InvariantCulture,
-        $"epoch {e.Epoch.ToString(CultureInfo.InvariantCulture).PadLeft(epochs.ToString(CultureInfo.InvariantCulture).Length)}/{epochs}  " +
-        $"train_l1 {e.TrainL1:F6}  test_l1 {e.TestL1:F6}  train_mse {e.TrainMse:E3}  test_mse {e.TestMse:E3}  ({e.Elapsed.TotalSeconds:F2} s)");
-
-    internal const string ModelName = "model.cnn", HistoryName = "history.csv", PlotName = "loss.html";
-
-    internal static void WriteLossPlot(TrainingHistory history, string path, string title)
-    {
-        if (history.Epochs.Count > 0)
-            AtomicFile.WriteAllText(path, Workbook.Display.LossPlot.ToStandaloneHtml(history.Epochs, title));
+        return report.Finish(finished, $"Training {specification} on {clips.Source}", path => ModelFile.Save(model, path,
+            new ModelFile.Header(specification.Taps.ToArray(), specification.Features.ToArray(), specification.Tanh, clips.SampleRate,
+                $"trained {DateTime.Now:yyyy-MM-dd HH:mm} on {clips}; {options}", data, testCount, options.Seed)), specification.ParameterCount);
     }
 }

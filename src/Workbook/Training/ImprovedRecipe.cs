@@ -35,8 +35,7 @@ public sealed class ImprovedRecipe
         manual_seed(options.Seed);
         var model = new ImprovedCnn(options.Network);
         model.to(device);
-        var history = new TrainingHistory();
-        var threads = ThreadTrial.Start(options.Threads, history);
+        var run = new EpochBookkeeping(options.Threads, options.LearningRate);
         using var trainClean = train.Clean.to(device);
         using var trainNoisy = train.Noisy.to(device);
         using var testNoisy = test.Noisy.to(device);
@@ -57,11 +56,9 @@ public sealed class ImprovedRecipe
                 : trainNoisy.alias();
             model.train();
             var trainErrors = new ErrorSums();
-            foreach (var batch in batches.NextEpoch())
+            foreach (var batch in batches.NextEpoch()) run.Step(batch.Length, () =>
             {
                 using var scope = NewDisposeScope();
-                threads?.BeforeStep();
-                var stepClock = Stopwatch.StartNew();
                 SetLearningRate(optimizer, LearningRateAt(step++, totalSteps));
                 using var index = tensor(batch, device: device);
                 optimizer.zero_grad();
@@ -77,30 +74,15 @@ public sealed class ImprovedRecipe
                 loss.backward();
                 optimizer.step();
                 trainErrors.Add(estimate.detach(), clean);
-                threads?.AfterStep(stepClock.Elapsed, batch.Length);
-            }
-            GC.Collect();   // the library's autograd functions hold native tensors until finalised (see Trainer)
-            GC.WaitForPendingFinalizers();
+            });
+            EpochBookkeeping.ReleaseAutogradNodes();
             // The train losses are those of the epoch's batches as they were seen (fresh noise, crops, the weights of
             // the moment): a second pass over every training clip would cost more than the epoch's training itself.
             double trainL1 = trainErrors.MeanAbsolute, trainMse = trainErrors.MeanSquared;
             var (testL1, testMse) = Trainer.Evaluate(model, testNoisy, testClean);
-            var result = new EpochResult(epoch, trainL1, testL1, trainMse, testMse, clock.Elapsed);
-            if (history.ThreadChoice.Length == 0 && threads?.Chosen != null) history.ThreadChoice = threads.Describe();
-            if (new[] { trainL1, testL1, trainMse, testMse }.Any(v => !double.IsFinite(v)))
-            {
-                history.Stop($"training diverged at epoch {epoch}: the loss is no longer a finite number (learning rate {options.LearningRate}); try a smaller learning rate", diverged: true);
-                break;
-            }
-            history.Add(result);
-            onEpoch?.Invoke(result);
+            if (!run.EndEpoch(new EpochResult(epoch, trainL1, testL1, trainMse, testMse, clock.Elapsed), onEpoch)) break;
         }
-        if (threads != null)
-        {
-            threads.Finish();
-            if (history.ThreadChoice.Length == 0) history.ThreadChoice = threads.Describe();
-        }
-        return (model, history);
+        return (model, run.Finish());
     }
 
     /// <summary>The learning rate of step <paramref name="step"/> of <paramref name="totalSteps"/>: constant, or a half cosine from lr to lr/20.</summary>
