@@ -1,12 +1,11 @@
 using NAudio.Wave;
-using NAudio.Wave.SampleProviders;
 
 namespace Workbook.Data;
 
 /// <summary>
-/// Changes the sample rate of a mono clip with NAudio's WDL resampler (band-limited interpolation, so a sine
-/// keeps its frequency). The lab works at 16 kHz: recordings are brought to it on reading, and a denoiser's
-/// output goes back to the recording's own rate before it is written.
+/// Changes the sample rate of a mono clip with <see cref="PolyphaseResampler"/> (band-limited and zero-phase: a sine
+/// keeps its frequency and its timing). The lab works at 16 kHz: recordings are brought to it on reading, and a
+/// denoiser's output goes back to the recording's own rate before it is written.
 /// </summary>
 public static class AudioResampler
 {
@@ -23,10 +22,9 @@ public static class AudioResampler
 
         long length = (long)Math.Round((double)samples.Length * toRate / fromRate, MidpointRounding.AwayFromZero);
         var output = new float[length];
-        var resampler = new WdlResamplingSampleProvider(new ArraySampleProvider(samples, fromRate), toRate);
+        var resampler = new PolyphaseResampler(new ArraySampleProvider(samples, fromRate), toRate);
         int written = 0;
-        // The resampler holds back a few samples of its filter; whatever it has not produced when the input
-        // runs out stays zero, and whatever it produces beyond the clip's duration is dropped.
+        // The resampler produces the clip's duration rounded up; whatever lies beyond round(N · toRate / fromRate) is dropped.
         var buffer = new float[4096];
         while (written < length)
         {

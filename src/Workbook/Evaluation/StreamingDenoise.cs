@@ -1,5 +1,4 @@
 using NAudio.Wave;
-using NAudio.Wave.SampleProviders;
 using Workbook.Data;
 using Workbook.Networks;
 using static TorchSharp.torch;
@@ -38,11 +37,11 @@ public static class StreamingDenoise
         int rate = source.WaveFormat.SampleRate;
         long frames = source.Frames;
         long atModelRate = rate == modelRate ? frames : (long)Math.Round((double)frames * modelRate / rate, MidpointRounding.AwayFromZero);
-        ISampleProvider toModel = rate == modelRate ? source : new WdlResamplingSampleProvider(source, modelRate);
+        ISampleProvider toModel = rate == modelRate ? source : new PolyphaseResampler(source, modelRate);
         ISampleProvider denoised = new NetworkSampleProvider(new ExactLength(toModel, atModelRate), network, block, history);
         ISampleProvider back = rate == modelRate
             ? denoised
-            : new ExactLength(new WdlResamplingSampleProvider(denoised, rate),
+            : new ExactLength(new PolyphaseResampler(denoised, rate),
                 Math.Min(frames, (long)Math.Round((double)atModelRate * rate / modelRate, MidpointRounding.AwayFromZero)));
         var result = new ExactLength(back, frames);   // as long as the input, padded with zeros if resampling fell short
 
