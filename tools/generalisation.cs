@@ -6,7 +6,7 @@
 // Dataset, https://github.com/Jakobovski/free-spoken-digit-dataset, CC BY-SA 4.0: six speakers, 8 kHz, 16-bit),
 // noise drawn from seeds the bundled set never used, babble made of real voices.
 //
-//   dotnet run tools/generalisation.cs -- FSDD/recordings LAB.cnn IMPROVED.cnn OUT-DIR
+//   dotnet run -c Release tools/generalisation.cs -- FSDD/recordings LAB.cnn IMPROVED.cnn OUT-DIR
 //
 // Part 1, course-style pairs: 300 one-second clips at 16 kHz (each a speaker's digits, resampled from 8 kHz, with
 // short gaps), with the bundled set's five noise kinds at 0–10 dB SNR; written as a WAV pair folder (OUT/pairs/noisy,
