@@ -67,7 +67,7 @@ public sealed class ImprovedCnn : nn.Module<Tensor, Tensor>
         var bands = analysis.call(x);                      // [B, C, N]
         var gains = FrameGains(bands);                     // [B, C, N]
         var correction = synthesis.call(bands * gains);    // [B, 1, N]
-        return (x + correction).MoveToOuterDisposeScope();
+        return (Specification.Residual ? x + correction : correction).MoveToOuterDisposeScope();
     }
 
     /// <summary>The gain of every band at every sample, <c>[B, C, N]</c>, from the frames before the sample's frame.</summary>

@@ -11,6 +11,12 @@ namespace Workbook.Networks;
 /// <param name="Dilations">one residual block per entry, each a causal 3-tap convolution over frames with this dilation</param>
 public sealed record ImprovedCnnSpecification(int Bands, int BandTaps, int Hop, int Hidden, IReadOnlyList<int> Dilations)
 {
+    /// <summary>
+    /// True (the recipe): the output is the input plus the correction, so the network starts as the identity and learns
+    /// only what to change. False: the output is the correction alone (notebook 05's table measures the difference).
+    /// </summary>
+    public bool Residual { get; init; } = true;
+
     /// <summary>Taps of each block's convolution over frames.</summary>
     public const int BlockTaps = 3;
 
@@ -48,11 +54,12 @@ public sealed record ImprovedCnnSpecification(int Bands, int BandTaps, int Hop, 
     }
 
     public override string ToString() =>
-        $"{Bands} bands of {BandTaps} taps, gains every {Hop} samples from {Dilations.Count} blocks of {Hidden} channels (dilations [{string.Join(", ", Dilations)}])";
+        $"{Bands} bands of {BandTaps} taps, gains every {Hop} samples from {Dilations.Count} blocks of {Hidden} channels (dilations [{string.Join(", ", Dilations)}])" +
+        (Residual ? "" : ", no residual path");
 
     public bool Equals(ImprovedCnnSpecification? other) =>
         other is not null && Bands == other.Bands && BandTaps == other.BandTaps && Hop == other.Hop && Hidden == other.Hidden
-        && Dilations.SequenceEqual(other.Dilations);
+        && Dilations.SequenceEqual(other.Dilations) && Residual == other.Residual;
 
-    public override int GetHashCode() => HashCode.Combine(Bands, BandTaps, Hop, Hidden, Dilations.Count);
+    public override int GetHashCode() => HashCode.Combine(Bands, BandTaps, Hop, Hidden, Dilations.Count, Residual);
 }

@@ -16,6 +16,16 @@ public enum ImprovedLoss
     Snr,
 }
 
+/// <summary>How the improved recipe steps its coefficients.</summary>
+public enum ImprovedOptimizer
+{
+    /// <summary>Adam: a step per coefficient scaled by its own gradient's running size (the recipe).</summary>
+    Adam,
+
+    /// <summary>Plain SGD, the lab's optimiser, for comparison.</summary>
+    Sgd,
+}
+
 /// <summary>
 /// The improved recipe's settings (notebook 05, <c>train --recipe improved</c>): the network and how it is trained.
 /// Each differs from the lab's on purpose; notebook 05 measures each change's effect.
@@ -27,6 +37,9 @@ public sealed record ImprovedTrainingOptions
 
     /// <summary>Passes over the training clips.</summary>
     public int Epochs { get; init; } = 30;
+
+    /// <summary>The optimiser.</summary>
+    public ImprovedOptimizer Optimizer { get; init; } = ImprovedOptimizer.Adam;
 
     /// <summary>Adam's step size at the start; a cosine schedule brings it to a twentieth by the last step.</summary>
     public double LearningRate { get; init; } = 3e-3;
@@ -74,6 +87,6 @@ public sealed record ImprovedTrainingOptions
     }
 
     public override string ToString() =>
-        $"{Network}; Adam lr {LearningRate}{(CosineSchedule ? " (cosine to 1/20)" : "")}, batch {BatchSize}{(CropLength > 0 ? $" crops of {CropLength} samples" : "")}, {Epochs} epochs, " +
+        $"{Network}; {(Optimizer == ImprovedOptimizer.Adam ? "Adam" : "SGD")} lr {LearningRate}{(CosineSchedule ? " (cosine to 1/20)" : "")}, batch {BatchSize}{(CropLength > 0 ? $" crops of {CropLength} samples" : "")}, {Epochs} epochs, " +
         $"loss {Loss switch { ImprovedLoss.SiSdr => "-SI-SDR", ImprovedLoss.Snr => "-SNR", _ => "L1" }}{(FreshNoiseEachEpoch ? ", fresh noise every epoch" : "")}, seed {Seed}";
 }

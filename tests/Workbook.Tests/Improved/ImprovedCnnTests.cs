@@ -43,6 +43,31 @@ public class ImprovedCnnTests
     }
 
     [Fact]
+    public void Without_the_residual_path_the_output_is_the_correction_alone_and_starts_at_zero()
+    {
+        var specification = Small with { Residual = false };
+        Assert.NotEqual(Small, specification);
+        Assert.EndsWith("no residual path", specification.ToString());
+        using var network = Randomised(specification);
+        using var residual = Randomised(Small);   // the same coefficients: the same seed and sizes
+        var x = randn(2, 1, 37);
+        using (no_grad()) TensorAssert.Close(residual.call(x) - x, network.call(x), 1e-5);
+        manual_seed(1);
+        using var fresh = new ImprovedCnn(specification);
+        using (no_grad()) TensorAssert.Close(zeros_like(x), fresh.call(x), 0);
+    }
+
+    [Fact]
+    public void A_model_file_without_the_residual_flag_reads_as_residual()
+    {
+        // Files written before the flag existed have no "Residual" in their header.
+        var header = System.Text.Json.JsonSerializer.Deserialize<ImprovedModelFile.Header>(
+            """{"Network":{"Bands":4,"BandTaps":6,"Hop":4,"Hidden":5,"Dilations":[1,2]},"SampleRate":16000,"Description":"old"}""")!;
+        Assert.True(header.Network.Residual);
+        Assert.Equal(Small, header.Network);
+    }
+
+    [Fact]
     public void Gains_are_held_for_a_frame_and_the_first_frame_gets_the_gains_of_silence()
     {
         using var network = Randomised(Small);

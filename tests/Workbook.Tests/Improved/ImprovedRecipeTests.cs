@@ -61,6 +61,38 @@ public class ImprovedRecipeTests
         Assert.True(rows[1].SnrDb > rows[0].SnrDb, $"SNR {rows[1].SnrDb:F2} dB, not above the identity's {rows[0].SnrDb:F2} dB");
     }
 
+    [Theory]
+    [InlineData(ImprovedOptimizer.Sgd)]
+    [InlineData(ImprovedOptimizer.Adam)]
+    public void One_step_moves_the_coefficients_as_the_optimiser_defines(ImprovedOptimizer optimizer)
+    {
+        // One clip, one epoch, one step, whole clips, a constant rate, the L1 loss: the step is the optimiser's first.
+        var clean = rand(1, 1, 640) - 0.5;
+        var noisy = clean + 0.1 * randn(1, 1, 640);
+        using var pairs = new PairedClips(["a"], noisy, clean, 16000, "test");
+        var network = ImprovedCnnSpecification.Default with { Bands = 3, BandTaps = 5, Hop = 8, Hidden = 4, Dilations = [1] };
+        var options = ImprovedTrainingOptions.Default with
+        {
+            Network = network, Epochs = 1, BatchSize = 1, CropLength = 0, CosineSchedule = false, Loss = ImprovedLoss.L1,
+            Optimizer = optimizer, LearningRate = 0.01, Threads = 1, FreshNoiseEachEpoch = false,
+        };
+        manual_seed(options.Seed);
+        using var start = new ImprovedCnn(network);
+        var before = start.parameters().Select(p => p.detach().clone()).ToArray();
+        nn.functional.l1_loss(start.call(noisy), clean).backward();
+        var gradients = start.parameters().Select(p => p.grad!.clone()).ToArray();
+        var (trained, _) = new ImprovedRecipe(options).Train(pairs, pairs);
+        using var __ = trained;
+        var after = trained.parameters().ToArray();
+        for (int i = 0; i < after.Length; i++)
+        {
+            // SGD: θ − lr·g. Adam's first step: m̂ = g and v̂ = g², so θ − lr·g / (|g| + ε), ε = 1e-8.
+            var step = optimizer == ImprovedOptimizer.Sgd ? 0.01 * gradients[i] : 0.01 * gradients[i] / (gradients[i].abs() + 1e-8);
+            TensorAssert.Close(before[i] - step, after[i].detach(), 1e-6, $"parameter {i}");
+        }
+        Assert.Contains(optimizer == ImprovedOptimizer.Sgd ? "SGD lr 0.01" : "Adam lr 0.01", options.ToString());
+    }
+
     [Fact]
     public void The_cosine_schedule_goes_from_the_rate_to_a_twentieth()
     {
