@@ -47,7 +47,19 @@ Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
 foreach (var (name, change, options) in chosen)
 {
     var clock = Stopwatch.StartNew();
-    var (model, history) = new ImprovedRecipe(options).Train(train, test, fresh);
+    ImprovedCnn model;
+    TrainingHistory history;
+    var epochs = new List<EpochResult>();
+    try
+    {
+        (model, history) = new ImprovedRecipe(options).Train(train, test, fresh, epochs.Add);
+    }
+    catch (Exception e) when (e is System.Runtime.InteropServices.ExternalException or ArithmeticException)
+    {
+        // A run whose numbers break libtorch (an overflowing step) is a result too: say where it broke, go on.
+        Console.WriteLine($"| {name} | {change} | | | | failed in epoch {epochs.Count + 1}: {e.Message.Split('\n')[0]} | {clock.Elapsed.TotalSeconds:F0} s |");
+        continue;
+    }
     double seconds = clock.Elapsed.TotalSeconds;
     using (model)
     {

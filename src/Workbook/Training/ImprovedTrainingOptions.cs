@@ -36,7 +36,7 @@ public sealed record ImprovedTrainingOptions
     public ImprovedCnnSpecification Network { get; init; } = ImprovedCnnSpecification.Default;
 
     /// <summary>Passes over the training clips.</summary>
-    public int Epochs { get; init; } = 30;
+    public int Epochs { get; init; } = 60;
 
     /// <summary>The optimiser.</summary>
     public ImprovedOptimizer Optimizer { get; init; } = ImprovedOptimizer.Adam;
