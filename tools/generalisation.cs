@@ -6,8 +6,10 @@
 // Dataset, https://github.com/Jakobovski/free-spoken-digit-dataset, CC BY-SA 4.0: six speakers, 8 kHz, 16-bit),
 // noise drawn from seeds the bundled set never used, babble made of real voices.
 //
-//   dotnet run -c Release tools/generalisation.cs -- FSDD/recordings LAB.cnn IMPROVED.cnn OUT-DIR
+//   dotnet run -c Release tools/generalisation.cs -- FSDD/recordings LAB.cnn IMPROVED.cnn OUT-DIR [PAIRS.pt]
 //
+// PAIRS.pt, if given, is scored like part 1's folder: a course-format file (tools/pairs-to-pt.py writes part 1's pairs
+// as one with real PyTorch, so the same clips can be read through the .pt route).
 // Part 1, course-style pairs: 300 one-second clips at 16 kHz (each a speaker's digits, resampled from 8 kHz, with
 // short gaps), with the bundled set's five noise kinds at 0–10 dB SNR; written as a WAV pair folder (OUT/pairs/noisy,
 // clean) and read back with DataSource.Load, then scored on all 300 clips (nothing in them was trained on).
@@ -24,9 +26,9 @@ using Workbook.Networks;
 using Workbook.Training;
 using static TorchSharp.torch;
 
-if (args.Length != 4)
+if (args.Length is not (4 or 5))
 {
-    Console.Error.WriteLine("usage: dotnet run tools/generalisation.cs -- FSDD/recordings LAB.cnn IMPROVED.cnn OUT-DIR");
+    Console.Error.WriteLine("usage: dotnet run -c Release tools/generalisation.cs -- FSDD/recordings LAB.cnn IMPROVED.cnn OUT-DIR [PAIRS.pt]");
     return 2;
 }
 string recordings = args[0], output = args[3];
@@ -78,20 +80,26 @@ for (int q = 0; q < 300; q++)
     WavAudio.Write(Path.Combine(pairs, "clean", name + ".wav"), clean, PairedClips.LabSampleRate, WavSampleFormat.Float32);
     WavAudio.Write(Path.Combine(pairs, "noisy", name + ".wav"), SignalToNoiseRatio.AddNoise(clean, noise, snr), PairedClips.LabSampleRate, WavSampleFormat.Float32);
 }
-using var other = DataSource.Load(pairs);
-Say($"## Part 1: {other}");
-Say("");
-Say("| denoiser | SNR dB | ΔSNR dB | SI-SDR dB | ΔSI-SDR dB |");
-Say("|---|---:|---:|---:|---:|");
-IDenoiser[] part1 = [new IdentityDenoiser(), fir, new SpectralWiener(), new NetworkDenoiser(lab.Network, "lab CNN"), new NetworkDenoiser(improved.Network, "improved CNN")];
-foreach (var denoiser in part1)
+using (var other = DataSource.Load(pairs)) ScorePairs(other);
+if (args.Length == 5)
+    using (var course = DataSource.Load(args[4])) ScorePairs(course);
+
+void ScorePairs(PairedClips other)
 {
-    var s = ClipScores.Of(denoiser, other.Noisy, other.Clean).Mean();
-    Say(string.Create(culture, $"| {denoiser.Name} | {s.SnrDb:F2} | {s.SnrImprovementDb:F2} | {s.SiSdrDb:F2} | {s.SiSdrImprovementDb:F2} |"));
+    Say($"## Part 1: {other}");
+    Say("");
+    Say("| denoiser | SNR dB | ΔSNR dB | SI-SDR dB | ΔSI-SDR dB |");
+    Say("|---|---:|---:|---:|---:|");
+    IDenoiser[] part1 = [new IdentityDenoiser(), fir, new SpectralWiener(), new NetworkDenoiser(lab.Network, "lab CNN"), new NetworkDenoiser(improved.Network, "improved CNN")];
+    foreach (var denoiser in part1)
+    {
+        var s = ClipScores.Of(denoiser, other.Noisy, other.Clean).Mean();
+        Say(string.Create(culture, $"| {denoiser.Name} | {s.SnrDb:F2} | {s.SnrImprovementDb:F2} | {s.SiSdrDb:F2} | {s.SiSdrImprovementDb:F2} |"));
+    }
+    Say("");
 }
 
 // Part 2.
-Say("");
 Say("## Part 2: through denoise, real voices at their own rate, noise at 5 dB");
 Say("");
 Say("| rate | noise | recordings | noisy SNR dB | denoiser | ΔSNR dB | ΔSI-SDR dB |");

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using Workbook.TorchFiles;
 using NAudio.Wave;
 
@@ -107,6 +108,17 @@ public static class WavAudio
         bool isFloat = IsFloat(format);
         int frames = bytes.Length / (bytesPerSample * channels);
         var mono = new float[frames];
+        if (bytesPerSample == 2 && BitConverter.IsLittleEndian)
+        {
+            // The common case (16-bit PCM) without the per-sample slicing and switch below: the same arithmetic in the
+            // same order, so the same floats, several times faster on an hour of audio.
+            var pcm = MemoryMarshal.Cast<byte, short>(bytes[..(frames * channels * 2)]);
+            if (channels == 1)
+                for (int n = 0; n < frames; n++) mono[n] = pcm[n] / 32768f;
+            else
+                for (int n = 0; n < frames; n++) mono[n] = (pcm[2 * n] / 32768f + pcm[2 * n + 1] / 32768f) / 2;
+            return mono;
+        }
         for (int n = 0; n < frames; n++)
         {
             float sum = 0;

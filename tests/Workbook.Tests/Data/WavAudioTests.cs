@@ -78,6 +78,28 @@ public class WavAudioTests
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Sixteen_bit_frames_are_the_mean_of_their_integers_over_32768(int channels)
+    {
+        using var scratch = new ScratchFolder();
+        string path = scratch.File($"pcm16-{channels}.wav");
+        var random = new Random(3);
+        var integers = Enumerable.Range(0, 3001 * channels).Select(_ => (short)random.Next(short.MinValue, short.MaxValue + 1)).ToArray();
+        integers[0] = short.MinValue;
+        integers[^1] = short.MaxValue;
+        using (var writer = new WaveFileWriter(path, new WaveFormat(16000, 16, channels))) writer.WriteSamples(integers, 0, integers.Length);
+        var expected = Enumerable.Range(0, 3001).Select(n => channels == 1
+            ? integers[n] / 32768f
+            : (integers[2 * n] / 32768f + integers[2 * n + 1] / 32768f) / 2).ToArray();
+        Assert.Equal(expected, WavAudio.Read(path).Samples);
+        using var stream = new WavSampleStream(path);
+        var streamed = new float[3001];
+        Assert.Equal(3001, stream.Read(streamed));
+        Assert.Equal(expected, streamed);
+    }
+
+    [Theory]
     [InlineData(44100)]
     [InlineData(8000)]
     [InlineData(48000)]
