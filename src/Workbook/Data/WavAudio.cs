@@ -169,10 +169,7 @@ public static class WavAudio
                 for (int i = start; i < start + count; i++)
                     if (!float.IsFinite(samples[i]))
                         throw new ArgumentException($"{path}: sample {i} is {samples[i]}; refusing to write a WAV file with it", nameof(samples));
-                if (format == WavSampleFormat.Float32)
-                    writer.WriteSamples(samples, start, count);
-                else
-                    writer.WriteSamples(ToPcm16(samples.AsSpan(start, count)), 0, count);
+                WriteFrames(writer, samples.AsSpan(start, count), format);
             }
         });
     }
@@ -185,7 +182,42 @@ public static class WavAudio
     internal static short[] ToPcm16(ReadOnlySpan<float> samples)
     {
         var pcm = new short[samples.Length];
-        for (int i = 0; i < samples.Length; i++) pcm[i] = Pcm16Wave.ToInt16(samples[i]);
+        ToPcm16(samples, pcm);
         return pcm;
+    }
+
+    private static void ToPcm16(ReadOnlySpan<float> samples, Span<short> pcm)
+    {
+        for (int i = 0; i < samples.Length; i++) pcm[i] = Pcm16Wave.ToInt16(samples[i]);
+    }
+
+    /// <summary>
+    /// Appends mono <paramref name="samples"/> to <paramref name="writer"/> in <paramref name="format"/>, as bytes in one
+    /// write (NAudio's <c>WriteSamples</c> hands them to the file one at a time, 172 million calls for an hour of 48 kHz
+    /// audio). WAV files are little-endian; on a big-endian machine the samples go through NAudio.
+    /// </summary>
+    internal static void WriteFrames(WaveFileWriter writer, ReadOnlySpan<float> samples, WavSampleFormat format)
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            if (format == WavSampleFormat.Float32) writer.WriteSamples(samples.ToArray(), 0, samples.Length);
+            else writer.WriteSamples(ToPcm16(samples), 0, samples.Length);
+            return;
+        }
+        if (format == WavSampleFormat.Float32)
+        {
+            writer.Write(MemoryMarshal.AsBytes(samples));
+            return;
+        }
+        var pcm = System.Buffers.ArrayPool<short>.Shared.Rent(samples.Length);
+        try
+        {
+            ToPcm16(samples, pcm);
+            writer.Write(MemoryMarshal.AsBytes(pcm.AsSpan(0, samples.Length)));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<short>.Shared.Return(pcm);
+        }
     }
 }

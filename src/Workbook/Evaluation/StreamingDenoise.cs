@@ -57,8 +57,7 @@ public static class StreamingDenoise
                 for (int i = 0; i < read; i++)
                     if (!float.IsFinite(buffer[i]))
                         throw new InvalidDataException($"{output}: output sample {written + i} is {buffer[i]} (is the model diverged?); nothing was written");
-                if (format == WavSampleFormat.Float32) writer.WriteSamples(buffer, 0, read);
-                else writer.WriteSamples(WavAudio.ToPcm16(buffer.AsSpan(0, read)), 0, read);
+                WavAudio.WriteFrames(writer, buffer.AsSpan(0, read), format);
                 written += read;
             }
         });
