@@ -94,6 +94,49 @@ public class ImprovedRecipeTests
     }
 
     [Fact]
+    public void Settings_that_make_no_sense_are_refused_by_name_and_the_description_names_every_choice()
+    {
+        var recipe = ImprovedTrainingOptions.Default;
+        foreach (var (bad, words) in new (ImprovedTrainingOptions, string)[]
+                 {
+                     (recipe with { Epochs = 0 }, "epochs must be at least 1, not 0"),
+                     (recipe with { LearningRate = 0 }, "the learning rate must be a positive number, not 0"),
+                     (recipe with { LearningRate = double.NaN }, "the learning rate must be a positive number"),
+                     (recipe with { LearningRate = double.PositiveInfinity }, "the learning rate must be a positive number"),
+                     (recipe with { BatchSize = 0 }, "the batch size must be at least 1, not 0"),
+                     (recipe with { CropLength = -1 }, "the crop length must be 0 (whole clips) or positive, not -1"),
+                     (recipe with { Threads = 0 }, "the thread count must be at least 1, not 0"),
+                     (recipe with { Network = recipe.Network with { Hop = 0 } }, "the hop must be at least one sample, not 0"),
+                 })
+            Assert.StartsWith(words, Assert.Throws<ArgumentException>(() => new ImprovedRecipe(bad)).Message);
+        foreach (var fine in new[] { recipe, recipe with { CropLength = 0, Threads = 1, Epochs = 1, BatchSize = 1, LearningRate = 1e-9 } }) fine.Validate();
+
+        Assert.Equal("24 bands of 48 taps, gains every 32 samples from 8 blocks of 32 channels (dilations [1, 2, 4, 8, 1, 2, 4, 8]); " +
+                     "Adam lr 0.003 (cosine to 1/20), batch 16 crops of 4000 samples, 60 epochs, loss -SNR, fresh noise every epoch, seed 1",
+            recipe.ToString());
+        Assert.Equal("24 bands of 48 taps, gains every 32 samples from 8 blocks of 32 channels (dilations [1, 2, 4, 8, 1, 2, 4, 8]), no residual path; " +
+                     "SGD lr 0.5, batch 8, 3 epochs, loss L1, seed 4",
+            (recipe with
+            {
+                Network = recipe.Network with { Residual = false }, Optimizer = ImprovedOptimizer.Sgd, LearningRate = 0.5, CosineSchedule = false,
+                BatchSize = 8, CropLength = 0, Epochs = 3, Loss = ImprovedLoss.L1, FreshNoiseEachEpoch = false, Seed = 4,
+            }).ToString());
+        Assert.Contains("loss -SI-SDR", (recipe with { Loss = ImprovedLoss.SiSdr }).ToString());
+    }
+
+    [Fact]
+    public void Training_needs_clips_and_fresh_noise_for_each_of_them()
+    {
+        using var none = new PairedClips([], zeros(0, 1, 64), zeros(0, 1, 64), 16000, "none");
+        using var two = new PairedClips(["a", "b"], rand(2, 1, 64), rand(2, 1, 64), 16000, "two");
+        var recipe = new ImprovedRecipe(ImprovedTrainingOptions.Default with { Epochs = 1, Threads = 1 });
+        Assert.Equal("there are no training clips", Assert.Throws<ArgumentException>(() => recipe.Train(none, two)).Message);
+        var fresh = FreshNoise.ForBundledSplit(50, 1);
+        Assert.Equal($"fresh noise for {fresh.Count} clips, but there are 2 training clips",
+            Assert.Throws<ArgumentException>(() => recipe.Train(two, two, fresh)).Message);
+    }
+
+    [Fact]
     public void The_cosine_schedule_goes_from_the_rate_to_a_twentieth()
     {
         var recipe = new ImprovedRecipe(ImprovedTrainingOptions.Default with { LearningRate = 0.02 });
