@@ -125,6 +125,26 @@ public class ImprovedRecipeTests
     }
 
     [Fact]
+    public void A_run_whose_loss_stops_being_a_number_stops_says_why_and_keeps_the_epochs_before()
+    {
+        var clean = rand(4, 1, 640) - 0.5;
+        using var pairs = new PairedClips(["a", "b", "c", "d"], clean + 0.1 * randn(4, 1, 640), clean, 16000, "test");
+        var options = ImprovedTrainingOptions.Default with
+        {
+            Network = ImprovedCnnSpecification.Default with { Bands = 3, BandTaps = 5, Hop = 8, Hidden = 4, Dilations = [1] },
+            Epochs = 3, BatchSize = 2, CropLength = 0, Optimizer = ImprovedOptimizer.Sgd, LearningRate = 1e30, Threads = 1,
+        };
+        var epochs = new List<EpochResult>();
+        var (model, history) = new ImprovedRecipe(options).Train(pairs, pairs, onEpoch: epochs.Add);
+        using var _ = model;
+        Assert.True(history.Diverged);
+        Assert.Matches(@"^training diverged at epoch \d: the loss became (NaN|infinite) \(learning rate 1E\+30\); try a smaller learning rate$", history.StopReason);
+        Assert.Equal(epochs, history.Epochs);                        // only the finite epochs, each reported once
+        Assert.True(history.Epochs.Count < 3);
+        Assert.Equal("1 thread (fixed)", history.ThreadChoice);
+    }
+
+    [Fact]
     public void Training_needs_clips_and_fresh_noise_for_each_of_them()
     {
         using var none = new PairedClips([], zeros(0, 1, 64), zeros(0, 1, 64), 16000, "none");
