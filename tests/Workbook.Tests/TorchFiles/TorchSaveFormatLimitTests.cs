@@ -118,3 +118,72 @@ public sealed class TorchSaveFormatLimitTests : IDisposable
         Assert.Equal(whole, crc);
     }
 }
+
+/// <summary>
+/// Zip entries whose data holds more than the zip's directory declares (a header edited after writing). .NET reads a
+/// stored entry (as torch.save writes every entry) by its compressed size, so the bytes beyond the declared length
+/// reach the reader, which must notice them rather than ignore them.
+/// </summary>
+public sealed class ZipDeclaredLengthTests : IDisposable
+{
+    private readonly ScratchFolder scratch = new();
+
+    public void Dispose() => scratch.Dispose();
+
+    /// <summary>Rewrites the uncompressed size that <paramref name="zip"/> declares for entry <paramref name="name"/>, in its local header and in the central directory.</summary>
+    private static void DeclareLength(byte[] zip, string name, uint length)
+    {
+        byte[] wanted = Encoding.ASCII.GetBytes(name);
+        int edited = 0;
+        for (int i = 0; i + 46 + wanted.Length <= zip.Length; i++)
+        {
+            uint signature = BinaryPrimitives.ReadUInt32LittleEndian(zip.AsSpan(i));
+            // (local file header: name length at 26, name at 30, size at 22; central directory: 28, 46, 24)
+            var (nameLength, nameAt, sizeAt) = signature switch { 0x04034b50 => (26, 30, 22), 0x02014b50 => (28, 46, 24), _ => (0, 0, 0) };
+            if (nameAt == 0 || BinaryPrimitives.ReadUInt16LittleEndian(zip.AsSpan(i + nameLength)) != wanted.Length
+                || !zip.AsSpan(i + nameAt, wanted.Length).SequenceEqual(wanted)) continue;
+            BinaryPrimitives.WriteUInt32LittleEndian(zip.AsSpan(i + sizeAt), length);
+            edited++;
+        }
+        Assert.Equal(2, edited);
+    }
+
+    private string Edited(Dictionary<string, byte[]> entries, string name, uint declared)
+    {
+        string path = scratch.File($"{Guid.NewGuid():N}.pt");
+        TorchFileBuilder.WriteZipEntries(path, entries, CompressionLevel.NoCompression);
+        var bytes = File.ReadAllBytes(path);
+        DeclareLength(bytes, name, declared);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    private static readonly Dictionary<string, float[]> OneStorage = new() { ["0"] = [0.5f, 0.25f] };
+
+    private static Dictionary<string, byte[]> Entries(byte[] byteOrder, byte[] storage) => new()
+    {
+        ["archive/data.pkl"] = TorchFileBuilder.Pickle(
+            new List<object> { new PyTuple(new FakeTensor("0", 0, [1, 2], [2, 1]), new FakeTensor("0", 0, [1, 2], [2, 1])) }, OneStorage),
+        ["archive/byteorder"] = byteOrder,
+        ["archive/data/0"] = storage,
+    };
+
+    private static readonly byte[] Storage = [.. BitConverter.GetBytes(0.5f), .. BitConverter.GetBytes(0.25f)];
+
+    [Fact]
+    public void A_record_that_holds_a_byte_more_than_declared_is_refused()
+    {
+        // The byte beyond is a zero, which a check for "more bytes" must count as one.
+        string path = Edited(Entries([.. "little"u8, 0], Storage), "archive/byteorder", 6);
+        Assert.Equal($"{path}: the byteorder record holds more bytes than its zip entry declares (6)",
+            Assert.Throws<InvalidDataException>(() => CoursePairsFile.Read(path)).Message);
+    }
+
+    [Fact]
+    public void A_storage_that_holds_a_byte_more_than_declared_is_refused()
+    {
+        string path = Edited(Entries("little"u8.ToArray(), [.. Storage, 0]), "archive/data/0", 8);
+        Assert.Equal($"{path}: storage 0 holds more bytes than its zip entry declares (8)",
+            Assert.Throws<InvalidDataException>(() => CoursePairsFile.Read(path)).Message);
+    }
+}
