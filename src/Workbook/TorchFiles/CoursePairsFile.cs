@@ -154,8 +154,12 @@ public static class CoursePairsFile
                 if (!wanted.Remove(key, out var storage))
                 {
                     // A storage no pair uses (or not of a known size): skip it. Its element size is unknown here,
-                    // which is fine only because a list of float32 tensors holds float32 storages only.
-                    file.Seek(checked(count * sizeof(float)), SeekOrigin.Current);
+                    // which is fine only because a list of float32 tensors holds float32 storages only. A count below zero
+                    // would step back into data already read, one beyond the file's end overflow or seek past it: damage.
+                    long left = file.Length - file.Position;
+                    if (count < 0 || count > left / sizeof(float))
+                        throw new InvalidDataException($"{path}: storage {key}, which no pair uses, claims {count} elements but {left} bytes are left");
+                    file.Seek(count * sizeof(float), SeekOrigin.Current);
                     continue;
                 }
                 if (count != storage.ElementCount)

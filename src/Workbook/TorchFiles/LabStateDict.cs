@@ -139,7 +139,10 @@ public static partial class LabStateDict
         var cnn = new MimoCnn(new CnnSpecification(taps, features, tanh));
         using (no_grad())
             for (int l = 0; l < L; l++)
-                cnn.Layers[l].H.copy_(byLayer[l].transpose(1, 2));
+            {
+                using var handoutOrder = byLayer[l].transpose(1, 2);
+                cnn.Layers[l].H.copy_(handoutOrder);
+            }
         return cnn;
     }
 
@@ -216,6 +219,7 @@ public static partial class LabStateDict
             throw new InvalidDataException(
                 $"{path}: {name} (offset {t.Offset}, shape [{string.Join(", ", t.Size)}], strides [{string.Join(", ", t.Stride)}]) reads outside its storage of {storage.Length} elements");
         using var flat = tensor(storage);
-        return flat.as_strided(t.Size, t.Stride, t.Offset).contiguous();
+        using var view = flat.as_strided(t.Size, t.Stride, t.Offset);
+        return view.contiguous();
     }
 }

@@ -99,6 +99,17 @@ public class LabStateDictTests
     }
 
     [Fact]
+    public void Reading_the_network_leaves_no_tensor_alive_but_its_own_filters()
+    {
+        // The state_dict's tensors and every temporary are released when ReadMimoCnn returns, not whenever the GC runs.
+        var statistics = TorchSharp.DisposeScopeManager.Statistics;
+        long before = statistics.ThreadTotalLiveCount;
+        using (var cnn = LabStateDict.ReadMimoCnn(StateDict))
+            Assert.Equal(before + cnn.Layers.Count, statistics.ThreadTotalLiveCount);
+        Assert.Equal(before, statistics.ThreadTotalLiveCount);
+    }
+
+    [Fact]
     public void A_file_that_is_not_a_state_dict_is_refused_with_what_it_holds()
     {
         var pairs = Assert.Throws<InvalidDataException>(() => LabStateDict.ReadMimoCnn(FixtureFiles.Path("pairs-torch1-zip.pt")));
