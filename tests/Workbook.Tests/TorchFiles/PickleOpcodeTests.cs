@@ -1,5 +1,5 @@
-using System.Text;
 using Workbook.TorchFiles;
+using static Workbook.Tests.TorchFiles.PickleBytes;
 
 namespace Workbook.Tests.TorchFiles;
 
@@ -10,23 +10,6 @@ namespace Workbook.Tests.TorchFiles;
 /// </summary>
 public class PickleOpcodeTests
 {
-    private static byte[] Bytes(params object[] parts)
-    {
-        var bytes = new List<byte>();
-        foreach (var part in parts)
-            switch (part)
-            {
-                case char c: bytes.Add((byte)c); break;
-                case int i: bytes.Add((byte)i); break;
-                case string s: bytes.AddRange(Encoding.UTF8.GetBytes(s)); break;
-                case byte[] b: bytes.AddRange(b); break;
-                default: throw new ArgumentException(part.ToString());
-            }
-        return bytes.ToArray();
-    }
-
-    private static byte[] Le(long value, int size) => BitConverter.GetBytes(value)[..size];
-
     /// <summary>Opcode → its argument, per pickletools (text arguments end in a newline; counted ones carry a little-endian length).</summary>
     public static TheoryData<string, byte[]> OpcodesWithTheirArguments => new()
     {
