@@ -40,7 +40,9 @@ public static class ImprovedModelFile
     private static ModelContainer.Size CheckArchitecture(Header header, string path)
     {
         var n = header.Network ?? throw new InvalidDataException($"{path}: the model header has no network");
-        if (n.Dilations is null || n.Dilations.Count > ModelFile.Limits.MaxLayers
+        // Checked on its own: the message below describes the network, which needs its dilations.
+        if (n.Dilations is null) throw new InvalidDataException($"{path}: the model header has no dilations");
+        if (n.Dilations.Count > ModelFile.Limits.MaxLayers
             || n.Bands is < 1 or > (int)ModelFile.Limits.MaxFeatures || n.Hidden is < 1 or > (int)ModelFile.Limits.MaxFeatures
             || n.BandTaps is < 1 or > (int)ModelFile.Limits.MaxTaps || n.Hop is < 1 or > (int)ModelFile.Limits.MaxTaps
             || n.Dilations.Any(d => d is < 1 or > (int)ModelFile.Limits.MaxTaps))
