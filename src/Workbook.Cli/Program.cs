@@ -39,5 +39,6 @@ catch (Exception e)
 {
     // Anything else is a bug or an environment problem; still one line, with the exception's type to report it by.
     Console.Error.WriteLine($"workbook: unexpected {e.GetType().Name}: {ErrorText.OneLine(e.Message)}");
+    if (Environment.GetEnvironmentVariable("WORKBOOK_TRACE") == "1") Console.Error.WriteLine(e);
     return 1;
 }
