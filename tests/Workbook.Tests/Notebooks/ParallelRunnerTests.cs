@@ -19,13 +19,18 @@ public sealed class ParallelRunnerTests : IDisposable
 
     private string Output => Path.Combine(folder, "out");
 
-    /// <summary>A child that logs "start NAME", sleeps (long for names containing "long"), writes its outcome and logs "end NAME".</summary>
+    /// <summary>
+    /// A child that logs "start NAME", sleeps (long for names containing "long"), writes its outcome and logs "end NAME".
+    /// The other children wait 0.2 s before they log their start: two children launched together otherwise log in
+    /// whichever order the scheduler runs them, and a child launched only after a short one ends (0.5 s) still logs later.
+    /// </summary>
     private NotebookRunOptions Options(int parallelism) => new(Output, TimeSpan.FromMinutes(1), (notebook, _, outcome) =>
     {
         string name = Path.GetFileNameWithoutExtension(notebook);
         var start = new ProcessStartInfo("bash");
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add($"""
+            {(name.Contains("long", StringComparison.Ordinal) ? "" : "sleep 0.2")}
             echo "start {name}" >> '{Log}'
             sleep {(name.Contains("long", StringComparison.Ordinal) ? "1.5" : "0.3")}
             echo '{JsonSerializer.Serialize(new NotebookOutcome(1, null, null))}' > '{outcome}'
@@ -55,7 +60,8 @@ public sealed class ParallelRunnerTests : IDisposable
 
         var events = Events();
         Assert.Equal("start 04-long", events[0]);                              // most code, no remembered times: first
-        Assert.True(events.IndexOf("end 01-short") < events.IndexOf("end 04-long"), string.Join(" | ", events));   // beside it
+        // Beside it: the next largest starts with it and ends while it still runs.
+        Assert.True(events.IndexOf("end 02-short") < events.IndexOf("end 04-long"), string.Join(" | ", events));
         Assert.True(events.Count(e => e.StartsWith("start", StringComparison.Ordinal)) == 4);
         Assert.Equal(new[] { "01-short", "02-short", "03-short", "04-long" }, reports.Select(r => r.Name));
         Assert.All(reports, r => Assert.True(r.Succeeded, r.Status));
