@@ -13,8 +13,7 @@ public sealed class CommandLineTests : IDisposable
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
     private static Repository.ProcessResult Cli(params string[] arguments) =>
-        Repository.Run("dotnet", new[] { Repository.CliDll }.Concat(arguments), Repository.Root, TimeSpan.FromMinutes(3),
-            new Dictionary<string, string> { ["WORKBOOK_THREADS"] = "1" });
+        Repository.RunCli(arguments);
 
     [Theory]
     [InlineData(new string[0], "Usage:")]

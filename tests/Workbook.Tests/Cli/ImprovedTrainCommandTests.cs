@@ -17,8 +17,7 @@ public sealed class ImprovedTrainCommandTests : IDisposable
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
     private static Repository.ProcessResult Cli(params string[] arguments) =>
-        Repository.Run("dotnet", new[] { Repository.CliDll }.Concat(arguments), Repository.Root, TimeSpan.FromMinutes(5),
-            new Dictionary<string, string> { ["WORKBOOK_THREADS"] = "1" });
+        Repository.RunCli(arguments, TimeSpan.FromMinutes(5));
 
     [Fact]
     public void One_epoch_writes_an_improved_model_that_evaluate_and_denoise_take_and_a_diverged_run_keeps_it()

@@ -37,8 +37,7 @@ public sealed class ReadmePromiseTests(TrainedModelFixture trained) : IClassFixt
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
     internal static Repository.ProcessResult Cli(params string[] arguments) =>
-        Repository.Run("dotnet", new[] { Repository.CliDll }.Concat(arguments), Repository.Root, TimeSpan.FromMinutes(3),
-            new Dictionary<string, string> { ["WORKBOOK_THREADS"] = "1" });
+        Repository.RunCli(arguments);
 
     /// <summary>noisy/NAME.wav and clean/NAME.wav: smooth "speech" plus white noise, 16-bit at 16 kHz.</summary>
     internal static string WriteWavPairs(string parent, int count, int length)

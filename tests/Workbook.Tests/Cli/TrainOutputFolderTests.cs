@@ -16,8 +16,7 @@ public sealed class TrainOutputFolderTests : IDisposable
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
     private static Repository.ProcessResult Cli(params string[] arguments) =>
-        Repository.Run("dotnet", new[] { Repository.CliDll }.Concat(arguments), Repository.Root, TimeSpan.FromMinutes(3),
-            new Dictionary<string, string> { ["WORKBOOK_THREADS"] = "1" });
+        Repository.RunCli(arguments);
 
     private string[] Train(string data, string output, params string[] more) =>
         new[] { "train", "--data", data, "--test-count", "4", "--taps", "8,8", "--out", output }.Concat(more).ToArray();

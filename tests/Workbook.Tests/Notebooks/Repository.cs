@@ -38,6 +38,12 @@ public static class Repository
 
     public sealed record ProcessResult(int ExitCode, string Output, string Error, TimeSpan Elapsed, bool TimedOut);
 
+    /// <summary>The command line as a user runs it from the repository's root, on one libtorch thread (test classes run
+    /// side by side on two cores), stopped after <paramref name="timeout"/> (default 3 minutes).</summary>
+    public static ProcessResult RunCli(IEnumerable<string> arguments, TimeSpan? timeout = null) =>
+        Run("dotnet", new[] { CliDll }.Concat(arguments), Root, timeout ?? TimeSpan.FromMinutes(3),
+            new Dictionary<string, string> { ["WORKBOOK_THREADS"] = "1" });
+
     /// <summary>Runs a program to the end (or kills it after <paramref name="timeout"/>), capturing its output.</summary>
     public static ProcessResult Run(string program, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout,
         IReadOnlyDictionary<string, string>? environment = null)
