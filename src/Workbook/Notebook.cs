@@ -10,10 +10,18 @@ public static class Notebook
     /// path, so a system libtorch cannot be picked up instead), the display formatters. Returns one line saying which
     /// Workbook.dll and libtorch are loaded. Safe to run more than once. First, OpenMP's threads are told to sleep
     /// between operations (<see cref="Training.OpenMpWaitPolicy"/>), which takes effect if libtorch is not loaded yet.
+    /// Last, a thread count fixed by <c>WORKBOOK_THREADS</c> (<see cref="Training.Threads.Variable"/>) is applied to
+    /// libtorch and the workbook's vector loops: the headless runner sets it when notebooks run side by side.
     /// </summary>
     public static string Setup()
     {
         Training.OpenMpWaitPolicy.PreferSleepingThreads();
-        return NotebookSetup.Register();
+        string loaded = NotebookSetup.Register();
+        if (Training.Threads.FromEnvironment is int threads)
+        {
+            Training.Threads.Use(threads);
+            loaded += $" Threads: {threads} ({Training.Threads.Variable}).";
+        }
+        return loaded;
     }
 }

@@ -96,4 +96,33 @@ public sealed class ParallelRunnerTests : IDisposable
         File.WriteAllText(Path.Combine(Output, ReportIndex.StatusFile), "{ damaged");
         Assert.Equal(new[] { 1, 0, 2 }, NotebookRunner.StartOrder(notebooks, Output));
     }
+
+    [Fact]
+    public async Task Side_by_side_each_child_gets_its_share_of_the_cores_unless_the_user_fixed_a_count()
+    {
+        var notebooks = new[] { Notebook("a", 10), Notebook("b", 10) };
+        var options = new NotebookRunOptions(Output, TimeSpan.FromMinutes(1), (notebook, _, outcome) =>
+        {
+            var start = new ProcessStartInfo("bash");
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add($"""
+                echo "threads {Path.GetFileNameWithoutExtension(notebook)} ${Workbook.Training.Threads.Variable}" >> '{Log}'
+                echo '{JsonSerializer.Serialize(new NotebookOutcome(1, null, null))}' > '{outcome}'
+                """);
+            start.Environment.Remove(Workbook.Training.Threads.Variable);
+            return start;
+        }) { Parallelism = 2 };
+        await NotebookRunner.RunAsync(notebooks, options, TextWriter.Null);
+        string share = Math.Max(1, Environment.ProcessorCount / 2).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(new[] { $"threads a {share}", $"threads b {share}" }, Events().Order(StringComparer.Ordinal));
+
+        File.Delete(Log);
+        await NotebookRunner.RunAsync(notebooks, options with { Parallelism = 1 }, TextWriter.Null);
+        Assert.Equal(new[] { "threads a ", "threads b " }, Events());                      // one at a time: libtorch's own default
+
+        var fixedByUser = new ProcessStartInfo("true");
+        fixedByUser.Environment[Workbook.Training.Threads.Variable] = "3";
+        NotebookRunner.ShareCores(fixedByUser, parallelism: 2);
+        Assert.Equal("3", fixedByUser.Environment[Workbook.Training.Threads.Variable]);
+    }
 }
