@@ -128,16 +128,71 @@ public sealed class PolyphaseResampler : ISampleProvider
         while (written < output.Length)
         {
             long time = nextOutput * down;                 // in virtual samples
-            long nearest = time / up;                      // i₀
             if (inputLength >= 0 && time >= inputLength * up) break;
-            long lastNeeded = nearest + firstTap + taps - 1;
+            // Four outputs at once when they all fit (and all lie before the end): four independent sums keep the
+            // multiply-add unit busy, where one sum waits for each of its own additions.
+            long timeOfFourth = time + 3L * down;
+            if (written + 4 <= output.Length && (inputLength < 0 || timeOfFourth < inputLength * up) &&
+                timeOfFourth / up + firstTap + taps - 1 < bufferStart + bufferCount)
+            {
+                Dot4(time, output.Slice(written, 4));
+                written += 4;
+                nextOutput += 4;
+                continue;
+            }
+            long lastNeeded = time / up + firstTap + taps - 1;   // i₀ = ⌊t/L⌋ and its taps
             if (!Have(lastNeeded)) continue;               // Have read more input (or ended it); look again
-            int phase = (int)(time - nearest * up);
-            int offset = (int)(nearest + firstTap - bufferStart);
-            output[written++] = Dot(phases[phase], buffer.AsSpan(offset, taps));
+            Operands(time, out var coefficients, out var inputs);
+            output[written++] = Dot(coefficients, inputs);
             nextOutput++;
         }
         return written;
+    }
+
+    /// <summary>Outputs at virtual times t, t + M, t + 2M, t + 3M, whose inputs are all in the buffer; each summed in
+    /// the same order as <see cref="Dot"/>, so the result does not depend on how outputs are grouped.</summary>
+    private void Dot4(long time, Span<float> output)
+    {
+        Operands(time, out var c0, out var x0);
+        Operands(time + down, out var c1, out var x1);
+        Operands(time + 2L * down, out var c2, out var x2);
+        Operands(time + 3L * down, out var c3, out var x3);
+        var vc0 = MemoryMarshal.Cast<float, Vector<float>>(c0);
+        var vc1 = MemoryMarshal.Cast<float, Vector<float>>(c1);
+        var vc2 = MemoryMarshal.Cast<float, Vector<float>>(c2);
+        var vc3 = MemoryMarshal.Cast<float, Vector<float>>(c3);
+        var vx0 = MemoryMarshal.Cast<float, Vector<float>>(x0);
+        var vx1 = MemoryMarshal.Cast<float, Vector<float>>(x1);
+        var vx2 = MemoryMarshal.Cast<float, Vector<float>>(x2);
+        var vx3 = MemoryMarshal.Cast<float, Vector<float>>(x3);
+        Vector<float> s0 = default, s1 = default, s2 = default, s3 = default;
+        for (int v = 0; v < vc0.Length; v++)
+        {
+            s0 = Vector.FusedMultiplyAdd(vc0[v], vx0[v], s0);
+            s1 = Vector.FusedMultiplyAdd(vc1[v], vx1[v], s1);
+            s2 = Vector.FusedMultiplyAdd(vc2[v], vx2[v], s2);
+            s3 = Vector.FusedMultiplyAdd(vc3[v], vx3[v], s3);
+        }
+        float t0 = Vector.Sum(s0), t1 = Vector.Sum(s1), t2 = Vector.Sum(s2), t3 = Vector.Sum(s3);
+        for (int k = vc0.Length * Vector<float>.Count; k < taps; k++)
+        {
+            t0 += c0[k] * x0[k];
+            t1 += c1[k] * x1[k];
+            t2 += c2[k] * x2[k];
+            t3 += c3[k] * x3[k];
+        }
+        output[0] = t0;
+        output[1] = t1;
+        output[2] = t2;
+        output[3] = t3;
+    }
+
+    /// <summary>The phase filter and the buffered inputs of the output at virtual time <paramref name="time"/>.</summary>
+    private void Operands(long time, out ReadOnlySpan<float> coefficients, out ReadOnlySpan<float> inputs)
+    {
+        long nearest = time / up;
+        coefficients = phases[(int)(time - nearest * up)];
+        inputs = buffer.AsSpan((int)(nearest + firstTap - bufferStart), taps);
     }
 
     /// <summary>True when input sample <paramref name="index"/> is in the buffer; otherwise reads more (zeros after the end) and returns false.</summary>
