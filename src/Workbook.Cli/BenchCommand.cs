@@ -30,16 +30,18 @@ internal static class BenchCommand
         var coldRuns = Options.WholeNumber("--cold-runs", 3, "whole `train` runs, each in a fresh process (0: none)", minimum: 0);
         var grading = Options.Switch("--grading", "time the grader on complete submissions instead");
         var submissions = Options.WholeNumber("--submissions", 1, "with --grading: how many submissions", minimum: 1);
-        var longAudio = new Option<double?>("--long-audio") { Description = "time denoise on a 48 kHz stereo WAV of this many minutes instead" };
+        var longAudio = new Option<double?>("--long-audio") { Description = "time denoise on a 16-bit WAV of this many minutes instead (48 kHz stereo unless --rate, --channels)" };
         var threads = Options.WholeNumber("--threads", 1, "with --long-audio: libtorch threads (0: libtorch's choice)", minimum: 0);
+        var rate = Options.WholeNumber("--rate", 48000, "with --long-audio: the file's sample rate in Hz", minimum: 1);
+        var channels = Options.WholeNumber("--channels", 2, "with --long-audio: the file's channels", minimum: 1);
         var command = new Command("bench", "time the Task 4 workload (cold and warm) for each convolution algorithm, the grader, or long audio")
-            { repeats, fullReference, coldRuns, grading, submissions, longAudio, threads };
+            { repeats, fullReference, coldRuns, grading, submissions, longAudio, threads, rate, channels };
         command.SetAction(parsed =>
         {
             if (parsed.GetValue(longAudio) is double minutes)
             {
                 if (!(minutes > 0)) throw new UsageException($"--long-audio takes a positive number of minutes, not {minutes.ToString(CultureInfo.InvariantCulture)}");
-                return LongAudioBench.Run(minutes, parsed.GetValue(threads));
+                return LongAudioBench.Run(minutes, parsed.GetValue(threads), parsed.GetValue(rate), parsed.GetValue(channels));
             }
             return parsed.GetValue(grading)
                 ? GradingBench.Run(parsed.GetValue(submissions))

@@ -9,25 +9,25 @@ using static TorchSharp.torch;
 namespace Workbook.Cli;
 
 /// <summary>
-/// <c>bench --long-audio MINUTES</c>: writes a 48 kHz stereo 16-bit WAV of that length (a chirp and noise), denoises it
+/// <c>bench --long-audio MINUTES [--rate HZ] [--channels C]</c>: writes a 16-bit WAV of that length (48 kHz stereo unless
+/// told otherwise; a tone and noise), denoises it
 /// with the lab's network as <c>denoise</c> does (streaming), and prints the real-time factor and the process's peak
 /// memory, with the CPU they were measured on.
 /// </summary>
 internal static class LongAudioBench
 {
-    public static int Run(double minutes, int threads)
+    public static int Run(double minutes, int threads, int rate = 48000, int channels = 2)
     {
         if (threads > 0) set_num_threads(threads);
         string folder = Directory.CreateTempSubdirectory("workbook-long-audio-").FullName;
         try
         {
-            const int rate = 48000;
             string input = Path.Combine(folder, "long.wav");
             long frames = (long)(minutes * 60 * rate);
-            using (var writer = new WaveFileWriter(input, new WaveFormat(rate, 16, 2)))
+            using (var writer = new WaveFileWriter(input, new WaveFormat(rate, 16, channels)))
             {
                 var random = new Random(1);
-                var block = new short[2 * rate];
+                var block = new short[channels * rate];
                 for (long start = 0; start < frames; start += rate)
                 {
                     int count = (int)Math.Min(rate, frames - start);
@@ -35,10 +35,9 @@ internal static class LongAudioBench
                     {
                         double t = (start + n) / (double)rate;
                         short s = (short)(6000 * Math.Sin(2 * Math.PI * 220 * t) + 3000 * (random.NextDouble() - 0.5));
-                        block[2 * n] = s;
-                        block[2 * n + 1] = (short)(s / 2);
+                        for (int c = 0; c < channels; c++) block[channels * n + c] = (short)(s / (c + 1));
                     }
-                    writer.WriteSamples(block, 0, 2 * count);
+                    writer.WriteSamples(block, 0, channels * count);
                 }
             }
             manual_seed(1);
@@ -49,7 +48,7 @@ internal static class LongAudioBench
             double audioSeconds = frames / (double)rate;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"bench long audio {DateTime.Now:yyyy-MM-dd HH:mm}: {GradingBench.CpuModel()}, {(threads > 0 ? threads : get_num_threads())} thread(s); " +
-                $"{minutes:0.#} min of 48 kHz stereo 16-bit WAV ({new FileInfo(input).Length / 1e6:F0} MB) denoised in {watch.Elapsed.TotalSeconds:F1} s: " +
+                $"{minutes:0.#} min of {rate / 1000.0:0.#} kHz {(channels == 1 ? "mono" : channels == 2 ? "stereo" : $"{channels}-channel")} 16-bit WAV ({new FileInfo(input).Length / 1e6:F0} MB) denoised in {watch.Elapsed.TotalSeconds:F1} s: " +
                 $"{audioSeconds / watch.Elapsed.TotalSeconds:F0}× real time; peak memory {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB"));
             return 0;
         }

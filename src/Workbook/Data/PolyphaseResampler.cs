@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NAudio.Wave;
 
@@ -151,6 +152,7 @@ public sealed class PolyphaseResampler : ISampleProvider
 
     /// <summary>Outputs at virtual times t, t + M, t + 2M, t + 3M, whose inputs are all in the buffer; each summed in
     /// the same order as <see cref="Dot"/>, so the result does not depend on how outputs are grouped.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // optimised from the first call: a busy machine starves tiered compilation
     private void Dot4(long time, Span<float> output)
     {
         Operands(time, out var c0, out var x0);
@@ -225,6 +227,7 @@ public sealed class PolyphaseResampler : ISampleProvider
     }
 
     /// <summary>Σ a[i]·b[i] with the machine's widest vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         var sum = Vector<float>.Zero;

@@ -11,10 +11,17 @@ internal static class LayerStack
         var signal = input;
         for (int l = 0; l < layers.Count; l++)
         {
-            var filtered = layers[l].call(signal);
             bool last = l == layers.Count - 1;
-            var next = last && tanh == TanhPlacement.BetweenLayers ? filtered : Tanh.Apply(filtered);
-            if (!ReferenceEquals(next, filtered)) filtered.Dispose();
+            bool tanhAfter = !last || tanh == TanhPlacement.AfterEveryLayer;
+            Tensor next;
+            if (tanhAfter && layers[l] is MimoFilter filter)
+                next = filter.ForwardThenTanh(signal);          // fused where the vector loops run
+            else
+            {
+                var filtered = layers[l].call(signal);
+                next = tanhAfter ? Tanh.Apply(filtered) : filtered;
+                if (!ReferenceEquals(next, filtered)) filtered.Dispose();
+            }
             if (!ReferenceEquals(signal, input)) signal.Dispose();
             signal = next;
         }

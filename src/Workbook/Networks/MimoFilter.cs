@@ -57,6 +57,29 @@ public sealed class MimoFilter : nn.Module<Tensor, Tensor>
         return CausalConvolution.Filter(input, coefficients, Algorithm);
     }
 
+    /// <summary>True when this layer filters <paramref name="input"/> with the workbook's vector loops: float32 on the
+    /// CPU, and <see cref="ConvolutionAlgorithm.Simd"/> or <see cref="ConvolutionAlgorithm.Auto"/> up to
+    /// <see cref="CausalConvolution.SimdUpToTaps"/> taps (what <see cref="CausalConvolution.Choose"/> decides).</summary>
+    internal bool UsesVectorLoops(Tensor input) =>
+        (Algorithm == ConvolutionAlgorithm.Simd || Algorithm == ConvolutionAlgorithm.Auto && K <= CausalConvolution.SimdUpToTaps) &&
+        SimdConvolution.Supports(input, coefficients);
+
+    /// <summary>tanh(forward(input)): in one pass over the output (and one node in the graph) where the vector loops
+    /// compute this layer (<see cref="SimdConvolutionThenTanh"/>), the two steps otherwise.</summary>
+    internal Tensor ForwardThenTanh(Tensor input)
+    {
+        if (!UsesVectorLoops(input)) return TanhOf(forward(input));
+        using var scope = NewDisposeScope();
+        var x = TensorShapes.AsBatch(input, F, $"input of a MimoFilter(K={K}, F={F}, G={G})", out bool wasBatched);
+        var y = SimdConvolutionThenTanh.Filter(x, coefficients);
+        return (wasBatched ? y : y.squeeze(0)).MoveToOuterDisposeScope();
+
+        static Tensor TanhOf(Tensor filtered)
+        {
+            using (filtered) return Networks.Tanh.Apply(filtered);
+        }
+    }
+
     private static void RequirePositive(long value, string name, string meaning)
     {
         if (value < 1) throw new ArgumentOutOfRangeException(name, value, $"{name} ({meaning}) must be at least 1");

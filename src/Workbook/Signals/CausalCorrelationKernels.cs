@@ -17,7 +17,7 @@ namespace Workbook.Signals;
 /// <para>
 /// <b>Correlation of two tiles</b> (the gradient to the taps): <c>dw[k, c, o] = Σ_j d[o, j] · s[c, j + K − 1 − k]</c>,
 /// summed over every tile of every clip. Two output channels by four taps at a time, 8 accumulators, 6 loads per 8
-/// multiply-adds; each tile's vector sums are added into a double-precision total, so summing half a million
+/// multiply-adds (a channel left over: eight taps at a time, 9 loads per 8); each tile's vector sums are added into a double-precision total, so summing half a million
 /// products per tap loses nothing to float32 rounding.
 /// </para>
 /// <para>
@@ -43,7 +43,7 @@ internal static class CausalCorrelationKernels
     /// <summary>
     /// <c>out[o, j] = Σ_c Σ_k w[o, c, k] · s[c, j + K − 1 − k]</c> for <c>j</c> in <c>[0, tileLength)</c>.
     /// </summary>
-    /// <param name="tile">the source window, <paramref name="channels"/> rows of <paramref name="rowLength"/> ≥ tileLength + K − 1 floats</param>
+    /// <param name="tile">the source window, <paramref name="channels"/> rows <paramref name="rowLength"/> ≥ tileLength + K − 1 floats apart</param>
     /// <param name="weights">the taps as vectors of one repeated value, laid out <c>[O, C, K]</c></param>
     /// <param name="output"><paramref name="outputs"/> rows of <paramref name="tileLength"/> floats (a multiple of <see cref="BlockLength"/>),
     /// <paramref name="outputStride"/> floats apart: a scratch tile, or the result tensor itself where the whole tile lies inside the clip</param>
@@ -51,7 +51,8 @@ internal static class CausalCorrelationKernels
     public static void CorrelateWithTaps(ReadOnlySpan<float> tile, int rowLength, int channels, int taps,
         ReadOnlySpan<Vector<float>> weights, int outputs, Span<float> output, int outputStride, int tileLength)
     {
-        if (tile.Length < channels * rowLength || rowLength < tileLength + taps - 1 || tileLength % BlockLength != 0 ||
+        // The last row is read up to tileLength + K − 1 floats only: a caller may pass rows that end there.
+        if (channels < 1 || tile.Length < (channels - 1) * rowLength + tileLength + taps - 1 || rowLength < tileLength + taps - 1 || tileLength % BlockLength != 0 ||
             weights.Length < outputs * channels * taps || outputStride < tileLength || output.Length < (outputs - 1) * outputStride + tileLength)
             throw new ArgumentException("CorrelateWithTaps: the tile, weights or output are smaller than the sizes given");
         ref float source = ref MemoryMarshal.GetReference(tile);
@@ -194,6 +195,8 @@ internal static class CausalCorrelationKernels
             if (o < outputs)
             {
                 int k = 0;
+                for (; k + 8 <= taps; k += 8)
+                    OneOutputEightTaps(ref Unsafe.Add(ref d, o * gradientRowLength), ref Unsafe.Add(ref s, c * rowLength + taps - 1 - k), tileLength, sums, Index(k, c, o), channels * outputs);
                 for (; k + 4 <= taps; k += 4)
                     OneOutputFourTaps(ref Unsafe.Add(ref d, o * gradientRowLength), ref Unsafe.Add(ref s, c * rowLength + taps - 1 - k), tileLength, sums, Index(k, c, o), channels * outputs);
                 for (; k < taps; k++)
@@ -239,6 +242,37 @@ internal static class CausalCorrelationKernels
         sums[first + 2 * stride + 1] += Vector.Sum(b2);
         sums[first + 3 * stride] += Vector.Sum(a3);
         sums[first + 3 * stride + 1] += Vector.Sum(b3);
+    }
+
+    /// <summary>One output channel by eight taps: 8 accumulators (enough to keep both multiply-add units busy, where four
+    /// wait on their own latency), 9 loads per 8 multiply-adds. The layers with one output channel (the lab's last) spend
+    /// their taps' gradient here.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void OneOutputEightTaps(ref float d0, ref float newest, int tileLength, Span<double> sums, int first, int stride)
+    {
+        int width = Vector<float>.Count;
+        Vector<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        for (int j = 0; j < tileLength; j += width)
+        {
+            var g0 = Vector.LoadUnsafe(ref d0, (nuint)j);
+            ref float at = ref Unsafe.Add(ref newest, j);
+            a0 = Vector.MultiplyAddEstimate(g0, Vector.LoadUnsafe(ref at), a0);
+            a1 = Vector.MultiplyAddEstimate(g0, Vector.LoadUnsafe(ref Unsafe.Subtract(ref at, 1)), a1);
+            a2 = Vector.MultiplyAddEstimate(g0, Vector.LoadUnsafe(ref Unsafe.Subtract(ref at, 2)), a2);
+            a3 = Vector.MultiplyAddEstimate(g0, Vector.LoadUnsafe(ref Unsafe.Subtract(ref at, 3)), a3);
+            a4 = Vector.MultiplyAddEstimate(g0, Vector.LoadUnsafe(ref Unsafe.Subtract(ref at, 4)), a4);
+            a5 = Vector.MultiplyAddEstimate(g0, Vector.LoadUnsafe(ref Unsafe.Subtract(ref at, 5)), a5);
+            a6 = Vector.MultiplyAddEstimate(g0, Vector.LoadUnsafe(ref Unsafe.Subtract(ref at, 6)), a6);
+            a7 = Vector.MultiplyAddEstimate(g0, Vector.LoadUnsafe(ref Unsafe.Subtract(ref at, 7)), a7);
+        }
+        sums[first] += Vector.Sum(a0);
+        sums[first + stride] += Vector.Sum(a1);
+        sums[first + 2 * stride] += Vector.Sum(a2);
+        sums[first + 3 * stride] += Vector.Sum(a3);
+        sums[first + 4 * stride] += Vector.Sum(a4);
+        sums[first + 5 * stride] += Vector.Sum(a5);
+        sums[first + 6 * stride] += Vector.Sum(a6);
+        sums[first + 7 * stride] += Vector.Sum(a7);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

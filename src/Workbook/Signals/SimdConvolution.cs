@@ -82,20 +82,14 @@ internal sealed class SimdConvolution : autograd.SingleTensorFunction<SimdConvol
         return new List<Tensor> { inputGradient!, tapGradient };
     }
 
-    /// <summary>y = H ∗ x for a contiguous x.</summary>
-    private static Tensor Forward(Tensor x, Tensor coefficients)
+    /// <summary>y = H ∗ x for a contiguous x; with <paramref name="tanh"/>, tanh(H ∗ x), applied to each tile while it is in the cache.</summary>
+    internal static Tensor Forward(Tensor x, Tensor coefficients, bool tanh = false)
     {
         int batch = (int)x.shape[0], inputs = (int)x.shape[1], n = (int)x.shape[2];
         int taps = (int)coefficients.shape[0], outputs = (int)coefficients.shape[2];
         var y = empty(new long[] { batch, outputs, n }, dtype: ScalarType.Float32);
         if (y.numel() == 0) return y;
-        var h = Taps(coefficients);
-        // w[g, f, k] = H[k, f, g]: output channel g reads input channel f at s[f, j + K − 1 − k], i.e. x[t0 + j − k].
-        var weights = new Vector<float>[outputs * inputs * taps];
-        for (int g = 0; g < outputs; g++)
-            for (int f = 0; f < inputs; f++)
-                for (int k = 0; k < taps; k++)
-                    weights[(g * inputs + f) * taps + k] = new Vector<float>(h[(k * inputs + f) * outputs + g]);
+        var weights = ForwardWeights(coefficients);
         var tiles = new Tiles(n, taps);
         RunTiles(batch * tiles.PerClip, () => new ForwardScratch(tiles, inputs, outputs), (item, scratch) =>
         {
@@ -103,18 +97,24 @@ internal sealed class SimdConvolution : autograd.SingleTensorFunction<SimdConvol
             Tiles.Fill(Floats(x).Slice(clip * inputs * n, inputs * n), n, start - (taps - 1), inputs, tiles.RowLength, scratch.Input);
             var clipOutput = Floats(y).Slice(clip * outputs * n, outputs * n);
             if (start + tiles.Length <= n) // the whole tile inside the clip: straight into y
+            {
                 CausalCorrelationKernels.CorrelateWithTaps(scratch.Input, tiles.RowLength, inputs, taps, weights, outputs, clipOutput[start..], n, tiles.Length);
+                if (tanh) TanhOfRows(clipOutput[start..], n, outputs, tiles.Length);
+            }
             else
             {
                 CausalCorrelationKernels.CorrelateWithTaps(scratch.Input, tiles.RowLength, inputs, taps, weights, outputs, scratch.Output, tiles.Length, tiles.Length);
+                if (tanh) TanhOfRows(scratch.Output, tiles.Length, outputs, tiles.Length);
                 Tiles.Store(scratch.Output, tiles.Length, outputs, clipOutput, n, start);
             }
         }, scratch => scratch.Return());
         return y;
     }
 
-    /// <summary>dx (when asked for) and dH from the saved x and H and the output gradient dy, all contiguous.</summary>
-    private static (Tensor? InputGradient, Tensor TapGradient) Backward(Tensor x, Tensor coefficients, Tensor dy, bool inputGradient)
+    /// <summary>dx (when asked for) and dH from the saved x and H and the output gradient dy, all contiguous. With the
+    /// saved output <paramref name="tanhOutput"/> a = tanh(H ∗ x), dy is the gradient with respect to a, and each tile
+    /// of it is first multiplied by tanh's slope 1 − a² (the gradient with respect to H ∗ x) while it is in the cache.</summary>
+    internal static (Tensor? InputGradient, Tensor TapGradient) Backward(Tensor x, Tensor coefficients, Tensor dy, bool inputGradient, Tensor? tanhOutput = null)
     {
         int batch = (int)x.shape[0], inputs = (int)x.shape[1], n = (int)x.shape[2];
         int taps = (int)coefficients.shape[0], outputs = (int)coefficients.shape[2];
@@ -134,6 +134,8 @@ internal sealed class SimdConvolution : autograd.SingleTensorFunction<SimdConvol
                 int clip = item / tiles.PerClip, start = item % tiles.PerClip * tiles.Length;
                 Tiles.Fill(Floats(x).Slice(clip * inputs * n, inputs * n), n, start - (taps - 1), inputs, tiles.RowLength, scratch.Input);
                 Tiles.Fill(Floats(dy).Slice(clip * outputs * n, outputs * n), n, start, outputs, tiles.RowLength, scratch.OutputGradient);
+                if (tanhOutput is not null)
+                    TanhSlope(scratch.OutputGradient, tiles.RowLength, Floats(tanhOutput).Slice(clip * outputs * n, outputs * n), n, start, outputs);
                 CausalCorrelationKernels.CorrelateTiles(scratch.OutputGradient, tiles.RowLength, outputs,
                     scratch.Input, tiles.RowLength, inputs, taps, tiles.Length, scratch.TapSums);
                 if (dx is not null)
@@ -157,6 +159,44 @@ internal sealed class SimdConvolution : autograd.SingleTensorFunction<SimdConvol
         return (dx, tensor(sums, new long[] { taps, inputs, outputs }));
     }
 
+    /// <summary>tanh of the first <paramref name="length"/> floats of each of <paramref name="rows"/> rows, <paramref name="stride"/> apart, in place.</summary>
+    private static void TanhOfRows(Span<float> tile, int stride, int rows, int length)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            var row = tile.Slice(r * stride, length);
+            Networks.VectorTanh.Tanh(row, row);
+        }
+    }
+
+    /// <summary>
+    /// Multiplies a filled tile of the output gradient, <c>d[g, i]</c> = dy[g, start + i], by 1 − a[g, start + i]²
+    /// where start + i &lt; N (the rest of the tile is zeros already).
+    /// </summary>
+    private static void TanhSlope(Span<float> tile, int rowLength, ReadOnlySpan<float> activations, int n, int start, int outputs)
+    {
+        int valid = Math.Min(rowLength, n - start);
+        for (int g = 0; g < outputs; g++)
+        {
+            var row = tile.Slice(g * rowLength, valid);
+            Networks.VectorTanh.Slope(row, activations.Slice(g * n + start, valid), row);
+        }
+    }
+
+    /// <summary>The taps <c>[K, F, G]</c> as the forward kernel reads them: <c>w[g, f, k] = H[k, f, g]</c>, each a vector of one
+    /// repeated value (output channel g reads input channel f at <c>s[f, j + K − 1 − k]</c>, i.e. <c>x[t0 + j − k]</c>).</summary>
+    internal static Vector<float>[] ForwardWeights(Tensor coefficients)
+    {
+        int taps = (int)coefficients.shape[0], inputs = (int)coefficients.shape[1], outputs = (int)coefficients.shape[2];
+        var h = Taps(coefficients);
+        var weights = new Vector<float>[outputs * inputs * taps];
+        for (int g = 0; g < outputs; g++)
+            for (int f = 0; f < inputs; f++)
+                for (int k = 0; k < taps; k++)
+                    weights[(g * inputs + f) * taps + k] = new Vector<float>(h[(k * inputs + f) * outputs + g]);
+        return weights;
+    }
+
     private static float[] Taps(Tensor coefficients)
     {
         using var contiguous = coefficients.contiguous();
@@ -164,10 +204,10 @@ internal sealed class SimdConvolution : autograd.SingleTensorFunction<SimdConvol
     }
 
     /// <summary>The tensor's memory, which must be contiguous float32 on the CPU (no copy is made).</summary>
-    private static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
+    internal static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
 
     /// <summary>Runs the work items on as many threads as libtorch is set to use (the workbook's one thread setting), each thread with its own scratch.</summary>
-    private static void RunTiles<TScratch>(int count, Func<TScratch> newScratch, Action<int, TScratch> work, Action<TScratch> finish)
+    internal static void RunTiles<TScratch>(int count, Func<TScratch> newScratch, Action<int, TScratch> work, Action<TScratch> finish)
     {
         int threads = Math.Min(get_num_threads(), count);
         if (threads <= 1)
@@ -182,7 +222,7 @@ internal sealed class SimdConvolution : autograd.SingleTensorFunction<SimdConvol
     }
 
     /// <summary>How a clip of N samples is cut into tiles for K taps.</summary>
-    private readonly struct Tiles
+    internal readonly struct Tiles
     {
         public Tiles(int n, int taps)
         {

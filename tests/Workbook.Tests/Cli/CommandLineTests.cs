@@ -44,6 +44,17 @@ public sealed class CommandLineTests : IDisposable
         Assert.DoesNotContain("   at ", result.Error); // no stack trace
     }
 
+    [Theory]
+    [InlineData(new string[0], "48 kHz stereo")]
+    [InlineData(new[] { "--rate", "16000", "--channels", "1" }, "16 kHz mono")]
+    public void The_long_audio_bench_denoises_a_file_of_the_rate_and_channels_asked_for(string[] format, string described)
+    {
+        var result = Cli(new[] { "bench", "--long-audio", "0.1" }.Concat(format).ToArray());
+        Assert.True(result.ExitCode == 0, result.Output + result.Error);
+        Assert.Contains($"0.1 min of {described} 16-bit WAV", result.Output);
+        Assert.Matches(@"denoised in [0-9.]+ s: [0-9]+× real time; peak memory [0-9]+ MB", result.Output);
+    }
+
     [Fact]
     public void Train_evaluate_and_denoise_on_a_folder_of_wav_pairs()
     {

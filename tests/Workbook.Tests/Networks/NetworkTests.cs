@@ -240,10 +240,97 @@ public class TanhTests
         TensorAssert.Close(1 - x.detach().tanh().square(), x.grad!, 1e-12);
         Assert.Equal(new float[] { -1, 0, 1 }, Tanh.Apply(tensor(new float[] { -100, 0, 100 })).data<float>().ToArray());
     }
+
+    [Fact]
+    public void Float32_keeps_nan_and_takes_infinities_to_their_limits_in_the_vector_loop_and_its_tail()
+    {
+        // 19 values: two whole vectors of 8 (or four of 4) and a tail, the special values in both.
+        var values = new float[19];
+        values[1] = float.NaN; values[2] = float.PositiveInfinity; values[3] = float.NegativeInfinity; values[4] = 100; values[5] = -100;
+        values[17] = float.NaN; values[18] = float.NegativeInfinity;
+        var y = Tanh.Apply(tensor(values)).data<float>().ToArray();
+        Assert.True(float.IsNaN(y[1]) && float.IsNaN(y[17]), string.Join(" ", y));
+        Assert.Equal(new float[] { 0, 1, -1, 1, -1 }, new[] { y[0], y[2], y[3], y[4], y[5] });
+        Assert.Equal(-1, y[18]);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Float32_takes_the_vector_pass_and_still_equals_the_definition(int threads)
+    {
+        // 3·70001 elements: several work items of 65536 and a tail that is not a whole vector; a transposed view, so the
+        // input is not contiguous. Expected values from float64's tanh and 1 − tanh², rounded to float32.
+        int before = get_num_threads();
+        try
+        {
+            set_num_threads(threads);
+            var x64 = randn(70001, 3, dtype: float64) * 3;
+            var x = x64.to_type(float32).t().requires_grad_();
+            var y = Tanh.Apply(x);
+            Assert.Equal(ScalarType.Float32, y.dtype);
+            var exact = x.detach().to_type(float64).tanh();
+            Assert.True((y.detach().to_type(float64) - exact).abs().max().item<double>() < 3e-7);
+            var weights = randn(3, 70001, dtype: float32);
+            (y * weights).sum().backward();
+            var slope = (1 - exact.square()) * weights.to_type(float64);
+            Assert.True((x.grad!.to_type(float64) - slope).abs().max().item<double>() < 1e-6 * (1 + weights.abs().max().item<float>()));
+        }
+        finally { set_num_threads(before); }
+    }
 }
 
 public class InferenceTests
 {
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void The_tiled_pass_through_all_layers_equals_the_training_pass_bit_for_bit(int threads)
+    {
+        // Lengths: shorter than the taps, one sample past a tile, several tiles and a partial one; specs: the lab's,
+        // three layers of mixed widths, one layer, tanh after every layer. Same loops, same order of additions, same tanh.
+        int before = get_num_threads();
+        try
+        {
+            set_num_threads(threads);
+            foreach (var spec in new[]
+            {
+                CnnSpecification.LabDenoiser,
+                new CnnSpecification(new long[] { 5, 30, 3 }, new long[] { 2, 4, 3, 1 }, TanhPlacement.BetweenLayers),
+                new CnnSpecification(new long[] { 50 }, new long[] { 1, 2 }, TanhPlacement.BetweenLayers),
+                CnnSpecification.LabDenoiser with { Tanh = TanhPlacement.AfterEveryLayer },
+            })
+                foreach (int n in new[] { 1, 7, 1025, 2 * SimdConvolution.TileLength + 33 })
+                {
+                    manual_seed(n);
+                    using var cnn = new MimoCnn(spec);
+                    var x = randn(3, spec.Features[0], n);
+                    Assert.True(TiledInference.Supports(x, cnn.Layers), spec.ToString());
+                    var training = cnn.call(x).detach();
+                    Tensor inference;
+                    using (no_grad()) inference = cnn.call(x);
+                    Assert.Equal(training.shape, inference.shape);
+                    Assert.True(training.data<float>().ToArray().SequenceEqual(inference.data<float>().ToArray()), $"{spec}, N = {n}: largest difference {(training - inference).abs().max().item<float>():E2}");
+                }
+        }
+        finally { set_num_threads(before); }
+    }
+
+    [Fact]
+    public void Layers_that_would_not_use_the_vector_loops_keep_the_layer_by_layer_pass()
+    {
+        using var cnn = new MimoCnn(CnnSpecification.LabDenoiser);
+        var x = randn(2, 1, 300);
+        Assert.True(TiledInference.Supports(x, cnn.Layers));
+        Assert.False(TiledInference.Supports(x.to_type(float64), cnn.Layers));                       // float64: libtorch's algorithms
+        cnn.Algorithm = ConvolutionAlgorithm.Fft;
+        Assert.False(TiledInference.Supports(x, cnn.Layers));                                        // asked for another algorithm
+        using var wide = new MimoCnn(new CnnSpecification(new long[] { CausalConvolution.SimdUpToTaps + 1 }, new long[] { 1, 1 }, TanhPlacement.BetweenLayers));
+        Assert.False(TiledInference.Supports(x, wide.Layers));                                       // Auto picks the FFT above 64 taps
+        wide.Algorithm = ConvolutionAlgorithm.Simd;
+        Assert.True(TiledInference.Supports(x, wide.Layers));
+    }
+
     [Theory]
     [InlineData(TanhPlacement.BetweenLayers)]
     [InlineData(TanhPlacement.AfterEveryLayer)]

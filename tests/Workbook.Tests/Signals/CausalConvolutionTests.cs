@@ -142,7 +142,8 @@ public class CausalConvolutionTests
     /// The Simd algorithm's hand-written backward pass against autograd through the shift-register definition: the
     /// gradients to the input and to the taps of a weighted sum of outputs, on random sizes around the kernels' edges
     /// (K = 1, K > N, clips shorter than a register block and longer than a tile, odd channel counts, many channels,
-    /// taps not a multiple of the four the tap-gradient loop takes at once), on one thread and on two. Its random
+    /// taps not a multiple of the four the tap-gradient loop takes at once), on one thread and on two; and the same for a
+    /// hidden layer in one node, tanh(H ∗ x) (<see cref="SimdConvolutionThenTanh"/>). Its random
     /// numbers come from a generator of its own: xunit runs test classes side by side, and draws from libtorch's global
     /// generator here would change the initialisation of a network another test seeded.
     /// </summary>
@@ -173,6 +174,15 @@ public class CausalConvolutionTests
                 var (input, taps) = Gradients((signal, coefficients) => CausalConvolution.Filter(signal, coefficients, ConvolutionAlgorithm.Simd), x, h, weights);
                 TensorAssert.Close(referenceInput, input, 1e-5, $"gradient to the input, {what}");
                 TensorAssert.Close(referenceTaps, taps, 1e-5, $"gradient to the taps, {what}");
+
+                // A hidden layer in one node, tanh(H ∗ x), against libtorch's tanh after the definition; taps scaled so
+                // that tanh is not saturated and its slope matters.
+                var scaled = h / Math.Sqrt(K * F);
+                TensorAssert.Close(ShiftRegisterConvolution.Filter3D(x, scaled).tanh(), SimdConvolutionThenTanh.Filter(x, scaled), 1e-5, $"tanh(H ∗ x), {what}");
+                var (tanhReferenceInput, tanhReferenceTaps) = Gradients((signal, coefficients) => ShiftRegisterConvolution.Filter3D(signal, coefficients).tanh(), x, scaled, weights);
+                var (tanhInput, tanhTaps) = Gradients(SimdConvolutionThenTanh.Filter, x, scaled, weights);
+                TensorAssert.Close(tanhReferenceInput, tanhInput, 1e-5, $"tanh: gradient to the input, {what}");
+                TensorAssert.Close(tanhReferenceTaps, tanhTaps, 1e-5, $"tanh: gradient to the taps, {what}");
             }
         }
         finally { set_num_threads(before); }
