@@ -261,22 +261,17 @@ public class TanhTests
     {
         // 3·70001 elements: several work items of 65536 and a tail that is not a whole vector; a transposed view, so the
         // input is not contiguous. Expected values from float64's tanh and 1 − tanh², rounded to float32.
-        int before = get_num_threads();
-        try
-        {
-            set_num_threads(threads);
-            var x64 = randn(70001, 3, dtype: float64) * 3;
-            var x = x64.to_type(float32).t().requires_grad_();
-            var y = Tanh.Apply(x);
-            Assert.Equal(ScalarType.Float32, y.dtype);
-            var exact = x.detach().to_type(float64).tanh();
-            Assert.True((y.detach().to_type(float64) - exact).abs().max().item<double>() < 3e-7);
-            var weights = randn(3, 70001, dtype: float32);
-            (y * weights).sum().backward();
-            var slope = (1 - exact.square()) * weights.to_type(float64);
-            Assert.True((x.grad!.to_type(float64) - slope).abs().max().item<double>() < 1e-6 * (1 + weights.abs().max().item<float>()));
-        }
-        finally { set_num_threads(before); }
+        using var _ = LibTorchThreads.Set(threads);
+        var x64 = randn(70001, 3, dtype: float64) * 3;
+        var x = x64.to_type(float32).t().requires_grad_();
+        var y = Tanh.Apply(x);
+        Assert.Equal(ScalarType.Float32, y.dtype);
+        var exact = x.detach().to_type(float64).tanh();
+        Assert.True((y.detach().to_type(float64) - exact).abs().max().item<double>() < 3e-7);
+        var weights = randn(3, 70001, dtype: float32);
+        (y * weights).sum().backward();
+        var slope = (1 - exact.square()) * weights.to_type(float64);
+        Assert.True((x.grad!.to_type(float64) - slope).abs().max().item<double>() < 1e-6 * (1 + weights.abs().max().item<float>()));
     }
 }
 
@@ -289,31 +284,26 @@ public class InferenceTests
     {
         // Lengths: shorter than the taps, one sample past a tile, several tiles and a partial one; specs: the lab's,
         // three layers of mixed widths, one layer, tanh after every layer. Same loops, same order of additions, same tanh.
-        int before = get_num_threads();
-        try
+        using var _ = LibTorchThreads.Set(threads);
+        foreach (var spec in new[]
         {
-            set_num_threads(threads);
-            foreach (var spec in new[]
+            CnnSpecification.LabDenoiser,
+            new CnnSpecification(new long[] { 5, 30, 3 }, new long[] { 2, 4, 3, 1 }, TanhPlacement.BetweenLayers),
+            new CnnSpecification(new long[] { 50 }, new long[] { 1, 2 }, TanhPlacement.BetweenLayers),
+            CnnSpecification.LabDenoiser with { Tanh = TanhPlacement.AfterEveryLayer },
+        })
+            foreach (int n in new[] { 1, 7, 1025, 2 * SimdConvolution.TileLength + 33 })
             {
-                CnnSpecification.LabDenoiser,
-                new CnnSpecification(new long[] { 5, 30, 3 }, new long[] { 2, 4, 3, 1 }, TanhPlacement.BetweenLayers),
-                new CnnSpecification(new long[] { 50 }, new long[] { 1, 2 }, TanhPlacement.BetweenLayers),
-                CnnSpecification.LabDenoiser with { Tanh = TanhPlacement.AfterEveryLayer },
-            })
-                foreach (int n in new[] { 1, 7, 1025, 2 * SimdConvolution.TileLength + 33 })
-                {
-                    manual_seed(n);
-                    using var cnn = new MimoCnn(spec);
-                    var x = randn(3, spec.Features[0], n);
-                    Assert.True(TiledInference.Supports(x, cnn.Layers), spec.ToString());
-                    var training = cnn.call(x).detach();
-                    Tensor inference;
-                    using (no_grad()) inference = cnn.call(x);
-                    Assert.Equal(training.shape, inference.shape);
-                    Assert.True(training.data<float>().ToArray().SequenceEqual(inference.data<float>().ToArray()), $"{spec}, N = {n}: largest difference {(training - inference).abs().max().item<float>():E2}");
-                }
-        }
-        finally { set_num_threads(before); }
+                manual_seed(n);
+                using var cnn = new MimoCnn(spec);
+                var x = randn(3, spec.Features[0], n);
+                Assert.True(TiledInference.Supports(x, cnn.Layers), spec.ToString());
+                var training = cnn.call(x).detach();
+                Tensor inference;
+                using (no_grad()) inference = cnn.call(x);
+                Assert.Equal(training.shape, inference.shape);
+                Assert.True(training.data<float>().ToArray().SequenceEqual(inference.data<float>().ToArray()), $"{spec}, N = {n}: largest difference {(training - inference).abs().max().item<float>():E2}");
+            }
     }
 
     [Fact]
