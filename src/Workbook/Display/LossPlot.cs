@@ -40,8 +40,9 @@ public static class LossPlot
     public static string ToStandaloneHtml(IEnumerable<EpochResult> epochs, string title) =>
         PlotlyHtml.Page(title, PlotlyHtml.InlineFigure(FigureJson(epochs.ToList(), title)));
 
-    /// <summary>The loss chart as a plotly.js figure: <c>{"data": [train, test], "layout": {…}}</c>; a non-finite loss is a gap (null).</summary>
-    internal static string FigureJson(IReadOnlyList<EpochResult> epochs, string title)
+    /// <summary>The loss chart as a plotly.js figure: <c>{"data": [train, test, baselines…], "layout": {…}}</c>; a non-finite
+    /// loss is a gap (null). Baselines are horizontal lines over the epochs, as in <see cref="Chart"/>.</summary>
+    internal static string FigureJson(IReadOnlyList<EpochResult> epochs, string title, IReadOnlyDictionary<string, double>? baselines = null)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -70,6 +71,20 @@ public static class LossPlot
                 Numbers("x", epochs.Select(e => (double)e.Epoch));
                 Numbers("y", epochs.Select(loss));
                 json.WriteEndObject();
+            }
+            if (baselines != null && epochs.Count > 0)
+            {
+                int first = Math.Min(1, epochs.Min(e => e.Epoch)), last = Math.Max(epochs.Max(e => e.Epoch), 2);
+                foreach (var (name, loss) in baselines)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("type", "scatter");
+                    json.WriteString("name", name);
+                    json.WriteString("mode", "lines");
+                    Numbers("x", new double[] { first, last });
+                    Numbers("y", new[] { loss, loss });
+                    json.WriteEndObject();
+                }
             }
             json.WriteEndArray();
             json.WriteStartObject("layout");
@@ -105,6 +120,13 @@ public static class LossPlot
 
 
 /// <summary>
+/// A loss chart written as plotly.js JSON by the workbook (<see cref="LossPlot.FigureJson"/>), displayed in a notebook
+/// like a Plotly.NET chart (an interactive chart over a static picture). Displaying it takes about a millisecond where
+/// a Plotly.NET chart took 160 ms to serialise, which a chart redrawn after every epoch would pay once an epoch.
+/// </summary>
+public sealed record LossFigure(string FigureJson);
+
+/// <summary>
 /// A loss chart that redraws itself after every epoch in a notebook: <see cref="Show"/> displays it once and
 /// <see cref="Add"/> replaces the displayed chart (through .NET Interactive's <c>DisplayedValue.Update</c>).
 /// Outside a notebook (a test, the command line) it only collects the epochs. Pass <see cref="Add"/> as the
@@ -124,14 +146,17 @@ public sealed class LiveLossPlot
 
     public IReadOnlyList<EpochResult> Epochs => epochs;
 
-    /// <summary>The chart as it is now.</summary>
+    /// <summary>The chart as it is now, as a Plotly.NET chart.</summary>
     public GenericChart Chart => LossPlot.Chart(epochs, Title, Baselines);
+
+    /// <summary>The chart as it is now, as what the notebook displays (the same curves, written without Plotly.NET).</summary>
+    public LossFigure Figure => new(LossPlot.FigureJson(epochs, Title, Baselines));
 
     /// <summary>Displays the (empty) chart in the running notebook cell; does nothing outside a notebook.</summary>
     public LiveLossPlot Show()
     {
         if (Microsoft.DotNet.Interactive.KernelInvocationContext.Current is { } context)
-            displayed = Microsoft.DotNet.Interactive.KernelInvocationContextExtensions.Display(context, Chart, NotebookSetup.ChartMimeTypes);
+            displayed = Microsoft.DotNet.Interactive.KernelInvocationContextExtensions.Display(context, Figure, NotebookSetup.ChartMimeTypes);
         return this;
     }
 
@@ -142,6 +167,6 @@ public sealed class LiveLossPlot
     public void Add(EpochLosses epoch)
     {
         epochs.Add(new EpochResult(epoch.Epoch, epoch.TrainL1, epoch.TestL1, double.NaN, double.NaN, TimeSpan.Zero));
-        displayed?.Update(Chart);
+        displayed?.Update(Figure);
     }
 }

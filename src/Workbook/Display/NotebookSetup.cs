@@ -75,6 +75,9 @@ public static class NotebookSetup
         Formatter.Register<Table>((table, writer) => writer.Write(table.ToHtml()), html);
         Formatter.Register<SourceCode>((source, writer) => writer.Write(source.ToHtml()), html);
         Formatter.SetPreferredMimeTypesFor(typeof(GenericChart), ChartMimeTypes);
+        Formatter.Register<LossFigure>((figure, writer) => writer.Write(PlotlyHtml.Fragment(figure.FigureJson)), html);
+        Formatter.Register<LossFigure>((figure, writer) => writer.Write(StaticChart.Svg(figure.FigureJson)), StaticChart.MimeType);
+        Formatter.SetPreferredMimeTypesFor(typeof(LossFigure), ChartMimeTypes);
         foreach (var type in new[] { typeof(AudioClip), typeof(AudioPanel), typeof(Table), typeof(SourceCode) })
             Formatter.SetPreferredMimeTypesFor(type, html);
         // A check report shows as a list, and carries itself as JSON for the grader, which reads executed notebooks.

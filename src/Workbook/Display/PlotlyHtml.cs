@@ -44,9 +44,11 @@ public static class PlotlyHtml
     /// scripts do not run (GitHub, an untrusted notebook, whose HTML JupyterLab sanitizes) or plotly.js cannot be
     /// loaded (offline), the picture stays.
     /// </summary>
-    public static string Fragment(GenericChart chart)
+    public static string Fragment(GenericChart chart) => Fragment(FigureJson(chart));
+
+    /// <summary>The same for a plotly.js figure given as JSON (<c>{"data": …, "layout": …}</c>).</summary>
+    public static string Fragment(string figureJson)
     {
-        string figureJson = FigureJson(chart);
         string figure = Html.ScriptSafe(figureJson);
         string picture = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(StaticChart.Svg(figureJson)));
         string id = "plot-" + Guid.NewGuid().ToString("N");

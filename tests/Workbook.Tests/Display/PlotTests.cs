@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Workbook.Display;
+using Workbook.Display.StaticCharts;
 using Workbook.Training;
 
 namespace Workbook.Tests.Display;
@@ -74,5 +75,29 @@ public class PlotTests
         foreach (var e in Epochs) live.Add(new Workbook.Training.EpochLosses(e.Epoch, e.TrainL1, e.TestL1));
         Assert.Equal(3, live.Epochs.Count);
         Assert.Contains(LossPlot.TestName, Plotly.NET.GenericChart.toFigureJson(live.Chart));
+    }
+
+    [Fact]
+    public void The_live_plots_figure_draws_what_the_plotly_net_chart_draws_baselines_included()
+    {
+        // The notebook displays the figure written without Plotly.NET; its traces must be the chart's, point for point.
+        var live = new LiveLossPlot("live");
+        live.Baselines["identity baseline (test)"] = 0.041;
+        foreach (var e in Epochs) live.Add(new EpochLosses(e.Epoch, e.TrainL1, e.TestL1));
+        using var ours = System.Text.Json.JsonDocument.Parse(live.Figure.FigureJson);
+        using var theirs = System.Text.Json.JsonDocument.Parse(Plotly.NET.GenericChart.toFigureJson(live.Chart));
+        var (data, expected) = (ours.RootElement.GetProperty("data"), theirs.RootElement.GetProperty("data"));
+        Assert.Equal(3, expected.GetArrayLength());
+        Assert.Equal(expected.GetArrayLength(), data.GetArrayLength());
+        for (int t = 0; t < data.GetArrayLength(); t++)
+        {
+            Assert.Equal(expected[t].GetProperty("name").GetString(), data[t].GetProperty("name").GetString());
+            Assert.Equal(expected[t].GetProperty("mode").GetString(), data[t].GetProperty("mode").GetString());
+            foreach (string axis in new[] { "x", "y" })
+                Assert.Equal(expected[t].GetProperty(axis).EnumerateArray().Select(v => v.GetDouble()), data[t].GetProperty(axis).EnumerateArray().Select(v => v.GetDouble()));
+        }
+        Assert.Equal("live", ours.RootElement.GetProperty("layout").GetProperty("title").GetProperty("text").GetString());
+        Assert.Contains("<svg", StaticChart.Svg(live.Figure.FigureJson));
+        Assert.Contains(PlotlyHtml.ChartClass, PlotlyHtml.Fragment(live.Figure.FigureJson));
     }
 }
