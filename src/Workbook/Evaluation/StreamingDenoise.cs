@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using NAudio.Wave;
 using Workbook.Data;
 using Workbook.Networks;
@@ -54,14 +56,25 @@ public static class StreamingDenoise
             int read;
             while ((read = result.Read(buffer)) > 0)
             {
-                for (int i = 0; i < read; i++)
-                    if (!float.IsFinite(buffer[i]))
-                        throw new InvalidDataException($"{output}: output sample {written + i} is {buffer[i]} (is the model diverged?); nothing was written");
+                int bad = FirstNonFinite(buffer.AsSpan(0, read));
+                if (bad >= 0)
+                    throw new InvalidDataException($"{output}: output sample {written + bad} is {buffer[bad]} (is the model diverged?); nothing was written");
                 WavAudio.WriteFrames(writer, buffer.AsSpan(0, read), format);
                 written += read;
             }
         });
         return (frames, rate);
+    }
+
+    /// <summary>The index of the first NaN or infinite sample, or −1; a vector at a time (x − x is 0 exactly for finite x).</summary>
+    private static int FirstNonFinite(ReadOnlySpan<float> samples)
+    {
+        var vectors = MemoryMarshal.Cast<float, Vector<float>>(samples);
+        int v = 0;
+        while (v < vectors.Length && Vector.EqualsAll(vectors[v] - vectors[v], Vector<float>.Zero)) v++;
+        for (int i = v * Vector<float>.Count; i < samples.Length; i++)
+            if (!float.IsFinite(samples[i])) return i;
+        return -1;
     }
 
     /// <summary>Exactly <c>length</c> samples of the source: cut where it runs longer, zeros where it runs short.</summary>
@@ -125,24 +138,26 @@ public static class StreamingDenoise
 
         private bool NextBlock()
         {
-            var input = new float[block];
+            // The block is read straight behind the history: x = [last R − 1 inputs, this block].
+            var x = new float[previous.Length + block];
+            previous.CopyTo(x, 0);
             int got = 0, read;
             // Stryker disable once Logical : with || the compiler cannot prove 'read' assigned, so the mutant does not compile
             // (and Stryker would drop every mutant of this method with it).
-            while (got < block && (read = source.Read(input.AsSpan(got))) > 0) got += read;
+            while (got < block && (read = source.Read(x.AsSpan(previous.Length + got))) > 0) got += read;
             if (got == 0) return false;
-            var x = new float[previous.Length + got];
-            previous.CopyTo(x, 0);
-            Array.Copy(input, 0, x, previous.Length, got);
+            int length = previous.Length + got;
             using (var scope = NewDisposeScope())
             using (no_grad())
             {
                 var device = network.parameters().First().device;   // the network may live on a GPU
-                var y = network.call(tensor(x).view(1, 1, -1).to(device)).view(-1).cpu();
-                pending = y.data<float>().ToArray()[previous.Length..];
+                var input = tensor(x, new long[] { 1, 1, x.Length }).narrow(2, 0, length).to(device);
+                using var y = network.call(input).view(-1).cpu().contiguous();
+                // The outputs of the history samples were computed before: keep this block's only, in one copy.
+                pending = MemoryMarshal.Cast<byte, float>(y.bytes).Slice(previous.Length, got).ToArray();
             }
             pendingStart = 0;
-            previous = x[Math.Max(0, x.Length - history)..];
+            previous = x[Math.Max(0, length - history)..length];
             return true;
         }
     }

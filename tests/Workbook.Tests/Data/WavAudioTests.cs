@@ -235,4 +235,22 @@ public class WavAudioTests
         }
         Assert.Throws<FileNotFoundException>(() => WavAudio.Read(scratch.File("absent.wav")));
     }
+
+    [Fact]
+    public void The_vector_conversion_to_16_bits_rounds_exactly_as_the_scalar_definition()
+    {
+        // round(s·32768) half away from zero, limited to −32768…32767, non-finite 0: every tie at ±(k + 0.5)/32768, values
+        // just beside the ties, the range's ends and beyond, the non-finite values, and a million random ones, in one
+        // array whose length is not a multiple of the vector's 16 (the tail goes one by one).
+        var values = new List<float> { float.NaN, float.PositiveInfinity, float.NegativeInfinity, 1, -1, 1.0001f, -1.0001f, 3e38f, -3e38f, 0, -0f, 0.49999997f / 32768 };
+        for (int k = -32770; k <= 32770; k += 7)
+        {
+            float tie = (k + 0.5f) / 32768;
+            values.AddRange(new[] { tie, MathF.BitDecrement(tie), MathF.BitIncrement(tie) });
+        }
+        var random = new Random(5);
+        for (int i = 0; i < 1_000_003; i++) values.Add((float)(random.NextDouble() * 2.2 - 1.1));
+        var samples = values.ToArray();
+        Assert.Equal(samples.Select(Pcm16Wave.ToInt16).ToArray(), WavAudio.ToPcm16(samples));
+    }
 }
