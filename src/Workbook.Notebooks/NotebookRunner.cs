@@ -108,7 +108,6 @@ public static class NotebookRunner
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException) { return 0; }
     }
 
-    /// <summary>Runs one notebook; a malformed or unreadable notebook is that notebook's failure, reported by name.</summary>
     /// <summary>
     /// Notebooks side by side share the cores: each child gets <c>cores / parallelism</c> threads (at least one) through
     /// <see cref="Workbook.Training.Threads.Variable"/>, which <see cref="Workbook.Notebook.Setup"/> applies, unless the
@@ -122,6 +121,7 @@ public static class NotebookRunner
             Math.Max(1, Environment.ProcessorCount / parallelism).ToString(CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Runs one notebook; a malformed or unreadable notebook is that notebook's failure, reported by name.</summary>
     private static async Task<NotebookReport> RunGuardedAsync(string notebook, NotebookRunOptions options, int parallelism)
     {
         try { return await RunOneAsync(notebook, options, parallelism); }

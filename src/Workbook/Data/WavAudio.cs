@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -168,12 +169,23 @@ public static class WavAudio
             {
                 int count = Math.Min(block, samples.Length - start);
                 // Checked while writing, so that the temporary file, not the target, takes the damage.
-                for (int i = start; i < start + count; i++)
-                    if (!float.IsFinite(samples[i]))
-                        throw new ArgumentException($"{path}: sample {i} is {samples[i]}; refusing to write a WAV file with it", nameof(samples));
+                int bad = FirstNonFinite(samples.AsSpan(start, count));
+                if (bad >= 0)
+                    throw new ArgumentException($"{path}: sample {start + bad} is {samples[start + bad]}; refusing to write a WAV file with it", nameof(samples));
                 WriteFrames(writer, samples.AsSpan(start, count), format);
             }
         });
+    }
+
+    /// <summary>The index of the first NaN or infinite sample, or −1; a vector at a time (x − x is 0 exactly for finite x).</summary>
+    internal static int FirstNonFinite(ReadOnlySpan<float> samples)
+    {
+        var vectors = MemoryMarshal.Cast<float, Vector<float>>(samples);
+        int v = 0;
+        while (v < vectors.Length && Vector.EqualsAll(vectors[v] - vectors[v], Vector<float>.Zero)) v++;
+        for (int i = v * Vector<float>.Count; i < samples.Length; i++)
+            if (!float.IsFinite(samples[i])) return i;
+        return -1;
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.InteropServices;
 using NAudio.Wave;
 using Workbook.Data;
@@ -56,7 +55,7 @@ public static class StreamingDenoise
             int read;
             while ((read = result.Read(buffer)) > 0)
             {
-                int bad = FirstNonFinite(buffer.AsSpan(0, read));
+                int bad = WavAudio.FirstNonFinite(buffer.AsSpan(0, read));
                 if (bad >= 0)
                     throw new InvalidDataException($"{output}: output sample {written + bad} is {buffer[bad]} (is the model diverged?); nothing was written");
                 WavAudio.WriteFrames(writer, buffer.AsSpan(0, read), format);
@@ -64,17 +63,6 @@ public static class StreamingDenoise
             }
         });
         return (frames, rate);
-    }
-
-    /// <summary>The index of the first NaN or infinite sample, or −1; a vector at a time (x − x is 0 exactly for finite x).</summary>
-    private static int FirstNonFinite(ReadOnlySpan<float> samples)
-    {
-        var vectors = MemoryMarshal.Cast<float, Vector<float>>(samples);
-        int v = 0;
-        while (v < vectors.Length && Vector.EqualsAll(vectors[v] - vectors[v], Vector<float>.Zero)) v++;
-        for (int i = v * Vector<float>.Count; i < samples.Length; i++)
-            if (!float.IsFinite(samples[i])) return i;
-        return -1;
     }
 
     /// <summary>Exactly <c>length</c> samples of the source: cut where it runs longer, zeros where it runs short.</summary>

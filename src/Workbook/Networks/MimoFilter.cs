@@ -71,7 +71,7 @@ public sealed class MimoFilter : nn.Module<Tensor, Tensor>
         if (!UsesVectorLoops(input)) return TanhOf(forward(input));
         using var scope = NewDisposeScope();
         var x = TensorShapes.AsBatch(input, F, $"input of a MimoFilter(K={K}, F={F}, G={G})", out bool wasBatched);
-        var y = SimdConvolutionThenTanh.Filter(x, coefficients);
+        var y = SimdConvolution.Filter(x, coefficients, tanh: true);
         return (wasBatched ? y : y.squeeze(0)).MoveToOuterDisposeScope();
 
         static Tensor TanhOf(Tensor filtered)

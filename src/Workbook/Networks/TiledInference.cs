@@ -72,12 +72,7 @@ internal static class TiledInference
             int stride = straightIntoOutput ? n : length;
             CausalCorrelationKernels.CorrelateWithTaps(source[sourceOffset..], sourceRow, plan.Features[l], plan.Taps[l],
                 plan.Weights[l], outputs, target, stride, length);
-            if (plan.TanhAfter[l])
-                for (int g = 0; g < outputs; g++)
-                {
-                    var row = target.Slice(g * stride, length);
-                    VectorTanh.Tanh(row, row);
-                }
+            if (plan.TanhAfter[l]) SimdConvolution.TanhOfRows(target, stride, outputs, length);
             if (l == layers - 1)
             {
                 if (!straightIntoOutput) SimdConvolution.Tiles.Store(target, tile, outputs, output, n, start);

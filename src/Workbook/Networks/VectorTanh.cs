@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using TorchSharp;
+using Workbook.Signals;
 using static TorchSharp.torch;
 
 namespace Workbook.Networks;
@@ -32,7 +33,7 @@ internal static class VectorTanh
         using var input = x.contiguous();
         var y = empty_like(input);
         int count = (int)input.numel();
-        Run(count, (start, length) => Tanh(Floats(input).Slice(start, length), Floats(y).Slice(start, length)));
+        Run(count, (start, length) => Tanh(SimdConvolution.Floats(input).Slice(start, length), SimdConvolution.Floats(y).Slice(start, length)));
         return y;
     }
 
@@ -42,7 +43,7 @@ internal static class VectorTanh
         using var dy = outputGradient.contiguous();
         using var y = output.contiguous();
         var dx = empty_like(y);
-        Run((int)y.numel(), (start, length) => Slope(Floats(dy).Slice(start, length), Floats(y).Slice(start, length), Floats(dx).Slice(start, length)));
+        Run((int)y.numel(), (start, length) => Slope(SimdConvolution.Floats(dy).Slice(start, length), SimdConvolution.Floats(y).Slice(start, length), SimdConvolution.Floats(dx).Slice(start, length)));
         return dx;
     }
 
@@ -112,19 +113,10 @@ internal static class VectorTanh
         for (int i = vdx.Length * Vector<float>.Count; i < dx.Length; i++) dx[i] = dy[i] * (1 - y[i] * y[i]);
     }
 
-    private static void Run(int count, Action<int, int> work)
-    {
-        int chunks = (count + Chunk - 1) / Chunk;
-        int threads = Math.Min(get_num_threads(), chunks);
-        if (threads <= 1)
-        {
-            if (count > 0) work(0, count);
-            return;
-        }
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads },
-            c => work(c * Chunk, Math.Min(Chunk, count - c * Chunk)));
-    }
+    /// <summary>The chunks of <paramref name="count"/> elements, shared among threads as the convolution's tiles are.</summary>
+    private static void Run(int count, Action<int, int> work) =>
+        SimdConvolution.RunTiles<object?>((count + Chunk - 1) / Chunk, () => null,
+            (chunk, _) => work(chunk * Chunk, Math.Min(Chunk, count - chunk * Chunk)), _ => { });
 
-    /// <summary>The tensor's memory, which must be contiguous float32 on the CPU (no copy is made).</summary>
-    private static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
+
 }

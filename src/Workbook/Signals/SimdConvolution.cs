@@ -48,17 +48,18 @@ internal sealed class SimdConvolution : autograd.SingleTensorFunction<SimdConvol
 
     /// <param name="x">input <c>[B, F, N]</c>, float32 on the CPU</param>
     /// <param name="coefficients">taps <c>[K, F, G]</c>, float32 on the CPU</param>
+    /// <param name="tanh">compute tanh(H ∗ x) instead, tanh applied to each tile in the cache (<see cref="SimdConvolutionThenTanh"/>)</param>
     /// <returns><c>[B, G, N]</c>; through an autograd node only when a gradient is needed</returns>
-    public static Tensor Filter(Tensor x, Tensor coefficients)
+    public static Tensor Filter(Tensor x, Tensor coefficients, bool tanh = false)
     {
         if (!Supports(x, coefficients))
             throw new ArgumentException(
                 $"the Simd convolution computes float32 tensors on the CPU, but the signal is {x.dtype} on {x.device} and the coefficients " +
                 $"{coefficients.dtype} on {coefficients.device}: use ConvolutionAlgorithm.Auto, which picks another algorithm for them");
         bool gradients = is_grad_enabled() && (x.requires_grad || coefficients.requires_grad);
-        if (gradients) return apply(x, coefficients);
+        if (gradients) return tanh ? SimdConvolutionThenTanh.apply(x, coefficients) : apply(x, coefficients);
         using var contiguous = x.contiguous();
-        return Forward(contiguous, coefficients);
+        return Forward(contiguous, coefficients, tanh);
     }
 
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
@@ -160,7 +161,7 @@ internal sealed class SimdConvolution : autograd.SingleTensorFunction<SimdConvol
     }
 
     /// <summary>tanh of the first <paramref name="length"/> floats of each of <paramref name="rows"/> rows, <paramref name="stride"/> apart, in place.</summary>
-    private static void TanhOfRows(Span<float> tile, int stride, int rows, int length)
+    internal static void TanhOfRows(Span<float> tile, int stride, int rows, int length)
     {
         for (int r = 0; r < rows; r++)
         {

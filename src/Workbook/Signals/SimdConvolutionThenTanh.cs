@@ -9,24 +9,13 @@ namespace Workbook.Signals;
 /// layer's activations are written once and read once per pass, where a convolution followed by a separate tanh wrote
 /// <c>H ∗ x</c>, read it, wrote a, and on the way back wrote and read the gradient with respect to <c>H ∗ x</c>:
 /// for the lab's first layer, four passes over a <c>[32, 5, 16000]</c> tensor (10 MB) fewer per training step.
-/// <para>The node keeps x, H and a; a is the next layer's input, which the graph holds anyway.</para>
+/// <para>The node keeps x, H and a; a is the next layer's input, which the graph holds anyway. Called through
+/// <see cref="SimdConvolution.Filter"/> with <c>tanh: true</c>, which checks the tensors and skips the node when no
+/// gradient is needed.</para>
 /// </summary>
 internal sealed class SimdConvolutionThenTanh : autograd.SingleTensorFunction<SimdConvolutionThenTanh>
 {
     public override string Name => "CausalSimdConvolutionThenTanh";
-
-    /// <param name="x">input <c>[B, F, N]</c>, float32 on the CPU</param>
-    /// <param name="coefficients">taps <c>[K, F, G]</c>, float32 on the CPU</param>
-    /// <returns>tanh(H ∗ x), <c>[B, G, N]</c>; through an autograd node only when a gradient is needed</returns>
-    public static Tensor Filter(Tensor x, Tensor coefficients)
-    {
-        if (!SimdConvolution.Supports(x, coefficients))
-            throw new ArgumentException($"the Simd convolution computes float32 tensors on the CPU, but the signal is {x.dtype} on {x.device}");
-        bool gradients = is_grad_enabled() && (x.requires_grad || coefficients.requires_grad);
-        if (gradients) return apply(x, coefficients);
-        using var contiguous = x.contiguous();
-        return SimdConvolution.Forward(contiguous, coefficients, tanh: true);
-    }
 
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
