@@ -39,9 +39,11 @@ public sealed class NetworkDenoiser(nn.Module<Tensor, Tensor> network, string na
 
     public string Name => name;
 
+    /// <summary>The network's output for each clip, 50 clips at a time, the garbage collector held off meanwhile (<see cref="Training.CollectorPause"/>).</summary>
     public Tensor Denoise(Tensor noisy)
     {
         network.eval();
+        using var pause = Training.CollectorPause.Begin();
         using var _ = no_grad();
         var parts = new List<Tensor>();
         for (long start = 0; start < noisy.shape[0]; start += Chunk)

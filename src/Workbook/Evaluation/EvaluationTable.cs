@@ -19,9 +19,10 @@ public sealed record DenoiserScore(string Name, double L1, double Mse, double Sn
 /// <summary>Scores denoisers on the same clips and prints them as a table.</summary>
 public static class EvaluationTable
 {
-    /// <summary>Scores each denoiser on <paramref name="clips"/>.</summary>
+    /// <summary>Scores each denoiser on <paramref name="clips"/>, the garbage collector held off meanwhile (<see cref="CollectorPause"/>).</summary>
     public static IReadOnlyList<DenoiserScore> Score(PairedClips clips, IEnumerable<IDenoiser> denoisers)
     {
+        using var pause = CollectorPause.Begin();
         var inputSnr = SignalMetrics.SnrDb(clips.Noisy, clips.Clean);
         var inputSiSdr = SignalMetrics.SiSdrDb(clips.Noisy, clips.Clean);
         var rows = new List<DenoiserScore>();
@@ -41,9 +42,12 @@ public static class EvaluationTable
         return rows;
     }
 
-    /// <summary>Scores each denoiser on every clip of <paramref name="clips"/> (see <see cref="ClipScores"/>).</summary>
-    public static IReadOnlyList<ClipScores> ScorePerClip(PairedClips clips, IEnumerable<IDenoiser> denoisers) =>
-        denoisers.Select(d => ClipScores.Of(d, clips.Noisy, clips.Clean)).ToArray();
+    /// <summary>Scores each denoiser on every clip of <paramref name="clips"/> (see <see cref="ClipScores"/>), the garbage collector held off meanwhile.</summary>
+    public static IReadOnlyList<ClipScores> ScorePerClip(PairedClips clips, IEnumerable<IDenoiser> denoisers)
+    {
+        using var pause = CollectorPause.Begin();
+        return denoisers.Select(d => ClipScores.Of(d, clips.Noisy, clips.Clean)).ToArray();
+    }
 
     /// <summary>A fixed-width text table (for the command line and notebooks).</summary>
     public static string Format(IReadOnlyList<DenoiserScore> rows)

@@ -109,6 +109,7 @@ public static class TrainingLoopExercise
             LearningRate = options.LearningRate,
         };
         int callbacks = 0;
+        var pause = CollectorPause.Begin();   // the student's loop calls libtorch as the trainers do: see CollectorPause
         try
         {
             var reported = loop(probe, train, test, options, _ => callbacks++);
@@ -120,6 +121,7 @@ public static class TrainingLoopExercise
         }
         finally
         {
+            pause.End();
             // The loop's autograd nodes hold native memory until they are finalised.
             GC.Collect();
             GC.WaitForPendingFinalizers();

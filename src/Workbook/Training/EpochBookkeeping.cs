@@ -5,24 +5,27 @@ namespace Workbook.Training;
 /// <summary>
 /// What every training loop of the workbook does around its own steps (<see cref="Trainer"/> for the lab's recipe,
 /// <see cref="ImprovedRecipe"/> for the improved one): choosing the thread count on the first steps
-/// (<see cref="ThreadTrial"/>), releasing autograd nodes once per epoch, stopping when a loss is no longer a finite
-/// number, and keeping the <see cref="TrainingHistory"/>.
+/// (<see cref="ThreadTrial"/>), holding the garbage collector off while libtorch works (<see cref="CollectorPause"/>),
+/// releasing autograd nodes once per epoch, stopping when a loss is no longer a finite number, and keeping the
+/// <see cref="TrainingHistory"/>.
 /// </summary>
 /// <example>
 /// <code>
-/// var run = new EpochBookkeeping(options.Threads, options.LearningRate);
+/// using var run = new EpochBookkeeping(options.Threads, options.LearningRate);
 /// for (int epoch = 1; epoch &lt;= epochs; epoch++)
 /// {
 ///     foreach (var batch in batches) run.Step(batch.Length, () => TrainOn(batch));
+///     run.ReleaseAutogradNodes();
 ///     if (!run.EndEpoch(Measure(epoch), onEpoch)) break;
 /// }
 /// return run.Finish();
 /// </code>
 /// </example>
-internal sealed class EpochBookkeeping
+internal sealed class EpochBookkeeping : IDisposable
 {
     private readonly ThreadTrial? threads;
     private readonly double learningRate;
+    private CollectorPause? pause;
 
     /// <param name="requestedThreads">a fixed thread count, or null to choose it on the first steps</param>
     /// <param name="learningRate">named in the message of a run that diverges</param>
@@ -38,6 +41,7 @@ internal sealed class EpochBookkeeping
     /// <summary>Runs one training step of <paramref name="clips"/> clips at the thread count the trial sets, timing it for the trial.</summary>
     public void Step(int clips, Action step)
     {
+        pause ??= CollectorPause.Begin();   // from the epoch's first step to its end: see CollectorPause for why
         threads?.BeforeStep();
         var clock = Stopwatch.StartNew();
         step();
@@ -49,12 +53,20 @@ internal sealed class EpochBookkeeping
     /// SIMD convolution) leave a managed node per call that holds native tensors until the .NET finalizer releases it;
     /// the garbage collector cannot see that native memory, so it would let tens of MB per batch pile up. Collecting
     /// once per epoch, after its steps, keeps memory flat (measured with <c>bench</c>: the same working set after
-    /// epoch 2 and after epoch 20).
+    /// epoch 2 and after epoch 20). The collector is then held off again for the epoch's evaluation.
     /// </summary>
-    public static void ReleaseAutogradNodes()
+    public void ReleaseAutogradNodes()
     {
+        EndPause();
         GC.Collect();
         GC.WaitForPendingFinalizers();
+        pause = CollectorPause.Begin();
+    }
+
+    private void EndPause()
+    {
+        pause?.End();
+        pause = null;
     }
 
     /// <summary>
@@ -63,6 +75,7 @@ internal sealed class EpochBookkeeping
     /// </summary>
     public bool EndEpoch(EpochResult result, Action<EpochResult>? onEpoch)
     {
+        EndPause();
         if (History.ThreadChoice.Length == 0 && threads?.Chosen != null) History.ThreadChoice = threads.Describe();
         double sum = result.TrainL1 + result.TestL1 + result.TrainMse + result.TestMse;
         if (!double.IsFinite(sum))
@@ -79,6 +92,7 @@ internal sealed class EpochBookkeeping
     /// <summary>Ends the thread trial if the run was shorter than it, and returns the history.</summary>
     public TrainingHistory Finish()
     {
+        EndPause();
         if (threads != null)
         {
             threads.Finish();
@@ -86,4 +100,7 @@ internal sealed class EpochBookkeeping
         }
         return History;
     }
+
+    /// <summary>Ends a pause left on by a step that threw.</summary>
+    public void Dispose() => EndPause();
 }

@@ -35,7 +35,7 @@ public sealed class ImprovedRecipe
         manual_seed(options.Seed);
         var model = new ImprovedCnn(options.Network);
         model.to(device);
-        var run = new EpochBookkeeping(options.Threads, options.LearningRate);
+        using var run = new EpochBookkeeping(options.Threads, options.LearningRate);
         using var trainClean = train.Clean.to(device);
         using var trainNoisy = train.Noisy.to(device);
         using var testNoisy = test.Noisy.to(device);
@@ -77,7 +77,7 @@ public sealed class ImprovedRecipe
                 optimizer.step();
                 trainErrors.Add(estimate.detach(), clean);
             });
-            EpochBookkeeping.ReleaseAutogradNodes();
+            run.ReleaseAutogradNodes();
             // The train losses are those of the epoch's batches as they were seen (fresh noise, crops, the weights of
             // the moment): a second pass over every training clip would cost more than the epoch's training itself.
             double trainL1 = trainErrors.MeanAbsolute, trainMse = trainErrors.MeanSquared;

@@ -59,7 +59,7 @@ public sealed class Trainer
         using var testClean = test.Clean.to(device);
         using var optimizer = optim.SGD(model.parameters(), options.LearningRate);
         var batches = new Batches(train.Count, options.BatchSize, options.Seed);
-        var run = new EpochBookkeeping(options.Threads, options.LearningRate);
+        using var run = new EpochBookkeeping(options.Threads, options.LearningRate);
         double identityL1 = IdentityL1(testNoisy, testClean);
         int epochsFarAbove = 0;
 
@@ -80,7 +80,7 @@ public sealed class Trainer
                     optimizer.step();
                 });
             }
-            EpochBookkeeping.ReleaseAutogradNodes();
+            run.ReleaseAutogradNodes();
             var (trainL1, trainMse) = Evaluate(model, trainNoisy, trainClean);
             var (testL1, testMse) = Evaluate(model, testNoisy, testClean);
             if (!run.EndEpoch(new EpochResult(epoch, trainL1, testL1, trainMse, testMse, clock.Elapsed), onEpoch)) break;

@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 namespace Workbook.Tests.Improved;
 
 /// <summary>The improved CNN against its definition: residual, causal, a filter bank with gains held for a frame.</summary>
+[Collection(Workbook.Tests.Training.GlobalGeneratorCollection.Name)]   // seeds the global generator: see that collection
 public class ImprovedCnnTests
 {
     private static readonly ImprovedCnnSpecification Small = new(Bands: 4, BandTaps: 6, Hop: 4, Hidden: 5, Dilations: [1, 2]);

@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 namespace Workbook.Tests.Improved;
 
 /// <summary>Fresh noise, the recipe, its model file, and the breakdown of the scores.</summary>
+[Collection(Workbook.Tests.Training.GlobalGeneratorCollection.Name)]   // seeds the global generator: see that collection
 public class ImprovedRecipeTests
 {
     [Fact]

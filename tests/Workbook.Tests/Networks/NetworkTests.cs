@@ -52,6 +52,7 @@ public class ConvolutionLayerTests
     }
 }
 
+[Collection(Workbook.Tests.Training.GlobalGeneratorCollection.Name)]   // seeds the global generator: see that collection
 public class MimoFilterTests
 {
     [Fact]

@@ -24,7 +24,22 @@ public sealed class NotebookRunFixture
 
     public Repository.ProcessResult Result { get; }
 
-    public string Describe() => $"exit code {Result.ExitCode} after {Result.Elapsed.TotalSeconds:F0} s\nstdout:\n{Result.Output}\nstderr:\n{Result.Error}";
+    /// <summary>The run's exit, its output, and the whole error of every failed cell (the runner prints only its first line,
+    /// and CI keeps nothing but this text: a native error's location is in the lines after it).</summary>
+    public string Describe() =>
+        $"exit code {Result.ExitCode} after {Result.Elapsed.TotalSeconds:F0} s\nstdout:\n{Result.Output}\nstderr:\n{Result.Error}{FailedCells()}";
+
+    private string FailedCells()
+    {
+        if (!Directory.Exists(OutputDirectory)) return "";
+        var errors = Directory.EnumerateFiles(OutputDirectory, "*.ipynb").Order()
+            .SelectMany(path => JsonNode.Parse(File.ReadAllText(path))!["cells"]!.AsArray()
+                .SelectMany(c => c!["outputs"]?.AsArray() ?? new JsonArray())
+                .Where(o => (string?)o!["output_type"] == "error")
+                .Select(o => $"\n{Path.GetFileName(path)}: {(string?)o!["ename"]}: {(string?)o["evalue"]}\n" +
+                             string.Join("\n", o!["traceback"]?.AsArray().Select(line => (string?)line) ?? [])));
+        return string.Concat(errors);
+    }
 
     public JsonObject Executed(string name) =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(OutputDirectory, name + ".ipynb")))!.AsObject();
