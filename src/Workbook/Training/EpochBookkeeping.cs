@@ -33,6 +33,8 @@ internal sealed class EpochBookkeeping : IDisposable
     {
         threads = ThreadTrial.Start(requestedThreads, History);
         this.learningRate = learningRate;
+        // From here to the end of the run, except while onEpoch runs: see CollectorPause for why.
+        pause = CollectorPause.Begin();
     }
 
     /// <summary>The epochs so far, the thread choice and, once stopped, why.</summary>
@@ -41,7 +43,7 @@ internal sealed class EpochBookkeeping : IDisposable
     /// <summary>Runs one training step of <paramref name="clips"/> clips at the thread count the trial sets, timing it for the trial.</summary>
     public void Step(int clips, Action step)
     {
-        pause ??= CollectorPause.Begin();   // from the epoch's first step to its end: see CollectorPause for why
+        pause ??= CollectorPause.Begin();
         threads?.BeforeStep();
         var clock = Stopwatch.StartNew();
         step();
@@ -85,7 +87,10 @@ internal sealed class EpochBookkeeping : IDisposable
             return false;
         }
         History.Add(result);
+        // The callback may draw (a chart's redraw allocates on the notebook kernel's threads after it returns); the
+        // pause that follows starts with a collection of its own and holds the collector off through that.
         onEpoch?.Invoke(result);
+        pause = CollectorPause.Begin();
         return true;
     }
 
