@@ -6,8 +6,9 @@
 // passed to libtorch (x.mul(2.0), and the alpha = 1 of every a + b) in a native Scalar that only a managed finalizer
 // frees, and nothing keeps that managed object alive during the native call. Here the main thread calls x.mul(2.0) in
 // a loop while a second thread allocates as fast as it can (a notebook kernel's threads allocate while a chart updates), so
-// collections (and finalizers) run while the main thread is inside libtorch. A pause spans 10 000 calls (about
-// 50 ms, well inside its budget even at this rate) and starts with a collection of its own. Three ways of calling, 20 s each:
+// collections (and finalizers) run while the main thread is inside libtorch. A pause spans 1 000 calls (about
+// 15 ms: the budget lasts even at this rate; when it runs out the runtime collects and the pause is over) and starts
+// with a collection of its own. Three ways of calling, 20 s each:
 //   bare    x.mul(2.0) as written: libtorch now and then reads a freed Scalar
 //   held    using var two = 2.0.ToScalar(); x.mul(two): the variable keeps the Scalar alive
 //   paused  x.mul(2.0) inside CollectorPause (no collection, so no finalizer, during the calls)
@@ -36,7 +37,7 @@ foreach (var mode in new[] { "bare", "held", "paused" })
     while (run.Elapsed.TotalSeconds < seconds)
     {
         using var pause = mode == "paused" ? CollectorPause.Begin() : null;
-        for (int i = 0; i < 10_000; i++)
+        for (int i = 0; i < 1_000; i++)
         {
             try
             {
