@@ -107,20 +107,22 @@ public static class WavAudio
     /// <param name="firstFrame">the frame number of the first frame in <paramref name="bytes"/>, for error messages</param>
     internal static float[] DecodeToMono(ReadOnlySpan<byte> bytes, WaveFormat format, string path, long firstFrame)
     {
+        var mono = new float[bytes.Length / (format.BitsPerSample / 8 * format.Channels)];
+        DecodeToMono(bytes, format, path, firstFrame, mono);
+        return mono;
+    }
+
+    /// <summary>The same into <paramref name="mono"/> (as many floats as there are whole frames); returns the frame count.</summary>
+    internal static int DecodeToMono(ReadOnlySpan<byte> bytes, WaveFormat format, string path, long firstFrame, Span<float> mono)
+    {
         int bytesPerSample = format.BitsPerSample / 8, channels = format.Channels;
         bool isFloat = IsFloat(format);
         int frames = bytes.Length / (bytesPerSample * channels);
-        var mono = new float[frames];
+        if (mono.Length < frames) throw new ArgumentException($"room for {mono.Length} samples, not {frames}", nameof(mono));
         if (bytesPerSample == 2 && BitConverter.IsLittleEndian)
         {
-            // The common case (16-bit PCM) without the per-sample slicing and switch below: the same arithmetic in the
-            // same order, so the same floats, several times faster on an hour of audio.
-            var pcm = MemoryMarshal.Cast<byte, short>(bytes[..(frames * channels * 2)]);
-            if (channels == 1)
-                for (int n = 0; n < frames; n++) mono[n] = pcm[n] / 32768f;
-            else
-                for (int n = 0; n < frames; n++) mono[n] = (pcm[2 * n] / 32768f + pcm[2 * n + 1] / 32768f) / 2;
-            return mono;
+            Decode16(MemoryMarshal.Cast<byte, short>(bytes[..(frames * channels * 2)]), channels, mono[..frames]);
+            return frames;
         }
         for (int n = 0; n < frames; n++)
         {
@@ -138,7 +140,46 @@ public static class WavAudio
             }
             mono[n] = sum / channels;
         }
-        return mono;
+        return frames;
+    }
+
+    /// <summary>
+    /// 16-bit PCM (the common case) to mono floats, 8 or 16 samples at a time: s / 32768 for one channel, and for two
+    /// (a / 32768 + b / 32768) / 2, which equals (a + b) / 65536 exactly (every step is exact in float32: 17-bit
+    /// integers times powers of two), so the vector loop gives the same floats as the scalar one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Decode16(ReadOnlySpan<short> pcm, int channels, Span<float> mono)
+    {
+        int n = 0, frames = mono.Length;
+        ref short from = ref MemoryMarshal.GetReference(pcm);
+        ref float to = ref MemoryMarshal.GetReference(mono);
+        if (Vector256.IsHardwareAccelerated && channels == 1)
+        {
+            var scale = Vector256.Create(1f / 32768);
+            for (; n + 16 <= frames; n += 16)
+            {
+                var (low, high) = Vector256.Widen(Vector256.LoadUnsafe(ref from, (nuint)n));
+                (Vector256.ConvertToSingle(low) * scale).StoreUnsafe(ref to, (nuint)n);
+                (Vector256.ConvertToSingle(high) * scale).StoreUnsafe(ref to, (nuint)(n + 8));
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated && channels == 2)
+        {
+            // Eight frames as eight ints: the left sample in the low 16 bits, the right in the high 16 (little-endian).
+            var scale = Vector256.Create(1f / 65536);
+            ref int pairs = ref Unsafe.As<short, int>(ref from);
+            for (; n + 8 <= frames; n += 8)
+            {
+                var frame = Vector256.LoadUnsafe(ref pairs, (nuint)n);
+                var sum = Vector256.ShiftRightArithmetic(Vector256.ShiftLeft(frame, 16), 16) + Vector256.ShiftRightArithmetic(frame, 16);
+                (Vector256.ConvertToSingle(sum) * scale).StoreUnsafe(ref to, (nuint)n);
+            }
+        }
+        if (channels == 1)
+            for (; n < frames; n++) mono[n] = pcm[n] / 32768f;
+        else
+            for (; n < frames; n++) mono[n] = (pcm[2 * n] / 32768f + pcm[2 * n + 1] / 32768f) / 2;
     }
 
     private static float Finite(float value, long frame, int channel, int channels, string path) => float.IsFinite(value)

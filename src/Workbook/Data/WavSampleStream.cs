@@ -40,10 +40,9 @@ public sealed class WavSampleStream : ISampleProvider, IDisposable
             read += got;
         }
         read -= read % blockAlign;   // a file cut short mid-frame loses the partial frame, as in WavAudio.Read
-        var mono = WavAudio.DecodeToMono(bytes.AsSpan(0, read), reader.WaveFormat, path, frame);
-        mono.CopyTo(buffer);
-        frame += mono.Length;
-        return mono.Length;
+        int frames = WavAudio.DecodeToMono(bytes.AsSpan(0, read), reader.WaveFormat, path, frame, buffer);
+        frame += frames;
+        return frames;
     }
 
     public void Dispose() => reader.Dispose();

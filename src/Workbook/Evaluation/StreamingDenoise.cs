@@ -95,9 +95,9 @@ public static class StreamingDenoise
         private readonly ISampleProvider source;
         private readonly nn.Module<Tensor, Tensor> network;
         private readonly int block, history;
-        private float[] previous = Array.Empty<float>();   // the last R − 1 input samples
-        private float[] pending = Array.Empty<float>();
-        private int pendingStart;
+        private readonly float[] input;      // [the last R − 1 inputs (the first `kept` floats), this block], reused
+        private readonly float[] pending;    // this block's outputs, reused
+        private int kept, pendingStart, pendingLength;
 
         public NetworkSampleProvider(ISampleProvider source, nn.Module<Tensor, Tensor> network, int block, int history)
         {
@@ -105,6 +105,8 @@ public static class StreamingDenoise
             this.network = network;
             this.block = block;
             this.history = history;
+            input = new float[history + block];
+            pending = new float[block];
         }
 
         public WaveFormat WaveFormat => source.WaveFormat;
@@ -115,8 +117,8 @@ public static class StreamingDenoise
             int filled = 0;
             while (filled < buffer.Length)
             {
-                if (pendingStart == pending.Length && !NextBlock()) break;
-                int count = Math.Min(buffer.Length - filled, pending.Length - pendingStart);
+                if (pendingStart == pendingLength && !NextBlock()) break;
+                int count = Math.Min(buffer.Length - filled, pendingLength - pendingStart);
                 pending.AsSpan(pendingStart, count).CopyTo(buffer[filled..]);
                 pendingStart += count;
                 filled += count;
@@ -127,25 +129,27 @@ public static class StreamingDenoise
         private bool NextBlock()
         {
             // The block is read straight behind the history: x = [last R − 1 inputs, this block].
-            var x = new float[previous.Length + block];
-            previous.CopyTo(x, 0);
             int got = 0, read;
             // Stryker disable once Logical : with || the compiler cannot prove 'read' assigned, so the mutant does not compile
             // (and Stryker would drop every mutant of this method with it).
-            while (got < block && (read = source.Read(x.AsSpan(previous.Length + got))) > 0) got += read;
+            while (got < block && (read = source.Read(input.AsSpan(kept + got, block - got))) > 0) got += read;
             if (got == 0) return false;
-            int length = previous.Length + got;
+            int length = kept + got;
             using (var scope = NewDisposeScope())
             using (no_grad())
             {
                 var device = network.parameters().First().device;   // the network may live on a GPU
-                var input = tensor(x, new long[] { 1, 1, x.Length }).narrow(2, 0, length).to(device);
-                using var y = network.call(input).view(-1).cpu().contiguous();
-                // The outputs of the history samples were computed before: keep this block's only, in one copy.
-                pending = MemoryMarshal.Cast<byte, float>(y.bytes).Slice(previous.Length, got).ToArray();
+                var x = tensor(input, new long[] { 1, 1, input.Length }).narrow(2, 0, length).to(device);
+                using var y = network.call(x).view(-1).cpu().contiguous();
+                // The outputs of the history samples were computed before: keep this block's only.
+                MemoryMarshal.Cast<byte, float>(y.bytes).Slice(kept, got).CopyTo(pending);
             }
             pendingStart = 0;
-            previous = x[Math.Max(0, length - history)..length];
+            pendingLength = got;
+            // The next block's history: the last R − 1 inputs of this one, moved to the front.
+            int keep = Math.Min(history, length);
+            Array.Copy(input, length - keep, input, 0, keep);
+            kept = keep;
             return true;
         }
     }

@@ -13,6 +13,8 @@ namespace Workbook.Signals;
 /// rows copied into a zero-padded scratch tile (zeros stand for time before 0 and after N), so the loops never test
 /// a bound. Each step loads one vector of <c>s</c> and multiplies it into the accumulators of two output channels,
 /// four vectors (32 samples with AVX2) at a time: 8 accumulators in registers, 6 loads per 8 fused multiply-adds.
+/// An output channel left over (a layer with one output, like the lab's last) takes eight vectors at a time, its taps
+/// by residue modulo the vector width so that one loaded vector serves four taps: 15 loads per 32 multiply-adds.
 /// </para>
 /// <para>
 /// <b>Correlation of two tiles</b> (the gradient to the taps): <c>dw[k, c, o] = Σ_j d[o, j] · s[c, j + K − 1 − k]</c>,
@@ -113,7 +115,14 @@ internal static class CausalCorrelationKernels
         }
     }
 
-    /// <summary>One output channel, eight vectors at a time: 9 loads per 8 multiply-adds.</summary>
+    /// <summary>
+    /// One output channel, eight vectors at a time. Loading a vector of the source for every tap and every vector of
+    /// output would cost 9 loads per 8 multiply-adds (most of them unaligned), more than the core can issue; but taps W
+    /// apart (W = <see cref="Vector{T}.Count"/>) read the same vectors one place over: tap k + W's vector for output
+    /// vector i is tap k's for vector i − 1. So the taps are taken by residue r = k mod W, four at a time
+    /// (k₀, k₀ + W, k₀ + 2W, k₀ + 3W; <see cref="FourTapsOneApart"/>): 11 loads of the source feed 32 multiply-adds.
+    /// The taps left over in a residue (fewer than four) go one at a time.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void OneOutput(ref float source, int rowLength, int channels, int taps,
         ref Vector<float> weights, ref float output, int tileLength)
@@ -122,46 +131,124 @@ internal static class CausalCorrelationKernels
         int j = 0;
         for (; j + 2 * VectorsPerBlock * width <= tileLength; j += 2 * VectorsPerBlock * width)
         {
-            Vector<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+            var a = new Accumulators();
             for (int c = 0; c < channels; c++)
             {
                 ref float newest = ref Unsafe.Add(ref source, c * rowLength + j + taps - 1);
                 ref Vector<float> h = ref Unsafe.Add(ref weights, c * taps);
-                for (int k = 0; k < taps; k++)
+                for (int r = 0; r < width && r < taps; r++)
                 {
-                    ref float at = ref Unsafe.Subtract(ref newest, k);
-                    var w = Unsafe.Add(ref h, k);
-                    a0 = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref at), w, a0);
-                    a1 = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref at, (nuint)width), w, a1);
-                    a2 = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref at, (nuint)(2 * width)), w, a2);
-                    a3 = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref at, (nuint)(3 * width)), w, a3);
-                    a4 = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref at, (nuint)(4 * width)), w, a4);
-                    a5 = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref at, (nuint)(5 * width)), w, a5);
-                    a6 = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref at, (nuint)(6 * width)), w, a6);
-                    a7 = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref at, (nuint)(7 * width)), w, a7);
+                    int k = r;
+                    for (; k + 3 * width < taps; k += 4 * width)
+                        FourTapsOneApart(ref a, ref Unsafe.Subtract(ref newest, k), width,
+                            Unsafe.Add(ref h, k), Unsafe.Add(ref h, k + width), Unsafe.Add(ref h, k + 2 * width), Unsafe.Add(ref h, k + 3 * width));
+                    for (; k < taps; k += width)
+                        OneTap(ref a, ref Unsafe.Subtract(ref newest, k), width, Unsafe.Add(ref h, k));
                 }
             }
-            a0.StoreUnsafe(ref output, (nuint)j);
-            a1.StoreUnsafe(ref output, (nuint)(j + width));
-            a2.StoreUnsafe(ref output, (nuint)(j + 2 * width));
-            a3.StoreUnsafe(ref output, (nuint)(j + 3 * width));
-            a4.StoreUnsafe(ref output, (nuint)(j + 4 * width));
-            a5.StoreUnsafe(ref output, (nuint)(j + 5 * width));
-            a6.StoreUnsafe(ref output, (nuint)(j + 6 * width));
-            a7.StoreUnsafe(ref output, (nuint)(j + 7 * width));
+            a.Store(ref Unsafe.Add(ref output, j), width);
         }
         for (; j < tileLength; j += width) // a tile's last block of four vectors
         {
+            // The taps in the order the loop above adds them (by residue), so that a sample gets the same float whichever
+            // loop computes it: the tiled inference cuts time elsewhere than the training pass and must match it bit for bit.
             Vector<float> a = default;
             for (int c = 0; c < channels; c++)
             {
                 ref float newest = ref Unsafe.Add(ref source, c * rowLength + j + taps - 1);
                 ref Vector<float> h = ref Unsafe.Add(ref weights, c * taps);
-                for (int k = 0; k < taps; k++)
-                    a = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref Unsafe.Subtract(ref newest, k)), Unsafe.Add(ref h, k), a);
+                for (int r = 0; r < width && r < taps; r++)
+                    for (int k = r; k < taps; k += width)
+                        a = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref Unsafe.Subtract(ref newest, k)), Unsafe.Add(ref h, k), a);
             }
             a.StoreUnsafe(ref output, (nuint)j);
         }
+    }
+
+    /// <summary>Eight vectors of one output channel, in registers.</summary>
+    private struct Accumulators
+    {
+        public Vector<float> A0, A1, A2, A3, A4, A5, A6, A7;
+
+        public readonly void Store(ref float output, int width)
+        {
+            A0.StoreUnsafe(ref output);
+            A1.StoreUnsafe(ref output, (nuint)width);
+            A2.StoreUnsafe(ref output, (nuint)(2 * width));
+            A3.StoreUnsafe(ref output, (nuint)(3 * width));
+            A4.StoreUnsafe(ref output, (nuint)(4 * width));
+            A5.StoreUnsafe(ref output, (nuint)(5 * width));
+            A6.StoreUnsafe(ref output, (nuint)(6 * width));
+            A7.StoreUnsafe(ref output, (nuint)(7 * width));
+        }
+    }
+
+    /// <summary>
+    /// Taps k, k + W, k + 2W, k + 3W (weights w0 … w3) into the eight vectors: output vector i takes
+    /// w_g · s[at + W·(i − g)], where <paramref name="at"/> is tap k's source for vector 0. Each source vector
+    /// u = i − g (from 7 down to −3) is loaded once and used by every (i, g) it serves.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FourTapsOneApart(ref Accumulators a, ref float at, int width,
+        Vector<float> w0, Vector<float> w1, Vector<float> w2, Vector<float> w3)
+    {
+        var x = Vector.LoadUnsafe(ref at, (nuint)(7 * width));
+        a.A7 = Vector.MultiplyAddEstimate(x, w0, a.A7);
+        x = Vector.LoadUnsafe(ref at, (nuint)(6 * width));
+        a.A6 = Vector.MultiplyAddEstimate(x, w0, a.A6);
+        a.A7 = Vector.MultiplyAddEstimate(x, w1, a.A7);
+        x = Vector.LoadUnsafe(ref at, (nuint)(5 * width));
+        a.A5 = Vector.MultiplyAddEstimate(x, w0, a.A5);
+        a.A6 = Vector.MultiplyAddEstimate(x, w1, a.A6);
+        a.A7 = Vector.MultiplyAddEstimate(x, w2, a.A7);
+        x = Vector.LoadUnsafe(ref at, (nuint)(4 * width));
+        a.A4 = Vector.MultiplyAddEstimate(x, w0, a.A4);
+        a.A5 = Vector.MultiplyAddEstimate(x, w1, a.A5);
+        a.A6 = Vector.MultiplyAddEstimate(x, w2, a.A6);
+        a.A7 = Vector.MultiplyAddEstimate(x, w3, a.A7);
+        x = Vector.LoadUnsafe(ref at, (nuint)(3 * width));
+        a.A3 = Vector.MultiplyAddEstimate(x, w0, a.A3);
+        a.A4 = Vector.MultiplyAddEstimate(x, w1, a.A4);
+        a.A5 = Vector.MultiplyAddEstimate(x, w2, a.A5);
+        a.A6 = Vector.MultiplyAddEstimate(x, w3, a.A6);
+        x = Vector.LoadUnsafe(ref at, (nuint)(2 * width));
+        a.A2 = Vector.MultiplyAddEstimate(x, w0, a.A2);
+        a.A3 = Vector.MultiplyAddEstimate(x, w1, a.A3);
+        a.A4 = Vector.MultiplyAddEstimate(x, w2, a.A4);
+        a.A5 = Vector.MultiplyAddEstimate(x, w3, a.A5);
+        x = Vector.LoadUnsafe(ref at, (nuint)width);
+        a.A1 = Vector.MultiplyAddEstimate(x, w0, a.A1);
+        a.A2 = Vector.MultiplyAddEstimate(x, w1, a.A2);
+        a.A3 = Vector.MultiplyAddEstimate(x, w2, a.A3);
+        a.A4 = Vector.MultiplyAddEstimate(x, w3, a.A4);
+        x = Vector.LoadUnsafe(ref at);
+        a.A0 = Vector.MultiplyAddEstimate(x, w0, a.A0);
+        a.A1 = Vector.MultiplyAddEstimate(x, w1, a.A1);
+        a.A2 = Vector.MultiplyAddEstimate(x, w2, a.A2);
+        a.A3 = Vector.MultiplyAddEstimate(x, w3, a.A3);
+        x = Vector.LoadUnsafe(ref Unsafe.Subtract(ref at, width));
+        a.A0 = Vector.MultiplyAddEstimate(x, w1, a.A0);
+        a.A1 = Vector.MultiplyAddEstimate(x, w2, a.A1);
+        a.A2 = Vector.MultiplyAddEstimate(x, w3, a.A2);
+        x = Vector.LoadUnsafe(ref Unsafe.Subtract(ref at, 2 * width));
+        a.A0 = Vector.MultiplyAddEstimate(x, w2, a.A0);
+        a.A1 = Vector.MultiplyAddEstimate(x, w3, a.A1);
+        x = Vector.LoadUnsafe(ref Unsafe.Subtract(ref at, 3 * width));
+        a.A0 = Vector.MultiplyAddEstimate(x, w3, a.A0);
+    }
+
+    /// <summary>One tap (weight w) into the eight vectors: vector i takes w · s[at + W·i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OneTap(ref Accumulators a, ref float at, int width, Vector<float> w)
+    {
+        a.A0 = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref at), w, a.A0);
+        a.A1 = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref at, (nuint)width), w, a.A1);
+        a.A2 = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref at, (nuint)(2 * width)), w, a.A2);
+        a.A3 = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref at, (nuint)(3 * width)), w, a.A3);
+        a.A4 = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref at, (nuint)(4 * width)), w, a.A4);
+        a.A5 = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref at, (nuint)(5 * width)), w, a.A5);
+        a.A6 = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref at, (nuint)(6 * width)), w, a.A6);
+        a.A7 = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref at, (nuint)(7 * width)), w, a.A7);
     }
 
     /// <summary>
