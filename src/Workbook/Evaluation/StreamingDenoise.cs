@@ -137,6 +137,7 @@ public static class StreamingDenoise
             int length = kept + got;
             using (var scope = NewDisposeScope())
             using (no_grad())
+            using (Training.CollectorPause.Begin())   // TorchSharp's Scalars must outlive the calls that read them: see CollectorPause
             {
                 var device = network.parameters().First().device;   // the network may live on a GPU
                 var x = tensor(input, new long[] { 1, 1, input.Length }).narrow(2, 0, length).to(device);
