@@ -4,8 +4,9 @@ using Workbook.Display;
 namespace Workbook.Tests.Notebooks;
 
 /// <summary>
-/// Opens Task 4's HTML page in headless Chromium (Debian's chromium, installed by scripts/install-prerequisites.sh),
-/// with no network, and checks that Plotly drew the loss chart and that the audio players are there.
+/// Opens the last notebook's HTML page (notebook 05: its live loss chart, frequency responses, spectrograms and players)
+/// in headless Chromium (Debian's chromium, installed by scripts/install-prerequisites.sh), with no network, and checks
+/// that Plotly drew the charts, the loss chart's legend is there and so are the audio players.
 /// </summary>
 [Collection("Notebooks")]
 public class BrowserReportTests(NotebookRunFixture run)
