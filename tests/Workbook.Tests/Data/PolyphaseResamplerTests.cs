@@ -59,13 +59,17 @@ public class PolyphaseResamplerTests
         foreach (float v in y.Skip(800).Take(y.Length - 1600)) Assert.Equal(0.25f, v, 1e-6f);
     }
 
-    [Fact]
-    public void Streaming_in_any_block_size_gives_the_same_samples()
+    [Theory]
+    [InlineData(44100, 16000, 44100)]   // L/M = 160/441: one dot product per output
+    [InlineData(48000, 16000, 48001)]   // integer ratios: whole blocks through the vector loops
+    [InlineData(16000, 48000, 16001)]
+    [InlineData(16000, 8000, 5000)]
+    public void Streaming_in_any_block_size_gives_the_same_samples(int from, int to, int length)
     {
-        var x = Sampled(44100, 44100, t => Signal(t, 8000));
+        var x = Sampled(from, length, t => Signal(t, Math.Min(from, to) / 2.0));
         float[] Read(int block)
         {
-            var resampler = new PolyphaseResampler(new Samples(x, 44100, chunk: 1000), 16000);
+            var resampler = new PolyphaseResampler(new Samples(x, from, chunk: 1000), to);
             var all = new List<float>();
             var buffer = new float[block];
             int read;
@@ -73,8 +77,8 @@ public class PolyphaseResamplerTests
             return all.ToArray();
         }
         var whole = Read(100_000);
-        // The output covers the input's duration: ⌈44100 · 160 / 441⌉ samples.
-        Assert.Equal(16000, whole.Length);
+        // The output covers the input's duration: ⌈N · to / from⌉ samples.
+        Assert.Equal((int)Math.Ceiling((double)length * to / from), whole.Length);
         Assert.Equal(whole, Read(1));
         Assert.Equal(whole, Read(4097));
     }
