@@ -230,7 +230,8 @@ public sealed class PolyphaseResampler : ISampleProvider
                         Weights[(o * Channels + q) * Taps + k] = new Vector<float>(tap < taps ? phases[o][tap] : 0);
                     }
             Rows = new float[Channels * RowLength];
-            Result = new float[Outputs * Length];
+            // Going up, the phases before they are interleaved; going down, the kernel writes straight into Pending.
+            Result = Outputs > 1 ? new float[Outputs * Length] : Array.Empty<float>();
             Pending = new float[Outputs * Length];
         }
 
@@ -282,8 +283,7 @@ public sealed class PolyphaseResampler : ISampleProvider
                 var row = b.Rows.AsSpan(q * b.RowLength, b.RowLength);
                 for (int i = 0; i < row.Length; i++) row[i] = source[i * down + q];
             }
-            Signals.CausalCorrelationKernels.CorrelateWithTaps(b.Rows, b.RowLength, down, b.Taps, b.Weights, 1, b.Result, length, length);
-            b.Result.AsSpan(0, length).CopyTo(b.Pending);
+            Signals.CausalCorrelationKernels.CorrelateWithTaps(b.Rows, b.RowLength, down, b.Taps, b.Weights, 1, b.Pending, length, length);
             produced = length;
         }
         else

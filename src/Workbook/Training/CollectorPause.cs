@@ -12,8 +12,8 @@ namespace Workbook.Training;
 /// true, but got false" (from <c>Scalar::toFloat</c>), or reads garbage. In a notebook the kernel's own threads
 /// allocate (a live chart's update, a display), and notebook 05 failed that way in CI. No collection, no
 /// finalization: inside a pause the collector does not run until <see cref="Budget"/> bytes have been allocated, by
-/// any thread. <c>tools/scalar-finalizer-race.cs</c> measures the race: thousands of failures per minute with an
-/// allocating thread beside the loop, none inside a pause.
+/// any thread. <c>tools/scalar-finalizer-race.cs</c> measures the race: 84 failures in 1.35 million calls (20 s) with an
+/// allocating thread beside the loop, none inside pauses.
 /// </para>
 /// <para>
 /// A pause is best effort: when the budget runs out the runtime collects and the pause ends early (an epoch of the

@@ -43,7 +43,6 @@ internal sealed class EpochBookkeeping : IDisposable
     /// <summary>Runs one training step of <paramref name="clips"/> clips at the thread count the trial sets, timing it for the trial.</summary>
     public void Step(int clips, Action step)
     {
-        pause ??= CollectorPause.Begin();
         threads?.BeforeStep();
         var clock = Stopwatch.StartNew();
         step();
