@@ -20,25 +20,31 @@ if (UsageErrors.Find(parsed, args) is string usageError)
     return 2;
 }
 
-try
+return QuickExit.End(Run());
+
+// The verb, and one line for any error it ends with.
+int Run()
 {
-    return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
-}
-catch (UsageException e)
-{
-    Console.Error.WriteLine($"workbook: {ErrorText.OneLine(e.Message)}");
-    Verbs.WriteHelp(parsed, Console.Error);
-    return 2;
-}
-catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or InvalidOperationException or UnauthorizedAccessException or NotSupportedException)
-{
-    Console.Error.WriteLine($"workbook: {ErrorText.OneLine(e.Message)}");
-    return 1;
-}
-catch (Exception e)
-{
-    // Anything else is a bug or an environment problem; still one line, with the exception's type to report it by.
-    Console.Error.WriteLine($"workbook: unexpected {e.GetType().Name}: {ErrorText.OneLine(e.Message)}");
-    if (Environment.GetEnvironmentVariable("WORKBOOK_TRACE") == "1") Console.Error.WriteLine(e);
-    return 1;
+    try
+    {
+        return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    }
+    catch (UsageException e)
+    {
+        Console.Error.WriteLine($"workbook: {ErrorText.OneLine(e.Message)}");
+        Verbs.WriteHelp(parsed, Console.Error);
+        return 2;
+    }
+    catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or InvalidOperationException or UnauthorizedAccessException or NotSupportedException)
+    {
+        Console.Error.WriteLine($"workbook: {ErrorText.OneLine(e.Message)}");
+        return 1;
+    }
+    catch (Exception e)
+    {
+        // Anything else is a bug or an environment problem; still one line, with the exception's type to report it by.
+        Console.Error.WriteLine($"workbook: unexpected {e.GetType().Name}: {ErrorText.OneLine(e.Message)}");
+        if (Environment.GetEnvironmentVariable("WORKBOOK_TRACE") == "1") Console.Error.WriteLine(e);
+        return 1;
+    }
 }
