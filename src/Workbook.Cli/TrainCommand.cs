@@ -32,7 +32,7 @@ internal static class TrainCommand
         recipe.AcceptOnlyFromAmong("lab", "improved");
         var command = new Command("train", "train the denoiser (lab Task 4); diverged runs exit 1 and keep the previous model")
             { data, epochs, lr, batchSize, taps, features, seed, testCount, output, device, threads, tanhEveryLayer, initFrom, recipe };
-        command.SetAction(parsed =>
+        Func<ParseResult, int> train = parsed =>
         {
             if (parsed.GetValue(recipe) == "improved")
             {
@@ -67,8 +67,23 @@ internal static class TrainCommand
                 throw new UsageException("--init-from takes the architecture from the model; leave out --taps and --features");
             string folder = parsed.GetValue(output) ?? Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
             return Run(parsed.GetValue(data), options, specification, parsed.GetValue(testCount), folder, init);
+        };
+        // The read-ahead starts in a method of its own: compiling the one above already loads libtorch (the JIT runs the
+        // static constructors of the option types it uses).
+        command.SetAction(parsed =>
+        {
+            if (parsed.GetValue(data) == null) ReadBundledSetAhead();
+            return train(parsed);
         });
         return command;
+    }
+
+    /// <summary>The bundled set's key and cache file are read on another thread while this one loads libtorch (each about
+    /// 0.3 s; see <see cref="BundledDataCache.StartReadAhead"/>). Without a data set nothing starts: loading reports it.</summary>
+    private static void ReadBundledSetAhead()
+    {
+        try { BundledDataCache.Default?.StartReadAhead(BundledDataSet.FindDirectory()); }
+        catch (DirectoryNotFoundException) { }
     }
 
     private static bool Given(ParseResult parsed, Option option) => parsed.GetResult(option) is { Implicit: false };

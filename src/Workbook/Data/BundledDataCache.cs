@@ -65,13 +65,76 @@ public sealed class BundledDataCache
     public PairedClips Load(string dataDirectory, Func<PairedClips> decode)
     {
         ArgumentNullException.ThrowIfNull(decode);
-        byte[]? key = TryKeyOf(dataDirectory);
-        if (key == null) return decode();
-        string path = PathFor(key);
-        if (TryRead(path, key) is { } cached) return cached;
+        var file = TakeReadAhead(dataDirectory) ?? Read(dataDirectory);
+        if (file == null) return decode();
+        if (file.Bytes is { } bytes && Parse(bytes, file.Key) is { } cached) return cached;
         var clips = decode();
-        TryWrite(path, key, clips);
+        TryWrite(file.Path, file.Key, clips);
         return clips;
+    }
+
+    /// <summary>
+    /// Starts, on a thread-pool thread, what <see cref="Load"/> does before it needs libtorch: the set's key (hashing
+    /// the manifest and 300 clips), reading the cache file and checking its SHA-256, about 0.3 s together; a process
+    /// that calls this before its first tensor does them while libtorch loads (also about 0.3 s). The next
+    /// <see cref="Load"/> of the same set from the same cache folder, on any thread, takes the result; the files are
+    /// read when this is called, so a file changed between the two is seen by the next load after it, not by that one.
+    /// </summary>
+    /// <remarks>Returns once the other thread has made one call of each native function the work uses (the hashing
+    /// library, file and folder reading): the C library binds a library's functions, and loads libraries, one at a
+    /// time, so a first call made while libtorch is being loaded waits for all of it (measured: the read-ahead then took
+    /// as long as loading libtorch, and overlapped nothing).</remarks>
+    /// <returns>the read-ahead, done when the file has been read and checked</returns>
+    public Task StartReadAhead(string dataDirectory)
+    {
+        using var nativeCallsBound = new ManualResetEventSlim();
+        var file = Task.Run(() =>
+        {
+            try
+            {
+                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                hash.AppendData(File.ReadAllBytes(Path.Combine(dataDirectory, BundledManifest.FileName)));
+                hash.GetHashAndReset();
+                SHA256.HashData(ReadOnlySpan<byte>.Empty);
+                _ = Directory.EnumerateFiles(Folder).Any();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // Read reports nothing either: the load decodes
+            finally { nativeCallsBound.Set(); }
+            return Read(dataDirectory);
+        });
+        nativeCallsBound.Wait();
+        lock (ReadAheadGate) pendingReadAhead = new ReadAhead(Folder, dataDirectory, file);
+        return file;
+    }
+
+    private static readonly object ReadAheadGate = new();
+    private static ReadAhead? pendingReadAhead;
+
+    private sealed record ReadAhead(string Folder, string DataDirectory, Task<CacheFile?> File);
+
+    /// <summary>A set's key, its cache file's path, and the file's bytes if it exists and its SHA-256 holds (else null).</summary>
+    private sealed record CacheFile(byte[] Key, string Path, byte[]? Bytes);
+
+    /// <summary>The read-ahead of this set from this folder, if one was started and not yet taken.</summary>
+    private CacheFile? TakeReadAhead(string dataDirectory)
+    {
+        ReadAhead? taken;
+        lock (ReadAheadGate)
+        {
+            taken = pendingReadAhead;
+            if (taken == null || taken.Folder != Folder || taken.DataDirectory != dataDirectory) return null;
+            pendingReadAhead = null;
+        }
+        return taken.File.GetAwaiter().GetResult();
+    }
+
+    /// <summary>The key and cache file of the set in <paramref name="dataDirectory"/>; null when its files cannot be read.</summary>
+    private CacheFile? Read(string dataDirectory)
+    {
+        byte[]? key = TryKeyOf(dataDirectory);
+        if (key == null) return null;
+        string path = PathFor(key);
+        return new CacheFile(key, path, TryReadIntact(path));
     }
 
     /// <summary>The cache file for a key: the key's first 128 bits in hex name it.</summary>
@@ -122,12 +185,17 @@ public sealed class BundledDataCache
     }
 
     /// <summary>The cached set at <paramref name="path"/> if the file exists, carries <paramref name="key"/> and is intact; else null.</summary>
-    public static PairedClips? TryRead(string path, byte[] key)
+    public static PairedClips? TryRead(string path, byte[] key) => TryReadIntact(path) is { } bytes ? Parse(bytes, key) : null;
+
+    /// <summary>The file's bytes if it can be read and ends with the SHA-256 of the bytes before it; else null.</summary>
+    private static byte[]? TryReadIntact(string path)
     {
         byte[] bytes;
         try { bytes = File.ReadAllBytes(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
-        return Parse(bytes, key);
+        if (bytes.Length < HashLength) return null;
+        var content = bytes.AsSpan(0, bytes.Length - HashLength);
+        return SHA256.HashData(content).AsSpan().SequenceEqual(bytes.AsSpan(content.Length)) ? bytes : null;
     }
 
     /// <summary>Writes <paramref name="clips"/> under <paramref name="key"/>; a failure leaves no file and is not an error.</summary>
@@ -174,11 +242,11 @@ public sealed class BundledDataCache
         stream.Write(hashing.Hash());
     }
 
+    /// <summary>The set in a cache file's <paramref name="bytes"/>, whose SHA-256 has been checked (<see cref="TryReadIntact"/>); null unless it carries <paramref name="key"/> and its sizes add up.</summary>
     private static PairedClips? Parse(byte[] bytes, byte[] key)
     {
         if (!BitConverter.IsLittleEndian || bytes.Length < Magic.Length + 4 + HashLength + 12 + HashLength) return null;
         var content = bytes.AsSpan(0, bytes.Length - HashLength);
-        if (!SHA256.HashData(content).AsSpan().SequenceEqual(bytes.AsSpan(content.Length))) return null;
         try
         {
             using var reader = new BinaryReader(new MemoryStream(bytes, 0, content.Length, writable: false), Encoding.UTF8);

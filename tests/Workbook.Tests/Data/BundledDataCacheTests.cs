@@ -169,6 +169,54 @@ public class BundledDataCacheTests(FreshlyDecodedSet fresh) : IClassFixture<Fres
             Assert.False(BundledManifest.IsInCleanFolder(bad), bad);
     }
 
+    [Fact]
+    public async Task A_load_takes_the_read_ahead_of_its_set_and_folder()
+    {
+        // The read-ahead reads a file with halved samples; the file is then removed. The load returns what the
+        // read-ahead read, so it used that result instead of reading again.
+        var cache = new BundledDataCache(folder);
+        byte[] key = BundledDataCache.TryKeyOf(fresh.Directory)!;
+        using var halved = new PairedClips(fresh.Clips.Names, fresh.Clips.Noisy * 0.5f, fresh.Clips.Clean, fresh.Clips.SampleRate, fresh.Clips.Source);
+        Assert.True(cache.TryWrite(cache.PathFor(key), key, halved));
+        await cache.StartReadAhead(fresh.Directory);
+        File.Delete(cache.PathFor(key));
+        using (var loaded = BundledDataSet.Load(fresh.Directory, cache)) AssertIdentical(halved, loaded);
+
+        // Taken once: the next load reads for itself, finds no file, decodes and writes one.
+        using (var again = BundledDataSet.Load(fresh.Directory, cache)) AssertIdentical(fresh.Clips, again);
+        Assert.True(File.Exists(cache.PathFor(key)));
+    }
+
+    [Fact]
+    public void A_read_ahead_without_a_cache_file_or_with_a_damaged_one_still_loads_the_decoded_set()
+    {
+        var cache = new BundledDataCache(folder);
+        cache.StartReadAhead(fresh.Directory);
+        using (var decoded = BundledDataSet.Load(fresh.Directory, cache)) AssertIdentical(fresh.Clips, decoded);
+        string file = cache.PathFor(fresh.Directory);
+        byte[] bytes = File.ReadAllBytes(file);
+        bytes[bytes.Length / 2] ^= 0x10;
+        File.WriteAllBytes(file, bytes);
+
+        cache.StartReadAhead(fresh.Directory);
+        using (var loaded = BundledDataSet.Load(fresh.Directory, cache)) AssertIdentical(fresh.Clips, loaded);
+        using var rewritten = BundledDataCache.TryRead(file, BundledDataCache.TryKeyOf(fresh.Directory)!);
+        AssertIdentical(fresh.Clips, rewritten);
+    }
+
+    [Fact]
+    public void A_read_ahead_for_another_cache_folder_is_left_alone()
+    {
+        var elsewhere = new BundledDataCache(Path.Combine(folder, "elsewhere"));
+        var cache = new BundledDataCache(folder);
+        byte[] key = BundledDataCache.TryKeyOf(fresh.Directory)!;
+        using var halved = new PairedClips(fresh.Clips.Names, fresh.Clips.Noisy * 0.5f, fresh.Clips.Clean, fresh.Clips.SampleRate, fresh.Clips.Source);
+        Assert.True(cache.TryWrite(cache.PathFor(key), key, halved));
+        elsewhere.StartReadAhead(fresh.Directory);   // no file there
+        using var loaded = BundledDataSet.Load(fresh.Directory, cache);
+        AssertIdentical(halved, loaded);             // this folder's file, not the other folder's (absent) one
+    }
+
     private static void AssertIdentical(PairedClips expected, PairedClips? actual)
     {
         Assert.NotNull(actual);
