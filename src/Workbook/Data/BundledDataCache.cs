@@ -260,9 +260,12 @@ public sealed class BundledDataCache
             long sampleBytes = (long)count * length * sizeof(float);
             if (reader.BaseStream.Position + 2 * sampleBytes != content.Length) return null;
             int start = (int)reader.BaseStream.Position;
-            var noisy = MemoryMarshal.Cast<byte, float>(content.Slice(start, (int)sampleBytes)).ToArray();
-            var clean = MemoryMarshal.Cast<byte, float>(content.Slice(start + (int)sampleBytes, (int)sampleBytes)).ToArray();
-            return new PairedClips(names, tensor(noisy).view(count, 1, length), tensor(clean).view(count, 1, length), sampleRate, source);
+            // Straight into the tensors' memory: one copy, and no 19 MB arrays for the collector.
+            var noisy = empty(count, 1, length);
+            var clean = empty(count, 1, length);
+            content.Slice(start, (int)sampleBytes).CopyTo(noisy.bytes);
+            content.Slice(start + (int)sampleBytes, (int)sampleBytes).CopyTo(clean.bytes);
+            return new PairedClips(names, noisy, clean, sampleRate, source);
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or DecoderFallbackException or ArgumentException)
         {
