@@ -96,7 +96,7 @@ public sealed class BundledDataCache
                 hash.AppendData(File.ReadAllBytes(Path.Combine(dataDirectory, BundledManifest.FileName)));
                 hash.GetHashAndReset();
                 SHA256.HashData(ReadOnlySpan<byte>.Empty);
-                _ = Directory.EnumerateFiles(Folder).Any();
+                _ = Directory.EnumerateFiles(Path.Combine(dataDirectory, BundledManifest.CleanFolder)).Any();   // the folder the key lists
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // Read reports nothing either: the load decodes
             finally { nativeCallsBound.Set(); }

@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using TorchSharp;
 using Workbook.Signals;
 using static TorchSharp.torch;
 
@@ -20,12 +19,8 @@ namespace Workbook.Networks;
 /// </summary>
 internal static class VectorTanh
 {
-    /// <summary>Elements per work item: 256 kB of floats, enough to amortise scheduling, small enough to share out.</summary>
-    private const int Chunk = 1 << 16;
-
     /// <summary>True for float32 tensors on the CPU that a span can address.</summary>
-    public static bool Supports(Tensor t) =>
-        t.device_type == DeviceType.CPU && t.dtype == ScalarType.Float32 && t.numel() < int.MaxValue / sizeof(float);
+    public static bool Supports(Tensor t) => SimdConvolution.Addressable(t);
 
     /// <summary>tanh(x), a new tensor.</summary>
     public static Tensor Forward(Tensor x)
@@ -33,7 +28,7 @@ internal static class VectorTanh
         using var input = x.contiguous();
         var y = empty_like(input);
         int count = (int)input.numel();
-        Run(count, (start, length) => Tanh(SimdConvolution.Floats(input).Slice(start, length), SimdConvolution.Floats(y).Slice(start, length)));
+        SimdConvolution.RunChunks(count, (_, start, length) => Tanh(SimdConvolution.Floats(input).Slice(start, length), SimdConvolution.Floats(y).Slice(start, length)));
         return y;
     }
 
@@ -43,7 +38,7 @@ internal static class VectorTanh
         using var dy = outputGradient.contiguous();
         using var y = output.contiguous();
         var dx = empty_like(y);
-        Run((int)y.numel(), (start, length) => Slope(SimdConvolution.Floats(dy).Slice(start, length), SimdConvolution.Floats(y).Slice(start, length), SimdConvolution.Floats(dx).Slice(start, length)));
+        SimdConvolution.RunChunks((int)y.numel(), (_, start, length) => Slope(SimdConvolution.Floats(dy).Slice(start, length), SimdConvolution.Floats(y).Slice(start, length), SimdConvolution.Floats(dx).Slice(start, length)));
         return dx;
     }
 
@@ -112,11 +107,4 @@ internal static class VectorTanh
         for (int v = 0; v < vdx.Length; v++) vdx[v] = vdy[v] * (Vector<float>.One - vy[v] * vy[v]);
         for (int i = vdx.Length * Vector<float>.Count; i < dx.Length; i++) dx[i] = dy[i] * (1 - y[i] * y[i]);
     }
-
-    /// <summary>The chunks of <paramref name="count"/> elements, shared among threads as the convolution's tiles are.</summary>
-    private static void Run(int count, Action<int, int> work) =>
-        SimdConvolution.RunTiles<object?>((count + Chunk - 1) / Chunk, () => null,
-            (chunk, _) => work(chunk * Chunk, Math.Min(Chunk, count - chunk * Chunk)), _ => { });
-
-
 }

@@ -41,10 +41,12 @@ internal sealed class SimdConvolution : autograd.SingleTensorFunction<SimdConvol
 
     /// <summary>True when both tensors are float32 on the CPU and small enough to address (2³¹ bytes each).</summary>
     public static bool Supports(Tensor signal, Tensor coefficients) =>
-        signal.device_type == DeviceType.CPU && coefficients.device_type == DeviceType.CPU &&
-        signal.dtype == ScalarType.Float32 && coefficients.dtype == ScalarType.Float32 &&
-        signal.numel() < int.MaxValue / sizeof(float) && coefficients.numel() < int.MaxValue / sizeof(float) &&
+        Addressable(signal) && Addressable(coefficients) &&
         signal.numel() / Math.Max(1, coefficients.shape[1]) * coefficients.shape[2] < int.MaxValue / sizeof(float); // the output
+
+    /// <summary>True for a float32 tensor on the CPU small enough for <see cref="Floats"/> to address (2³¹ bytes).</summary>
+    internal static bool Addressable(Tensor t) =>
+        t.device_type == DeviceType.CPU && t.dtype == ScalarType.Float32 && t.numel() < int.MaxValue / sizeof(float);
 
     /// <param name="x">input <c>[B, F, N]</c>, float32 on the CPU</param>
     /// <param name="coefficients">taps <c>[K, F, G]</c>, float32 on the CPU</param>
@@ -221,6 +223,17 @@ internal sealed class SimdConvolution : autograd.SingleTensorFunction<SimdConvol
         Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads }, newScratch,
             (item, _, scratch) => { work(item, scratch); return scratch; }, finish);
     }
+
+    /// <summary>Elements per chunk of <see cref="RunChunks"/>: 256 kB of floats, enough to amortise scheduling, small enough to share out.</summary>
+    internal const int ChunkLength = 1 << 16;
+
+    /// <summary>
+    /// Runs <paramref name="work"/>(chunk, start, length) over <paramref name="count"/> elements cut into chunks of
+    /// <see cref="ChunkLength"/>, shared among threads as the tiles are: for element-wise loops over whole tensors.
+    /// </summary>
+    internal static void RunChunks(int count, Action<int, int, int> work) =>
+        RunTiles<object?>((count + ChunkLength - 1) / ChunkLength, () => null,
+            (chunk, _) => work(chunk, chunk * ChunkLength, Math.Min(ChunkLength, count - chunk * ChunkLength)), _ => { });
 
     /// <summary>How a clip of N samples is cut into tiles for K taps.</summary>
     internal readonly struct Tiles

@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using TorchSharp;
 using Workbook.Signals;
 using static TorchSharp.torch;
 
@@ -18,9 +17,6 @@ namespace Workbook.Training;
 /// </remarks>
 internal sealed class ErrorSums
 {
-    /// <summary>Elements per chunk of the vector loop: 256 kB of each tensor.</summary>
-    private const int Chunk = 1 << 16;
-
     private double absolute, squared;
     private long count;
 
@@ -51,22 +47,17 @@ internal sealed class ErrorSums
     public double MeanSquared => squared / count;
 
     private static bool VectorLoopApplies(Tensor output, Tensor target) =>
-        output.device_type == DeviceType.CPU && target.device_type == DeviceType.CPU
-        && output.dtype == ScalarType.Float32 && target.dtype == ScalarType.Float32
-        && output.shape.SequenceEqual(target.shape) && output.numel() < int.MaxValue / sizeof(float);
+        SimdConvolution.Addressable(output) && SimdConvolution.Addressable(target) && output.shape.SequenceEqual(target.shape);
 
     /// <summary>Σ|ŷ − y| and Σ(ŷ − y)² of two contiguous float32 tensors with as many elements.</summary>
     internal static (double Absolute, double Squared) Sums(Tensor output, Tensor target)
     {
         int length = (int)output.numel();
-        int chunks = (length + Chunk - 1) / Chunk;
+        int chunks = (length + SimdConvolution.ChunkLength - 1) / SimdConvolution.ChunkLength;
         var absolute = new double[chunks];
         var squared = new double[chunks];
-        SimdConvolution.RunTiles<object?>(chunks, () => null, (chunk, _) =>
-        {
-            int start = chunk * Chunk, size = Math.Min(Chunk, length - start);
-            (absolute[chunk], squared[chunk]) = ChunkSums(SimdConvolution.Floats(output).Slice(start, size), SimdConvolution.Floats(target).Slice(start, size));
-        }, _ => { });
+        SimdConvolution.RunChunks(length, (chunk, start, size) =>
+            (absolute[chunk], squared[chunk]) = ChunkSums(SimdConvolution.Floats(output).Slice(start, size), SimdConvolution.Floats(target).Slice(start, size)));
         double a = 0, s = 0;
         for (int chunk = 0; chunk < chunks; chunk++)
         {
