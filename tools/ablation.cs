@@ -15,17 +15,17 @@ using Workbook.Networks;
 using Workbook.Training;
 using static TorchSharp.torch;
 
-var recipe = ImprovedTrainingOptions.Default;
-var variants = new (string Name, string Change, ImprovedTrainingOptions Options)[]
+var recipe = FilterBankTrainingOptions.Default;
+var variants = new (string Name, string Change, FilterBankTrainingOptions Options)[]
 {
     ("recipe", "the recipe as it is", recipe),
     ("no-residual", "output = correction alone (no input added)", recipe with { Network = recipe.Network with { Residual = false } }),
-    ("sgd-0.5", "plain SGD, the lab's learning rate 0.5", recipe with { Optimizer = ImprovedOptimizer.Sgd, LearningRate = 0.5 }),
-    ("sgd-0.05", "plain SGD, learning rate 0.05", recipe with { Optimizer = ImprovedOptimizer.Sgd, LearningRate = 0.05 }),
+    ("sgd-0.5", "plain SGD, the lab's learning rate 0.5", recipe with { Optimizer = FilterBankOptimizer.Sgd, LearningRate = 0.5 }),
+    ("sgd-0.05", "plain SGD, learning rate 0.05", recipe with { Optimizer = FilterBankOptimizer.Sgd, LearningRate = 0.05 }),
     ("constant-lr", "no cosine schedule: Adam at 0.003 throughout", recipe with { CosineSchedule = false }),
     ("no-fresh-noise", "the same noisy training clips every epoch", recipe with { FreshNoiseEachEpoch = false }),
-    ("l1-loss", "the lab's L1 loss instead of −SNR", recipe with { Loss = ImprovedLoss.L1 }),
-    ("si-sdr-loss", "−SI-SDR instead of −SNR", recipe with { Loss = ImprovedLoss.SiSdr }),
+    ("l1-loss", "the lab's L1 loss instead of −SNR", recipe with { Loss = FilterBankLoss.L1 }),
+    ("si-sdr-loss", "−SI-SDR instead of −SNR", recipe with { Loss = FilterBankLoss.SiSdr }),
 };
 var chosen = args.Length == 0 ? variants : variants.Where(v => args.Contains(v.Name)).ToArray();
 if (chosen.Length != Math.Max(1, args.Length) && args.Length > 0)
@@ -35,6 +35,7 @@ if (chosen.Length != Math.Max(1, args.Length) && args.Length > 0)
 }
 
 using var clips = DataSource.Load(null);
+using Workbook.FilterBank;
 var (train, test) = DataSplit.Split(clips, DataSplit.DefaultTestCount, recipe.Seed);
 var fresh = FreshNoise.ForBundledSplit(DataSplit.DefaultTestCount, recipe.Seed);
 var fir = ClipScores.Of(WienerFilter.Fit(train.Noisy, train.Clean), test.Noisy, test.Clean).Mean();
@@ -47,12 +48,12 @@ Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
 foreach (var (name, change, options) in chosen)
 {
     var clock = Stopwatch.StartNew();
-    ImprovedCnn model;
+    FilterBankCnn model;
     TrainingHistory history;
     var epochs = new List<EpochResult>();
     try
     {
-        (model, history) = new ImprovedRecipe(options).Train(train, test, fresh, epochs.Add);
+        (model, history) = new FilterBankRecipe(options).Train(train, test, fresh, epochs.Add);
     }
     catch (Exception e) when (e is System.Runtime.InteropServices.ExternalException or ArithmeticException)
     {

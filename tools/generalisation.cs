@@ -81,6 +81,7 @@ for (int q = 0; q < 300; q++)
     WavAudio.Write(Path.Combine(pairs, "noisy", name + ".wav"), SignalToNoiseRatio.AddNoise(clean, noise, snr), PairedClips.LabSampleRate, WavSampleFormat.Float32);
 }
 using (var other = DataSource.Load(pairs)) ScorePairs(other);
+using Workbook.ModelFiles;
 if (args.Length == 5)
     using (var course = DataSource.Load(args[4])) ScorePairs(course);
 

@@ -18,6 +18,7 @@ using System.Diagnostics;
 using TorchSharp;
 using Workbook.Training;
 using static TorchSharp.torch;
+using Workbook.Fast;
 
 double seconds = args.Length > 0 ? double.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 20;
 Workbook.Notebook.Setup();

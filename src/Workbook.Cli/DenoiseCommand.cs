@@ -4,6 +4,8 @@ using Workbook.Data;
 using Workbook.Evaluation;
 using Workbook.Training;
 using static TorchSharp.torch;
+using Workbook.Files;
+using Workbook.ModelFiles;
 
 namespace Workbook.Cli;
 

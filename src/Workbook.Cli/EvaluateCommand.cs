@@ -4,6 +4,7 @@ using TorchSharp;
 using Workbook.Data;
 using Workbook.Evaluation;
 using Workbook.Training;
+using Workbook.ModelFiles;
 
 namespace Workbook.Cli;
 

@@ -2,6 +2,8 @@ using System.CommandLine;
 using Workbook.Data;
 using Workbook.TorchFiles;
 using Workbook.Training;
+using Workbook.Files;
+using Workbook.ModelFiles;
 
 namespace Workbook.Cli;
 

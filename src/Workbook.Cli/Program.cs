@@ -5,7 +5,7 @@ using Workbook.Cli;
 // small class, and this file only reports errors: bad arguments are one line and the verb's usage, exit 2; any other
 // error is one line, exit 1.
 // Before libtorch loads: its OpenMP threads must sleep, not spin, between operations (see OpenMpWaitPolicy).
-Workbook.Training.OpenMpWaitPolicy.PreferSleepingThreads();
+Workbook.Fast.OpenMpWaitPolicy.PreferSleepingThreads();
 var root = Verbs.Root();
 var parsed = root.Parse(args);
 if (args.Length == 0)

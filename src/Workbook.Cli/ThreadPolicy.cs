@@ -5,6 +5,6 @@ internal static class ThreadPolicy
 {
     public static void Apply(int threads)
     {
-        if (threads > 0) Workbook.Training.Threads.Use(threads);
+        if (threads > 0) Workbook.Fast.Threads.Use(threads);
     }
 }

@@ -4,6 +4,9 @@ using Workbook.Data;
 using Workbook.Evaluation;
 using Workbook.Networks;
 using Workbook.Training;
+using Workbook.Fast;
+using Workbook.FilterBank;
+using Workbook.ModelFiles;
 
 namespace Workbook.Cli;
 
@@ -38,7 +41,7 @@ internal static class TrainCommand
             {
                 if (Given(parsed, taps) || Given(parsed, features) || Given(parsed, tanhEveryLayer) || Given(parsed, initFrom))
                     throw new UsageException("--recipe improved has its own network: leave out --taps, --features, --tanh-every-layer and --init-from");
-                var improved = ImprovedTrainingOptions.Default;
+                var improved = FilterBankTrainingOptions.Default;
                 improved = improved with
                 {
                     Epochs = Given(parsed, epochs) ? parsed.GetValue(epochs) : improved.Epochs,
@@ -49,7 +52,7 @@ internal static class TrainCommand
                     Threads = parsed.GetValue(threads) is int n and > 0 ? n : null,
                 };
                 string runFolder = parsed.GetValue(output) ?? Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
-                return ImprovedTraining.Run(parsed.GetValue(data), improved, parsed.GetValue(testCount), runFolder);
+                return FilterBankTraining.Run(parsed.GetValue(data), improved, parsed.GetValue(testCount), runFolder);
             }
             var options = new TrainingOptions
             {

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Workbook.Data;
 using Workbook.Training;
+using Workbook.Files;
+using Workbook.ModelFiles;
 
 namespace Workbook.Cli;
 

@@ -110,14 +110,14 @@ public static class NotebookRunner
 
     /// <summary>
     /// Notebooks side by side share the cores: each child gets <c>cores / parallelism</c> threads (at least one) through
-    /// <see cref="Workbook.Training.Threads.Variable"/>, which <see cref="Workbook.Notebook.Setup"/> applies, unless the
+    /// <see cref="Workbook.Fast.Threads.Variable"/>, which <see cref="Workbook.Notebook.Setup"/> applies, unless the
     /// user fixed a count. Two processes that each run two threads on two cores wait on each other's threads at
     /// every parallel loop (notebook 04's training loop ran 21.6 s that way).
     /// </summary>
     public static void ShareCores(ProcessStartInfo start, int parallelism)
     {
-        if (parallelism <= 1 || start.Environment.TryGetValue(Workbook.Training.Threads.Variable, out string? fixedCount) && !string.IsNullOrEmpty(fixedCount)) return;
-        start.Environment[Workbook.Training.Threads.Variable] =
+        if (parallelism <= 1 || start.Environment.TryGetValue(Workbook.Fast.Threads.Variable, out string? fixedCount) && !string.IsNullOrEmpty(fixedCount)) return;
+        start.Environment[Workbook.Fast.Threads.Variable] =
             Math.Max(1, Environment.ProcessorCount / parallelism).ToString(CultureInfo.InvariantCulture);
     }
 
@@ -191,7 +191,7 @@ public static class NotebookRunner
     private static async Task<NotebookReport> UnreadableAsync(string notebook, NotebookRunOptions options, Exception e)
     {
         string name = Path.GetFileNameWithoutExtension(notebook);
-        string problem = $"{Path.GetFileName(notebook)} is not a readable notebook: {Workbook.Data.Quoted.Escape(FirstLine(e.Message), 200)}";
+        string problem = $"{Path.GetFileName(notebook)} is not a readable notebook: {Workbook.Files.Quoted.Escape(FirstLine(e.Message), 200)}";
         var report = new NotebookReport(name, notebook, 0, 0, false, null, problem, false, $"FAILED: {problem}");
         await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, name + ".html"),
             HtmlReport.Page(name, new JsonObject { ["cells"] = new JsonArray() }, report.Status, failed: true));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Workbook.Data;
+using Workbook.Files;
 
 namespace Workbook.Notebooks;
 

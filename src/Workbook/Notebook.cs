@@ -1,4 +1,6 @@
 using Workbook.Display;
+using Workbook.Fast;
+using Workbook.Hosting;
 
 namespace Workbook;
 
@@ -9,18 +11,18 @@ public static class Notebook
     /// Prepares this notebook for the workbook: the FSharp.Core fix, TorchSharp's own native libraries (loaded by
     /// path, so a system libtorch cannot be picked up instead), the display formatters. Returns one line saying which
     /// Workbook.dll and libtorch are loaded. Safe to run more than once. First, OpenMP's threads are told to sleep
-    /// between operations (<see cref="Training.OpenMpWaitPolicy"/>), which takes effect if libtorch is not loaded yet.
-    /// Last, a thread count fixed by <c>WORKBOOK_THREADS</c> (<see cref="Training.Threads.Variable"/>) is applied to
+    /// between operations (<see cref="Fast.OpenMpWaitPolicy"/>), which takes effect if libtorch is not loaded yet.
+    /// Last, a thread count fixed by <c>WORKBOOK_THREADS</c> (<see cref="Fast.Threads.Variable"/>) is applied to
     /// libtorch and the workbook's vector loops: the headless runner sets it when notebooks run side by side.
     /// </summary>
     public static string Setup()
     {
-        Training.OpenMpWaitPolicy.PreferSleepingThreads();
+        Fast.OpenMpWaitPolicy.PreferSleepingThreads();
         string loaded = NotebookSetup.Register();
-        if (Training.Threads.FromEnvironment is int threads)
+        if (Fast.Threads.FromEnvironment is int threads)
         {
-            Training.Threads.Use(threads);
-            loaded += $" Threads: {threads} ({Training.Threads.Variable}).";
+            Fast.Threads.Use(threads);
+            loaded += $" Threads: {threads} ({Fast.Threads.Variable}).";
         }
         return loaded;
     }

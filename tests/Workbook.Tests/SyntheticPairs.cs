@@ -16,7 +16,7 @@ internal static class SyntheticPairs
         using var scope = NewDisposeScope();
         var source = randn(new long[] { count, 1, length }, generator: generator);
         var smoothing = full(new long[] { 8, 1, 1 }, 1.0f / 8);
-        var clean = Workbook.Signals.CausalConvolution.Filter(source, smoothing);
+        var clean = Workbook.Fast.CausalConvolution.Filter(source, smoothing);
         var noisy = clean + (float)noiseStd * randn(new long[] { count, 1, length }, generator: generator);
         var names = Enumerable.Range(0, count).Select(i => $"synthetic {i}").ToArray();
         return new PairedClips(names, noisy.MoveToOuterDisposeScope(), clean.MoveToOuterDisposeScope(), 16000, "synthetic");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using DataGenerator;
 using Workbook.Data;
+using Workbook.Coursework;
 
 // Makes the workbook's bundled data set: Q clean one-second clips of synthetic speech (espeak-ng) stored as 16-bit
 // WAV files, and a manifest that says per clip which background noise, at which SNR and from which seed, the loader

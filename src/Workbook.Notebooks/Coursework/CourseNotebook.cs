@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Workbook.Coursework;
 
 namespace Workbook.Notebooks.Coursework;
 

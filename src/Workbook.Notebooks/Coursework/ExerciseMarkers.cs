@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Workbook.Coursework;
 
 namespace Workbook.Notebooks.Coursework;
 

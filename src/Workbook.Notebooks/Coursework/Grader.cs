@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Workbook.Grading;
+using Workbook.Coursework;
+using Workbook.Hosting;
 
 namespace Workbook.Notebooks.Coursework;
 

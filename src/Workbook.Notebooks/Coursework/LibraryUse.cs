@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Workbook.Fast;
 
 namespace Workbook.Notebooks.Coursework;
 

@@ -1,3 +1,4 @@
+using Workbook.Fast;
 namespace Workbook.Data;
 
 /// <summary>

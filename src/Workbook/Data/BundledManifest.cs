@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Workbook.Files;
+using Workbook.Fast;
 
 namespace Workbook.Data;
 

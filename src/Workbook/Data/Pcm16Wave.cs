@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Workbook.Files;
 
 namespace Workbook.Data;
 

@@ -283,7 +283,7 @@ public sealed class PolyphaseResampler : ISampleProvider
                 var row = b.Rows.AsSpan(q * b.RowLength, b.RowLength);
                 for (int i = 0; i < row.Length; i++) row[i] = source[i * down + q];
             }
-            Signals.CausalCorrelationKernels.CorrelateWithTaps(b.Rows, b.RowLength, down, b.Taps, b.Weights, 1, b.Pending, length, length);
+            Fast.CausalCorrelationKernels.CorrelateWithTaps(b.Rows, b.RowLength, down, b.Taps, b.Weights, 1, b.Pending, length, length);
             produced = length;
         }
         else
@@ -291,7 +291,7 @@ public sealed class PolyphaseResampler : ISampleProvider
             // One row x[i0 + f + i'], i' < Length + Taps − 1, straight from the buffer; L outputs, interleaved afterwards.
             long i0 = nextOutput / up, first = i0 + firstTap;
             while (!Have(first + b.RowLength - 1)) { }
-            Signals.CausalCorrelationKernels.CorrelateWithTaps(buffer.AsSpan((int)(first - bufferStart), b.RowLength), b.RowLength, 1, b.Taps,
+            Fast.CausalCorrelationKernels.CorrelateWithTaps(buffer.AsSpan((int)(first - bufferStart), b.RowLength), b.RowLength, 1, b.Taps,
                 b.Weights, up, b.Result, length, length);
             for (int p = 0; p < up; p++)
             {

@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Workbook.TorchFiles;
 using NAudio.Wave;
+using Workbook.Files;
 
 namespace Workbook.Data;
 

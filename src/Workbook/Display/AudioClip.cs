@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Workbook.Display;
 
 /// <summary>
-/// A mono clip to listen to. In a notebook (after <see cref="NotebookSetup.Register"/>) and in the HTML report
+/// A mono clip to listen to. In a notebook (after <see cref="Hosting.NotebookSetup.Register"/>) and in the HTML report
 /// it shows as a title, a small waveform and an <c>&lt;audio controls&gt;</c> player whose source is the clip
 /// as a 16-bit WAV file in a base64 data URI, so it plays with no server and no network.
 /// </summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Plotly.NET;
 using Workbook.Training;
 using CSharpChart = Plotly.NET.CSharp.Chart;
+using Workbook.Hosting;
 
 namespace Workbook.Display;
 
@@ -159,6 +160,14 @@ public sealed class LiveLossPlot
             displayed = Microsoft.DotNet.Interactive.KernelInvocationContextExtensions.Display(context, Figure, NotebookSetup.ChartMimeTypes);
         return this;
     }
+
+    /// <summary>
+    /// Runs a training run while this chart follows it, and returns what the run returns. The chart redraws from the
+    /// kernel's threads while the run calls libtorch; TorchSharp hands libtorch numbers that only the garbage collector's
+    /// finalizer frees, so a collection mid-call could free one in use. The run is therefore kept free of collections
+    /// (<see cref="Fast.CollectorPause"/>), which is invisible to the run itself.
+    /// </summary>
+    public T Watch<T>(Func<T> training) => Fast.CollectorPause.During(training);
 
     /// <summary>
     /// Adds one epoch's train and test L1 (what a training loop reports) and redraws the displayed chart. One method, no

@@ -26,7 +26,7 @@ public sealed class IdentityDenoiser : IDenoiser
     /// <summary>The identity's mean L1 on <paramref name="clips"/>: the L1 column of its <see cref="EvaluationTable.Score"/> row, alone.</summary>
     public static double L1(PairedClips clips)
     {
-        var sums = new Training.ErrorSums();
+        var sums = new Fast.ErrorSums();
         sums.Add(clips.Noisy, clips.Clean);
         return sums.MeanAbsolute;
     }
@@ -39,11 +39,11 @@ public sealed class NetworkDenoiser(nn.Module<Tensor, Tensor> network, string na
 
     public string Name => name;
 
-    /// <summary>The network's output for each clip, 50 clips at a time, the garbage collector held off meanwhile (<see cref="Training.CollectorPause"/>).</summary>
+    /// <summary>The network's output for each clip, 50 clips at a time, the garbage collector held off meanwhile (<see cref="Fast.CollectorPause"/>).</summary>
     public Tensor Denoise(Tensor noisy)
     {
         network.eval();
-        using var pause = Training.CollectorPause.Begin();
+        using var pause = Fast.CollectorPause.Begin();
         using var _ = no_grad();
         var parts = new List<Tensor>();
         for (long start = 0; start < noisy.shape[0]; start += Chunk)

@@ -3,6 +3,7 @@ using System.Text;
 using Workbook.Data;
 using Workbook.Training;
 using static TorchSharp.torch;
+using Workbook.Fast;
 
 namespace Workbook.Evaluation;
 

@@ -3,6 +3,7 @@ using NAudio.Wave;
 using Workbook.Data;
 using Workbook.Networks;
 using static TorchSharp.torch;
+using Workbook.Files;
 
 namespace Workbook.Evaluation;
 
@@ -29,7 +30,7 @@ public static class StreamingDenoise
         Run(network, (int)network.Specification.Taps.Sum(k => k - 1), modelRate, input, output, format, block);
 
     /// <summary>The same for any causal network that needs <paramref name="history"/> samples before a block (see
-    /// <see cref="Training.TrainedNetwork.History"/>; for a network that works in frames, a whole number of frames, and
+    /// <see cref="ModelFiles.TrainedNetwork.History"/>; for a network that works in frames, a whole number of frames, and
     /// <paramref name="block"/> a whole number of frames too, so that each block's frames fall where the whole file's do).</summary>
     public static (long Frames, int SampleRate) Run(nn.Module<Tensor, Tensor> network, int history, int modelRate, string input, string output,
         WavSampleFormat format = WavSampleFormat.Pcm16, int block = DefaultBlock)
@@ -115,7 +116,7 @@ public static class StreamingDenoise
 
         public void Dispose() => input.Dispose();
 
-        private Span<float> Input => Signals.SimdConvolution.Floats(input);
+        private Span<float> Input => Fast.SimdConvolution.Floats(input);
 
         public WaveFormat WaveFormat => source.WaveFormat;
 
@@ -145,7 +146,7 @@ public static class StreamingDenoise
             int length = kept + got;
             using (var scope = NewDisposeScope())
             using (no_grad())
-            using (Training.CollectorPause.Begin())   // TorchSharp's Scalars must outlive the calls that read them: see CollectorPause
+            using (Fast.CollectorPause.Begin())   // TorchSharp's Scalars must outlive the calls that read them: see CollectorPause
             {
                 var device = network.parameters().First().device;   // the network may live on a GPU
                 var x = input.narrow(2, 0, length).to(device);

@@ -1,5 +1,6 @@
 using Workbook.Signals;
 using static TorchSharp.torch;
+using Workbook.Fast;
 
 namespace Workbook.Evaluation;
 

@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using Workbook.Signals;
 using static TorchSharp.torch;
+using Workbook.Fast;
 
 namespace Workbook.Networks;
 
@@ -76,7 +77,7 @@ public sealed class MimoFilter : nn.Module<Tensor, Tensor>
 
         static Tensor TanhOf(Tensor filtered)
         {
-            using (filtered) return Networks.Tanh.Apply(filtered);
+            using (filtered) return Fast.Tanh.Apply(filtered);
         }
     }
 

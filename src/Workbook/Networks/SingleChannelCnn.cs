@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using Workbook.Signals;
 using static TorchSharp.torch;
+using Workbook.Fast;
 
 namespace Workbook.Networks;
 

@@ -3,6 +3,7 @@ using System.Collections;
 using System.IO.Compression;
 using System.Text;
 using Workbook.Data;
+using Workbook.Files;
 
 namespace Workbook.TorchFiles;
 

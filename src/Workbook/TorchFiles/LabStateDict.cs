@@ -6,6 +6,7 @@ using TorchSharp.PyBridge;
 using Workbook.Data;
 using Workbook.Networks;
 using static TorchSharp.torch;
+using Workbook.Files;
 
 namespace Workbook.TorchFiles;
 

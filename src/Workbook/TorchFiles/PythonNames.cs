@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Numerics;
 using Workbook.Data;
+using Workbook.Files;
 
 namespace Workbook.TorchFiles;
 

@@ -3,6 +3,7 @@ using TorchSharp;
 using Workbook.Data;
 using Workbook.Networks;
 using static TorchSharp.torch;
+using Workbook.Fast;
 
 namespace Workbook.Training;
 

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using Workbook.Fast;
 
 namespace Workbook.Training;
 

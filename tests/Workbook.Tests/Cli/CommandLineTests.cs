@@ -2,6 +2,7 @@ using NAudio.Wave;
 using Workbook.Data;
 using Workbook.Tests.Notebooks;
 using static TorchSharp.torch;
+using Workbook.Files;
 
 namespace Workbook.Tests.Cli;
 

@@ -6,6 +6,8 @@ using Workbook.Signals;
 using Workbook.Tests.Notebooks;
 using Workbook.Training;
 using static TorchSharp.torch;
+using Workbook.Fast;
+using Workbook.ModelFiles;
 
 namespace Workbook.Tests.Cli;
 

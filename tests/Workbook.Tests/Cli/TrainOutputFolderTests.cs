@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Workbook.Data;
 using Workbook.Tests.Notebooks;
 using Workbook.Training;
+using Workbook.ModelFiles;
 
 namespace Workbook.Tests.Cli;
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Workbook.Notebooks;
 using Workbook.Notebooks.Coursework;
 using Workbook.Tests.Notebooks;
+using Workbook.Coursework;
 
 namespace Workbook.Tests.Coursework;
 

@@ -7,6 +7,7 @@ using Workbook.TorchFiles;
 using Workbook.Networks;
 using Workbook.Training;
 using Workbook.Tests.TorchFiles;
+using Workbook.ModelFiles;
 
 namespace Workbook.Tests.Data;
 

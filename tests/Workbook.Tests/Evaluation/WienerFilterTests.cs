@@ -1,6 +1,7 @@
 using Workbook.Evaluation;
 using Workbook.Signals;
 using static TorchSharp.torch;
+using Workbook.Fast;
 
 namespace Workbook.Tests.Evaluation;
 

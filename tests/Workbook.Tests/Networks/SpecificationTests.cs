@@ -1,6 +1,7 @@
 using Workbook.Networks;
 using Workbook.Signals;
 using static TorchSharp.torch;
+using Workbook.Fast;
 
 namespace Workbook.Tests.Networks;
 

@@ -26,8 +26,8 @@ public class JupyterTests
         Assert.Contains(outputs, o => JupyterOutputs.Join(o!["data"]?["text/html"]).Contains(PlotlyHtml.ChartClass));   // the formatters work there too
         foreach (var chart in ChartOutputs.In(executed)) ChartOutputs.AssertInteractiveAndStatic(chart, $"{Path.GetFileName(notebook)} in Jupyter");
         // The check reports show there too, and carry their JSON for the grader; every check of the solved notebook passes.
-        var reports = outputs.Select(o => o!["data"]?[Workbook.Grading.CheckReport.MimeType]).Where(d => d != null)
-            .Select(d => Workbook.Grading.CheckReport.FromJson(JupyterOutputs.Join(d))).ToList();
+        var reports = outputs.Select(o => o!["data"]?[Workbook.Coursework.CheckReport.MimeType]).Where(d => d != null)
+            .Select(d => Workbook.Coursework.CheckReport.FromJson(JupyterOutputs.Join(d))).ToList();
         Assert.NotEmpty(reports);
         Assert.All(reports, r => Assert.True(r.Passed, r.ToString()));
         if (prefix == "02-")

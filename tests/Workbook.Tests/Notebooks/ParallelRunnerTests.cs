@@ -106,10 +106,10 @@ public sealed class ParallelRunnerTests : IDisposable
             var start = new ProcessStartInfo("bash");
             start.ArgumentList.Add("-c");
             start.ArgumentList.Add($"""
-                echo "threads {Path.GetFileNameWithoutExtension(notebook)} ${Workbook.Training.Threads.Variable}" >> '{Log}'
+                echo "threads {Path.GetFileNameWithoutExtension(notebook)} ${Workbook.Fast.Threads.Variable}" >> '{Log}'
                 echo '{JsonSerializer.Serialize(new NotebookOutcome(1, null, null))}' > '{outcome}'
                 """);
-            start.Environment.Remove(Workbook.Training.Threads.Variable);
+            start.Environment.Remove(Workbook.Fast.Threads.Variable);
             return start;
         }) { Parallelism = 2 };
         await NotebookRunner.RunAsync(notebooks, options, TextWriter.Null);
@@ -121,8 +121,8 @@ public sealed class ParallelRunnerTests : IDisposable
         Assert.Equal(new[] { "threads a ", "threads b " }, Events());                      // one at a time: libtorch's own default
 
         var fixedByUser = new ProcessStartInfo("true");
-        fixedByUser.Environment[Workbook.Training.Threads.Variable] = "3";
+        fixedByUser.Environment[Workbook.Fast.Threads.Variable] = "3";
         NotebookRunner.ShareCores(fixedByUser, parallelism: 2);
-        Assert.Equal("3", fixedByUser.Environment[Workbook.Training.Threads.Variable]);
+        Assert.Equal("3", fixedByUser.Environment[Workbook.Fast.Threads.Variable]);
     }
 }

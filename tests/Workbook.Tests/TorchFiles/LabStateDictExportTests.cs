@@ -6,6 +6,7 @@ using Workbook.Tests.Notebooks;
 using Workbook.TorchFiles;
 using Workbook.Training;
 using static TorchSharp.torch;
+using Workbook.ModelFiles;
 
 namespace Workbook.Tests.TorchFiles;
 

@@ -114,7 +114,7 @@ public sealed class TorchSaveFormatLimitTests : IDisposable
         uint whole = 0;
         var buffer = new byte[1 << 20];
         var again = new Pattern(4 * count);
-        for (int n; (n = again.Read(buffer)) > 0;) whole = Workbook.Data.Crc32.Append(whole, buffer.AsSpan(0, n));
+        for (int n; (n = again.Read(buffer)) > 0;) whole = Workbook.Files.Crc32.Append(whole, buffer.AsSpan(0, n));
         Assert.Equal(whole, crc);
     }
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Workbook.Data;
 using Workbook.Networks;
 using Workbook.Training;
+using Workbook.Fast;
 
 namespace Workbook.Tests.Training;
 

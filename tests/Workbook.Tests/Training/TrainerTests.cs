@@ -2,6 +2,7 @@ using Workbook.Networks;
 using Workbook.Signals;
 using Workbook.Training;
 using static TorchSharp.torch;
+using Workbook.Fast;
 
 namespace Workbook.Tests.Training;
 

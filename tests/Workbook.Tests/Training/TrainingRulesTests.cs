@@ -2,6 +2,7 @@ using Workbook.Data;
 using Workbook.Networks;
 using Workbook.Training;
 using static TorchSharp.torch;
+using Workbook.Fast;
 
 namespace Workbook.Tests.Training;
 
@@ -154,7 +155,7 @@ public class TrainingRulesTests
         // directly; a spectral path would mix infinities into NaN); the gradient, sign(error)·x, stays finite.
         foreach (var (poison, word) in new[] { (float.MaxValue, "infinite"), (float.NaN, "NaN") })
         {
-            using var model = new MimoCnn(new CnnSpecification(new long[] { 1 }, new long[] { 1, 1 })) { Algorithm = Workbook.Signals.ConvolutionAlgorithm.Direct };
+            using var model = new MimoCnn(new CnnSpecification(new long[] { 1 }, new long[] { 1, 1 })) { Algorithm = Workbook.Fast.ConvolutionAlgorithm.Direct };
             void Poison(EpochResult e) { if (e.Epoch == 1) using (no_grad()) model.Layers[0].H.fill_(poison); }
             var history = new Trainer(new TrainingOptions { Epochs = 3, BatchSize = 8, LearningRate = 1e-12, Threads = 1 }).Fit(model, train, test, Poison);
             Assert.True(history.Diverged, word);

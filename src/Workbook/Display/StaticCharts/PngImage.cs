@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using Workbook.Files;
 
 namespace Workbook.Display.StaticCharts;
 

@@ -1,0 +1,88 @@
+using Workbook.Signals;
+using static TorchSharp.torch;
+
+namespace Workbook.Coursework;
+
+/// <summary>
+/// Exercise 1.2: the shift-register convolution <c>y = Σ_{k=0}^{K−1} h_k S^k x</c> for a signal <c>[…, N]</c> and taps
+/// <c>[K]</c>. The properties are those the library's tests assert of its own filters; the reference is
+/// <see cref="ShiftRegisterConvolution"/>.
+/// </summary>
+public static class FilterExercise
+{
+    public const string Id = "1.2";
+
+    public static PropertyChecks Visible(Func<Tensor, Tensor, Tensor> filter)
+    {
+        var checks = new PropertyChecks();
+        var taps = tensor(new float[] { 0.5f, -1f, 2f, 0.25f });
+        checks.Add("the impulse response is the taps: h_0 … h_{K−1}, then zeros", () =>
+        {
+            var impulse = zeros(10);
+            impulse[0] = tensor(1f);
+            var response = filter(impulse, taps);
+            var expected = ShiftRegisterConvolution.Filter(impulse, taps);
+            if (TensorComparison.Difference(response, expected, "the response to an impulse") is not string problem) return null;
+            if (response.shape.SequenceEqual(expected.shape) && response[..4].allclose(taps) && response[4].item<float>() != 0)
+                return problem + " — it has more than K non-zero samples: a filter with K taps uses h_0 … h_{K−1} (k = 0 … K−1, not K)";
+            return problem;
+        });
+        checks.Add("delaying the input by d samples delays the output by d samples", () =>
+        {
+            var x = randn(20);
+            return TensorComparison.Difference(filter(ShiftOperator.Shift(x, 3), taps), ShiftOperator.Shift(filter(x, taps), 3),
+                "the output for the delayed input");
+        });
+        checks.Add("causal: changing the input at time n₀ changes no output before n₀", () =>
+        {
+            var a = randn(20);
+            var b = a.clone();
+            b[12] = tensor(5f);
+            var difference = (filter(a, taps) - filter(b, taps)).abs();
+            long early = difference[..12].gt(1e-6f).nonzero().shape[0];
+            return early == 0 ? null : $"{early} outputs before n = 12 changed when only the input at n = 12 changed: y_n may use x_n, x_(n−1), … only";
+        });
+        checks.Add("every row of a batch is filtered on its own", () =>
+        {
+            var batch = randn(3, 1, 15);
+            var together = filter(batch, taps);
+            for (int b = 0; b < 3; b++)
+                if (TensorComparison.Difference(together[b], filter(batch[b], taps), $"row {b} of the batched output") is string p)
+                    return p + " (filtering the batch should give what filtering that row alone gives)";
+            return null;
+        });
+        checks.Add("equals y_n = Σ_k h_k x_(n−k) on random sizes, including K = 1 and K > N", () =>
+        {
+            foreach (var (n, k) in new[] { (12L, 1L), (12L, 5L), (6L, 9L) })
+            {
+                var x = randn(2, 1, n);
+                var h = randn(k);
+                if (TensorComparison.Difference(filter(x, h), ShiftRegisterConvolution.Filter(x, h), $"the output for N = {n}, K = {k}", 1e-4) is string p)
+                    return p;
+            }
+            return null;
+        });
+        return checks;
+    }
+
+    public static PropertyChecks Hidden(Func<Tensor, Tensor, Tensor> filter)
+    {
+        var checks = new PropertyChecks();
+        checks.Add("linear: filtering a·x + b·z gives a·(h∗x) + b·(h∗z)", () =>
+        {
+            var h = randn(4);
+            var x = randn(16);
+            var z = randn(16);
+            return TensorComparison.Difference(filter(x * 2 - z * 3, h), filter(x, h) * 2 - filter(z, h) * 3, "the output for 2x − 3z", 1e-4);
+        });
+        checks.Add("gradients reach every tap", () =>
+        {
+            var h = randn(5, dtype: float64).requires_grad_();
+            filter(randn(2, 1, 30, dtype: float64), h).square().sum().backward();
+            if (h.grad is null) return "no gradient reached the taps: compute with tensor operations only (no .item() or arrays)";
+            long zero = h.grad.eq(0).sum().item<long>();
+            return zero == 0 ? null : $"{zero} of the 5 taps got no gradient";
+        });
+        return checks;
+    }
+}

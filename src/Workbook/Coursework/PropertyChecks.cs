@@ -1,0 +1,49 @@
+using static TorchSharp.torch;
+
+namespace Workbook.Coursework;
+
+/// <summary>
+/// Collects the results of one exercise's properties. Each property runs on its own: one that throws fails with the
+/// exception's first line, and the next property still runs, so a student sees everything that is wrong at once.
+/// A <see cref="NotImplementedException"/> (the stub of an exercise the student has not written yet) is remembered,
+/// so that the report can say "not implemented yet" instead of listing every property as broken.
+/// </summary>
+public sealed class PropertyChecks
+{
+    private readonly List<PropertyResult> results = new();
+
+    public IReadOnlyList<PropertyResult> Results => results;
+
+    /// <summary>The message of the first <see cref="NotImplementedException"/> met, or null.</summary>
+    public string? NotImplemented { get; private set; }
+
+    /// <summary>
+    /// Runs one property. <paramref name="problem"/> returns null when the property holds, or what is wrong.
+    /// Its tensors are disposed when it returns.
+    /// </summary>
+    public void Add(string property, Func<string?> problem)
+    {
+        try
+        {
+            using var scope = NewDisposeScope();
+            string? found = problem();
+            results.Add(found == null ? PropertyResult.Holds(property) : PropertyResult.Fails(property, found));
+        }
+        catch (NotImplementedException e)
+        {
+            NotImplemented ??= e.Message;
+            results.Add(PropertyResult.Fails(property, $"not implemented yet ({e.Message})"));
+        }
+        catch (Exception e)
+        {
+            results.Add(PropertyResult.Fails(property, $"your code threw {e.GetType().Name}: {FirstLine(e.Message)}"));
+        }
+    }
+
+    /// <summary>An exception's message up to its first line break (libtorch's messages carry a C++ stack after it).</summary>
+    public static string FirstLine(string message)
+    {
+        string line = message.Split('\n')[0].Trim();
+        return line.Length > 300 ? line[..300] + "…" : line;
+    }
+}

@@ -1,0 +1,94 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using Workbook.Networks;
+
+namespace Workbook.FilterBank;
+
+/// <summary>
+/// A small causal time-domain CNN that beats the best linear filter: output = input + correction.
+/// <list type="number">
+///   <item>Analysis: a MIMO filter layer of Task 2, 1 → C channels of K taps: <c>E = Σ_k (S^k x) A_k</c>, C band signals.</item>
+///   <item>Gains: each band's log-energy over frames of <c>Hop</c> samples goes through a CNN over frames (1×1 in,
+///   residual blocks h + PReLU(causal dilated 3-tap convolution of h), 1×1 out, tanh), giving one gain g ∈ (−1, 1)
+///   per band and frame. The gains of frame t are used for the samples of frame t + 1, so no output looks ahead.</item>
+///   <item>Synthesis: a MIMO filter layer C → 1 of K taps on the gated bands: <c>c = Σ_k (S^k (E ⊙ G)) B_k</c>.</item>
+///   <item>Residual: <c>y = x + c</c>. The output convolution of the gate network starts at zero, so training starts
+///   from the identity (output = noisy input) and only learns what to take away or add.</item>
+/// </list>
+/// A fixed linear filter applies the same gain to a frequency at every moment; this one changes its gains every
+/// millisecond with what it hears, which is what removing noise from speech that starts and stops needs.
+/// </summary>
+public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>
+{
+    private readonly MimoFilter analysis, synthesis;
+    private readonly Conv1d input, output;
+    private readonly ModuleList<Conv1d> dilated = new();
+    private readonly ModuleList<PReLU> activations = new();
+
+    public FilterBankCnn(FilterBankCnnSpecification specification) : base(nameof(FilterBankCnn))
+    {
+        specification.Validate();
+        Specification = specification;
+        int c = specification.Bands, h = specification.Hidden;
+        analysis = new MimoFilter(specification.BandTaps, 1, c);
+        synthesis = new MimoFilter(specification.BandTaps, c, 1);
+        input = nn.Conv1d(c, h, 1);
+        foreach (int d in specification.Dilations)
+        {
+            dilated.Add(nn.Conv1d(h, h, FilterBankCnnSpecification.BlockTaps, dilation: d));
+            activations.Add(nn.PReLU(h, 0.25));
+        }
+        output = nn.Conv1d(h, c, 1);
+        using (no_grad())
+        {
+            output.weight!.zero_();
+            output.bias!.zero_();
+        }
+        RegisterComponents();
+    }
+
+    /// <summary>The architecture this network was built from.</summary>
+    public FilterBankCnnSpecification Specification { get; }
+
+    /// <summary>The analysis filters, <c>[K, 1, C]</c>: band c's impulse response is <c>Analysis[:, 0, c]</c>.</summary>
+    public Parameter Analysis => analysis.H;
+
+    /// <summary>The synthesis filters, <c>[K, C, 1]</c>.</summary>
+    public Parameter Synthesis => synthesis.H;
+
+    /// <summary>The number of learnable coefficients.</summary>
+    public long ParameterCount => parameters().Sum(p => p.numel());
+
+    public override Tensor forward(Tensor x)
+    {
+        if (x.dim() != 3 || x.shape[1] != 1)
+            throw new ArgumentException($"the improved CNN takes mono clips [B, 1, N], not [{string.Join(", ", x.shape)}]");
+        using var scope = NewDisposeScope();
+        var bands = analysis.call(x);                      // [B, C, N]
+        var gains = FrameGains(bands);                     // [B, C, N]
+        var correction = synthesis.call(bands * gains);    // [B, 1, N]
+        return (Specification.Residual ? x + correction : correction).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The gain of every band at every sample, <c>[B, C, N]</c>, from the frames before the sample's frame.</summary>
+    public Tensor FrameGains(Tensor bands)
+    {
+        using var scope = NewDisposeScope();
+        int hop = Specification.Hop;
+        long n = bands.shape[2], frames = (n + hop - 1) / hop;
+        // Frame t holds samples tH … tH + H − 1; zeros after the end touch only the last frame, whose gains fall beyond N.
+        var padded = nn.functional.pad(bands, [0, frames * hop - n]);
+        var energy = padded.view(bands.shape[0], bands.shape[1], frames, hop).square().mean([3]);
+        var h = input.call((energy + 1e-8).log());
+        for (int b = 0; b < dilated.Count; b++)
+        {
+            long reach = (FilterBankCnnSpecification.BlockTaps - 1) * Specification.Dilations[b];
+            var past = nn.functional.pad(h, [reach, 0]);   // zeros in front: frame t sees frames t − reach … t only
+            h = h + activations[b].call(dilated[b].call(past));
+        }
+        var frameGains = output.call(h).tanh();                                       // [B, C, T], from frames ≤ t
+        var delayed = nn.functional.pad(frameGains, [1, 0]).narrow(2, 0, frames);    // frame t gets the gains of t − 1
+        return delayed.repeat_interleave(hop, 2).narrow(2, 0, n).MoveToOuterDisposeScope();
+    }
+}

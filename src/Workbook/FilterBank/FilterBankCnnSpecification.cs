@@ -1,0 +1,65 @@
+namespace Workbook.FilterBank;
+
+/// <summary>
+/// The architecture of <see cref="FilterBankCnn"/>: a causal learned filter bank whose channels are gated, frame by
+/// frame, by a small dilated CNN, added to the input as a correction. Everything needed to rebuild the network.
+/// </summary>
+/// <param name="Bands">C, the channels of the analysis and synthesis filter banks</param>
+/// <param name="BandTaps">taps of each analysis and each synthesis filter (the lab's layers have 40)</param>
+/// <param name="Hop">samples per frame of the gate network: the gains change every <c>Hop</c> samples</param>
+/// <param name="Hidden">channels inside the gate network</param>
+/// <param name="Dilations">one residual block per entry, each a causal 3-tap convolution over frames with this dilation</param>
+public sealed record FilterBankCnnSpecification(int Bands, int BandTaps, int Hop, int Hidden, IReadOnlyList<int> Dilations)
+{
+    /// <summary>
+    /// True (the recipe): the output is the input plus the correction, so the network starts as the identity and learns
+    /// only what to change. False: the output is the correction alone (notebook 05's table measures the difference).
+    /// </summary>
+    public bool Residual { get; init; } = true;
+
+    /// <summary>Taps of each block's convolution over frames.</summary>
+    public const int BlockTaps = 3;
+
+    /// <summary>The recipe's network: 24 bands of 48 taps, gains every 32 samples (2 ms at 16 kHz) from 8 blocks of 32 channels.</summary>
+    public static FilterBankCnnSpecification Default { get; } = new(24, 48, 32, 32, [1, 2, 4, 8, 1, 2, 4, 8]);
+
+    /// <summary>How many past frames one gain sees: 1 + Σ (taps − 1)·dilation.</summary>
+    public int FrameReceptiveField => 1 + Dilations.Sum(d => (BlockTaps - 1) * d);
+
+    /// <summary>
+    /// How many input samples one output sample depends on (the current one included): the analysis filter, the
+    /// frames the gain sees (plus the frame of delay that keeps it causal) and the synthesis filter.
+    /// </summary>
+    public long ReceptiveField => (BandTaps - 1) + (long)(FrameReceptiveField + 1) * Hop + (BandTaps - 1);
+
+    /// <summary>
+    /// The learnable coefficients: the two filter banks (2·K·C), the gate network's 1×1 convolutions in (C·H + H) and
+    /// out (H·C + C), and per block a 3-tap convolution (3·H·H + H) and a PReLU slope per channel (H).
+    /// </summary>
+    public long ParameterCount => 2L * BandTaps * Bands + ((long)Bands * Hidden + Hidden) + ((long)Hidden * Bands + Bands)
+                                 + Dilations.Count * ((long)BlockTaps * Hidden * Hidden + 2L * Hidden);
+
+    /// <summary>Input samples a block-by-block run must carry over so that every output sees what it would in one pass:
+    /// the receptive field rounded up to whole frames, so the blocks' frames fall where the whole file's do.</summary>
+    public long History => (ReceptiveField + Hop - 1) / Hop * Hop;
+
+    /// <summary>Throws an error naming the first entry that makes no sense.</summary>
+    public void Validate()
+    {
+        if (Bands < 1) throw new ArgumentException($"the filter bank needs at least one band, not {Bands}");
+        if (BandTaps < 1) throw new ArgumentException($"a band filter needs at least one tap, not {BandTaps}");
+        if (Hop < 1) throw new ArgumentException($"the hop must be at least one sample, not {Hop}");
+        if (Hidden < 1) throw new ArgumentException($"the gate network needs at least one channel, not {Hidden}");
+        if (Dilations.Any(d => d < 1)) throw new ArgumentException($"dilations must be at least 1, not [{string.Join(", ", Dilations)}]");
+    }
+
+    public override string ToString() =>
+        $"{Bands} bands of {BandTaps} taps, gains every {Hop} samples from {Dilations.Count} blocks of {Hidden} channels (dilations [{string.Join(", ", Dilations)}])" +
+        (Residual ? "" : ", no residual path");
+
+    public bool Equals(FilterBankCnnSpecification? other) =>
+        other is not null && Bands == other.Bands && BandTaps == other.BandTaps && Hop == other.Hop && Hidden == other.Hidden
+        && Dilations.SequenceEqual(other.Dilations) && Residual == other.Residual;
+
+    public override int GetHashCode() => HashCode.Combine(Bands, BandTaps, Hop, Hidden, Dilations.Count, Residual);
+}

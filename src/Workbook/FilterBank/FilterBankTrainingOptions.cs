@@ -1,0 +1,94 @@
+using Workbook.Networks;
+using Workbook.Fast;
+using Workbook.Training;
+
+namespace Workbook.FilterBank;
+
+/// <summary>What the improved recipe's loss measures.</summary>
+public enum FilterBankLoss
+{
+    /// <summary>Mean |ŷ − y|, the lab's loss.</summary>
+    L1,
+
+    /// <summary>−SI-SDR in dB (<see cref="SiSdrLoss"/>).</summary>
+    SiSdr,
+
+    /// <summary>−SNR in dB per clip, averaged (<see cref="SiSdrLoss.Snr"/>): like SI-SDR, every clip counts alike, but the
+    /// output's gain is held to the clean clip's.</summary>
+    Snr,
+}
+
+/// <summary>How the improved recipe steps its coefficients.</summary>
+public enum FilterBankOptimizer
+{
+    /// <summary>Adam: a step per coefficient scaled by its own gradient's running size (the recipe).</summary>
+    Adam,
+
+    /// <summary>Plain SGD, the lab's optimiser, for comparison.</summary>
+    Sgd,
+}
+
+/// <summary>
+/// The improved recipe's settings (notebook 05, <c>train --recipe improved</c>): the network and how it is trained.
+/// Each differs from the lab's on purpose; notebook 05 measures each change's effect.
+/// </summary>
+public sealed record FilterBankTrainingOptions
+{
+    /// <summary>The network.</summary>
+    public FilterBankCnnSpecification Network { get; init; } = FilterBankCnnSpecification.Default;
+
+    /// <summary>Passes over the training clips.</summary>
+    public int Epochs { get; init; } = 60;
+
+    /// <summary>The optimiser.</summary>
+    public FilterBankOptimizer Optimizer { get; init; } = FilterBankOptimizer.Adam;
+
+    /// <summary>Adam's step size at the start; a cosine schedule brings it to a twentieth by the last step.</summary>
+    public double LearningRate { get; init; } = 3e-3;
+
+    /// <summary>Clips per Adam step.</summary>
+    public int BatchSize { get; init; } = 16;
+
+    /// <summary>Samples of each training clip an Adam step sees (a random stretch, the same for the whole batch); 0: whole clips.
+    /// A quarter of a second is still several times the network's receptive field and costs a quarter of a whole clip.</summary>
+    public int CropLength { get; init; } = 4000;
+
+    /// <summary>Seeds the initial coefficients and the batches.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>The loss.</summary>
+    public FilterBankLoss Loss { get; init; } = FilterBankLoss.Snr;
+
+    /// <summary>Mix fresh noise onto the clean training clips every epoch (bundled set only; see <see cref="Data.FreshNoise"/>).</summary>
+    public bool FreshNoiseEachEpoch { get; init; } = true;
+
+    /// <summary>Lower the learning rate along a cosine from <see cref="LearningRate"/> to a twentieth of it.</summary>
+    public bool CosineSchedule { get; init; } = true;
+
+    /// <summary>libtorch threads; null: measured at the start (see <see cref="Fast.Threads"/>).</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>Where the model and data live during training.</summary>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>The TorchSharp device named by <see cref="Device"/>.</summary>
+    public TorchSharp.torch.Device ResolveDevice() => Devices.Resolve(Device);
+
+    /// <summary>The recipe as <c>train --recipe improved</c> runs it.</summary>
+    public static FilterBankTrainingOptions Default { get; } = new();
+
+    /// <summary>Throws an error naming the first setting that makes no sense.</summary>
+    public void Validate()
+    {
+        Network.Validate();
+        if (Epochs < 1) throw new ArgumentException($"epochs must be at least 1, not {Epochs}");
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentException($"the learning rate must be a positive number, not {LearningRate}");
+        if (BatchSize < 1) throw new ArgumentException($"the batch size must be at least 1, not {BatchSize}");
+        if (CropLength < 0) throw new ArgumentException($"the crop length must be 0 (whole clips) or positive, not {CropLength}");
+        if (Threads < 1) throw new ArgumentException($"the thread count must be at least 1, not {Threads}");
+    }
+
+    public override string ToString() =>
+        $"{Network}; {(Optimizer == FilterBankOptimizer.Adam ? "Adam" : "SGD")} lr {LearningRate}{(CosineSchedule ? " (cosine to 1/20)" : "")}, batch {BatchSize}{(CropLength > 0 ? $" crops of {CropLength} samples" : "")}, {Epochs} epochs, " +
+        $"loss {Loss switch { FilterBankLoss.SiSdr => "-SI-SDR", FilterBankLoss.Snr => "-SNR", _ => "L1" }}{(FreshNoiseEachEpoch ? ", fresh noise every epoch" : "")}, seed {Seed}";
+}

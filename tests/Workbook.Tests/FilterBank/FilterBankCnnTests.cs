@@ -1,0 +1,166 @@
+using Workbook.Networks;
+using Workbook.Signals;
+using Workbook.Training;
+using static TorchSharp.torch;
+using Workbook.FilterBank;
+using Workbook.ModelFiles;
+
+namespace Workbook.Tests.FilterBank;
+
+/// <summary>The improved CNN against its definition: residual, causal, a filter bank with gains held for a frame.</summary>
+[Collection(Workbook.Tests.Training.GlobalGeneratorCollection.Name)]   // seeds the global generator: see that collection
+public class FilterBankCnnTests
+{
+    private static readonly FilterBankCnnSpecification Small = new(Bands: 4, BandTaps: 6, Hop: 4, Hidden: 5, Dilations: [1, 2]);
+
+    /// <summary>A network whose every coefficient is random, so that no part is trivially zero.</summary>
+    private static FilterBankCnn Randomised(FilterBankCnnSpecification specification, int seed = 5)
+    {
+        manual_seed(seed);
+        var network = new FilterBankCnn(specification);
+        using (no_grad())
+            foreach (var p in network.parameters()) p.copy_(randn_like(p) * 0.5);
+        return network;
+    }
+
+    [Fact]
+    public void A_new_network_is_the_identity_its_correction_starts_at_zero()
+    {
+        manual_seed(1);
+        using var network = new FilterBankCnn(Small);
+        var x = randn(3, 1, 50);
+        using (no_grad()) TensorAssert.Close(x, network.call(x), 0);
+    }
+
+    [Fact]
+    public void The_output_is_the_input_plus_the_synthesis_of_the_gated_bands_by_the_shift_register_definition()
+    {
+        using var network = Randomised(Small);
+        var x = randn(2, 1, 37);
+        using var _ = no_grad();
+        // y = x + Σ_k S^k (E ⊙ G) B_k with E = Σ_k (S^k x) A_k, both by the definition of Task 2.
+        var bands = ShiftRegisterConvolution.Filter3D(x, network.Analysis.detach());
+        var gains = network.FrameGains(bands);
+        var expected = x + ShiftRegisterConvolution.Filter3D(bands * gains, network.Synthesis.detach());
+        TensorAssert.Close(expected, network.call(x), 1e-5);
+    }
+
+    [Fact]
+    public void Without_the_residual_path_the_output_is_the_correction_alone_and_starts_at_zero()
+    {
+        var specification = Small with { Residual = false };
+        Assert.NotEqual(Small, specification);
+        Assert.EndsWith("no residual path", specification.ToString());
+        using var network = Randomised(specification);
+        using var residual = Randomised(Small);   // the same coefficients: the same seed and sizes
+        var x = randn(2, 1, 37);
+        using (no_grad()) TensorAssert.Close(residual.call(x) - x, network.call(x), 1e-5);
+        manual_seed(1);
+        using var fresh = new FilterBankCnn(specification);
+        using (no_grad()) TensorAssert.Close(zeros_like(x), fresh.call(x), 0);
+    }
+
+    [Fact]
+    public void A_model_file_without_the_residual_flag_reads_as_residual()
+    {
+        // Files written before the flag existed have no "Residual" in their header.
+        var header = System.Text.Json.JsonSerializer.Deserialize<FilterBankModelFile.Header>(
+            """{"Network":{"Bands":4,"BandTaps":6,"Hop":4,"Hidden":5,"Dilations":[1,2]},"SampleRate":16000,"Description":"old"}""")!;
+        Assert.True(header.Network.Residual);
+        Assert.Equal(Small, header.Network);
+    }
+
+    [Fact]
+    public void Gains_are_held_for_a_frame_and_the_first_frame_gets_the_gains_of_silence()
+    {
+        using var network = Randomised(Small);
+        using var _ = no_grad();
+        var bands = randn(1, Small.Bands, 21);
+        var gains = network.FrameGains(bands);
+        Assert.Equal(new long[] { 1, Small.Bands, 21 }, gains.shape);
+        for (int n = 0; n < 21; n++)
+            TensorAssert.Close(gains[.., .., n - n % Small.Hop], gains[.., .., n], 0, $"sample {n}");
+        // Frame 0 sees nothing yet: its gains are those of any input at all.
+        TensorAssert.Close(network.FrameGains(randn(1, Small.Bands, 21))[.., .., 0], gains[.., .., 0], 1e-6);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(13)]
+    [InlineData(40)]
+    public void Changing_a_sample_changes_no_earlier_output(int at)
+    {
+        using var network = Randomised(FilterBankCnnSpecification.Default with { Bands = 6, Hidden = 8 });
+        var x = randn(1, 1, 400);
+        var changed = x.clone();
+        changed[0, 0, at] = changed[0, 0, at] + 5;
+        using var _ = no_grad();
+        var y = network.call(x);
+        var z = network.call(changed);
+        // The band filters run through FFTs, whose rounding spreads ~1e-7 everywhere; a look-ahead would move outputs by ~1.
+        if (at > 0) TensorAssert.Close(y[.., .., ..at], z[.., .., ..at], 1e-5, "outputs before the change");
+        Assert.True((y[0, 0, at] - z[0, 0, at]).abs().item<float>() > 1e-4, "the output at the change moves with it (the path through the filters)");
+    }
+
+    [Fact]
+    public void The_parameter_count_formula_matches_the_module()
+    {
+        foreach (var specification in new[] { Small, FilterBankCnnSpecification.Default })
+        {
+            using var network = new FilterBankCnn(specification);
+            Assert.Equal(specification.ParameterCount, network.ParameterCount);
+        }
+    }
+
+    [Fact]
+    public void The_receptive_field_is_what_a_change_reaches_and_the_history_covers_it()
+    {
+        var specification = Small;
+        using var network = Randomised(specification);
+        int length = (int)specification.History * 3;
+        var x = randn(1, 1, length);
+        var changed = x.clone();
+        changed[0, 0, 0] = changed[0, 0, 0] + 5;
+        using var _ = no_grad();
+        var difference = (network.call(x) - network.call(changed)).abs().view(-1).data<float>().ToArray();
+        int last = Array.FindLastIndex(difference, d => d > 1e-5);   // beyond: FFT rounding only
+        Assert.True(last < specification.ReceptiveField, $"the change at sample 0 reaches sample {last}, beyond the receptive field {specification.ReceptiveField}");
+        Assert.Equal(0, specification.History % specification.Hop);
+        Assert.True(specification.History >= specification.ReceptiveField);
+    }
+}
+
+/// <summary>The losses against SignalMetrics (float64, another route) and against finite differences.</summary>
+public class FilterBankLossTests
+{
+    [Fact]
+    public void The_SI_SDR_and_SNR_losses_are_minus_the_mean_of_the_metrics()
+    {
+        manual_seed(2);
+        var clean = randn(4, 1, 300);
+        var estimate = clean * 0.7 + randn(4, 1, 300) * 0.3;
+        Assert.Equal(-Workbook.Evaluation.SignalMetrics.SiSdrDb(estimate, clean).Average(), SiSdrLoss.Compute(estimate, clean).item<float>(), 3);
+        Assert.Equal(-Workbook.Evaluation.SignalMetrics.SnrDb(estimate, clean).Average(), SiSdrLoss.Snr(estimate, clean).item<float>(), 3);
+        // Scale-invariant: a louder estimate scores the same SI-SDR, not the same SNR.
+        Assert.Equal(SiSdrLoss.Compute(estimate, clean).item<float>(), SiSdrLoss.Compute(estimate * 3, clean).item<float>(), 3);
+    }
+
+    [Fact]
+    public void The_SI_SDR_loss_gradient_matches_finite_differences()
+    {
+        manual_seed(4);
+        var clean = randn(2, 1, 20, dtype: float64);
+        var estimate = (clean + randn(2, 1, 20, dtype: float64) * 0.5).requires_grad_(true);
+        SiSdrLoss.Compute(estimate, clean).backward();
+        var gradient = estimate.grad!.clone();
+        const double step = 1e-6;
+        foreach (var (q, n) in new[] { (0, 0), (0, 7), (1, 19) })
+        {
+            using var _ = no_grad();
+            var plus = estimate.clone(); plus[q, 0, n] += step;
+            var minus = estimate.clone(); minus[q, 0, n] -= step;
+            double numeric = (SiSdrLoss.Compute(plus, clean).item<double>() - SiSdrLoss.Compute(minus, clean).item<double>()) / (2 * step);
+            Assert.Equal(numeric, gradient[q, 0, n].item<double>(), 5);
+        }
+    }
+}

@@ -1,0 +1,224 @@
+using System.Text;
+using Workbook.Data;
+using Workbook.Networks;
+using Workbook.Training;
+using static TorchSharp.torch;
+using Workbook.Fast;
+using Workbook.Files;
+using Workbook.FilterBank;
+using Workbook.ModelFiles;
+
+namespace Workbook.Tests.ModelFiles;
+
+/// <summary>
+/// The bounds <see cref="ModelFile"/> and <see cref="FilterBankModelFile"/> put on a header before anything is allocated:
+/// each is tried at its edge (accepted: the file is then refused only for its missing coefficients) and one past it
+/// (refused with the line naming the file and the bound).
+/// </summary>
+public sealed class ModelHeaderBoundsTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("headerbounds-").FullName;
+    private readonly string path;
+
+    public ModelHeaderBoundsTests() => path = Path.Combine(folder, "model.bin");
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    private const string PassedTheHeader = "the model's coefficients are truncated or do not match its architecture (0 bytes for ";
+
+    // ---- the lab's CNN ----
+
+    private string LoadCnn(string json)
+    {
+        ContainerFile.Write(path, "WORKBOOK-CNN", 2, json, []);
+        return Assert.Throws<InvalidDataException>(() => ModelFile.Load(path)).Message;
+    }
+
+    private string LoadCnn(long[] taps, long[] features, int sampleRate = 16000, TanhPlacement tanh = TanhPlacement.BetweenLayers) =>
+        LoadCnn($$"""{"Taps":[{{string.Join(",", taps)}}],"Features":[{{string.Join(",", features)}}],"Tanh":{{(int)tanh}},"SampleRate":{{sampleRate}},"Description":""}""");
+
+    private static long[] Ones(int count) => Enumerable.Repeat(1L, count).ToArray();
+
+    [Fact]
+    public void A_cnn_header_needs_taps_and_features()
+    {
+        Assert.Equal($"{path}: the model header has no taps or features",
+            LoadCnn("""{"Taps":null,"Features":[1,1],"Tanh":0,"SampleRate":16000,"Description":""}"""));
+        Assert.Equal($"{path}: the model header has no taps or features",
+            LoadCnn("""{"Taps":[3],"Features":null,"Tanh":0,"SampleRate":16000,"Description":""}"""));
+    }
+
+    [Fact]
+    public void A_cnn_has_1_to_MaxLayers_layers_and_one_more_feature_count()
+    {
+        Assert.Equal($"{path}: the model header claims 0 layers; a model has 1 to {ModelFile.Limits.MaxLayers}",
+            LoadCnn("""{"Taps":[],"Features":[1],"Tanh":0,"SampleRate":16000,"Description":""}"""));
+        Assert.Equal($"{path}: the model header claims 65 layers; a model has 1 to {ModelFile.Limits.MaxLayers}", LoadCnn(Ones(65), Ones(66)));
+        Assert.Contains(PassedTheHeader + "64 coefficients)", LoadCnn(Ones(64), Ones(65)));
+        Assert.Contains(PassedTheHeader + "1 coefficients)", LoadCnn(Ones(1), Ones(2)));
+        Assert.Equal($"{path}: the model header has 2 layers but 2 feature counts (expected 3)", LoadCnn([3, 3], [1, 1]));
+    }
+
+    [Fact]
+    public void Every_tap_and_feature_count_is_bounded()
+    {
+        string Refused(long[] taps, long[] features) =>
+            $"{path}: the model header claims taps [{string.Join(", ", taps)}] and features [{string.Join(", ", features)}]; " +
+            $"each tap count must be 1 to {ModelFile.Limits.MaxTaps}, each feature count 1 to {ModelFile.Limits.MaxFeatures}";
+        foreach (var (taps, features) in new (long[], long[])[]
+                 {
+                     ([5, 0], [1, 2, 1]), ([5, 65537], [1, 2, 1]),          // one bad tap among good ones
+                     ([5, 3], [1, 0, 1]), ([5, 3], [1, 4097, 1]),           // one bad feature count, the taps good
+                 })
+            Assert.Equal(Refused(taps, features), LoadCnn(taps, features));
+        Assert.Contains(PassedTheHeader + "65536 coefficients)", LoadCnn([65536], [1, 1]));
+        Assert.Contains(PassedTheHeader + "4096 coefficients)", LoadCnn([1], [4096, 1]));
+    }
+
+    [Fact]
+    public void A_cnn_has_at_most_MaxParameters_coefficients()
+    {
+        // 4096 · 4096 · 4 = 2^26 exactly; a second layer adds 4 more.
+        Assert.Contains(PassedTheHeader + $"{ModelFile.Limits.MaxParameters} coefficients)", LoadCnn([4096], [4096, 4]));
+        Assert.Equal($"{path}: the model header claims {ModelFile.Limits.MaxParameters + 4} coefficients; at most {ModelFile.Limits.MaxParameters} are allowed",
+            LoadCnn([4096, 1], [4096, 4, 1]));
+    }
+
+    [Fact]
+    public void A_cnn_sample_rate_is_1_to_10_MHz_and_its_tanh_placement_known()
+    {
+        foreach (int rate in new[] { 0, 10_000_001 })
+            Assert.Equal($"{path}: the model header claims a sample rate of {rate} Hz", LoadCnn([3], [1, 1], rate));
+        foreach (int rate in new[] { 1, 10_000_000 })
+            Assert.Contains(PassedTheHeader, LoadCnn([3], [1, 1], rate));
+        Assert.Equal($"{path}: the model header names an unknown tanh placement (99)", LoadCnn([3], [1, 1], tanh: (TanhPlacement)99));
+    }
+
+    [Fact]
+    public void A_format_1_file_without_length_or_checksum_still_loads()
+    {
+        var spec = new CnnSpecification(new long[] { 5, 3 }, new long[] { 1, 3, 1 }, TanhPlacement.BetweenLayers);
+        using var model = new MimoCnn(spec);
+        var stream = new MemoryStream();
+        using (var coefficientWriter = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true)) model.save(coefficientWriter);
+        string json = ContainerFile.Json(new ModelFile.Header([5, 3], [1, 3, 1], TanhPlacement.BetweenLayers, 8000, "format 1"));
+        ContainerFile.Write(path, "WORKBOOK-CNN", 1, json, stream.ToArray(), checksummed: false);
+
+        var (loaded, header) = ModelFile.Load(path);
+        using var _ = loaded;
+        Assert.Equal(spec, loaded.Specification);
+        Assert.Equal((8000, "format 1"), (header.SampleRate, header.Description));
+        var x = randn(1, 1, 50);
+        using (no_grad()) TensorAssert.Close(model.call(x), loaded.call(x), 0);
+
+        ContainerFile.Write(path, "WORKBOOK-CNN", 3, json, stream.ToArray());
+        Assert.Equal($"{path} is a workbook model of format version 3; this program reads versions 1 to 2",
+            Assert.Throws<InvalidDataException>(() => ModelFile.Load(path)).Message);
+    }
+
+    [Fact]
+    public void Saving_under_a_header_of_another_architecture_is_refused()
+    {
+        using var model = new MimoCnn(new CnnSpecification(new long[] { 3 }, new long[] { 1, 1 }, TanhPlacement.BetweenLayers));
+        var header = new ModelFile.Header([5], [1, 1], TanhPlacement.BetweenLayers, 16000, "");
+        var e = Assert.Throws<ArgumentException>(() => ModelFile.Save(model, path, header));
+        Assert.Equal($"the header describes {header.Specification} but the model is {model.Specification}", e.Message);
+        Assert.False(File.Exists(path));
+    }
+
+    // ---- the improved CNN ----
+
+    private string LoadImproved(FilterBankCnnSpecification network, int sampleRate = 16000, byte[]? coefficients = null)
+    {
+        ContainerFile.Write(path, FilterBankModelFile.Magic, 1, ImprovedJson(network, sampleRate), coefficients ?? []);
+        return Record.Exception(() => FilterBankModelFile.Load(path).Model.Dispose())?.Message ?? "loaded";
+    }
+
+    /// <summary>The header's JSON written by hand: serialising the record would evaluate properties that an impossible network has not.</summary>
+    private static string ImprovedJson(FilterBankCnnSpecification n, int sampleRate) =>
+        $$"""{"Network":{"Bands":{{n.Bands}},"BandTaps":{{n.BandTaps}},"Hop":{{n.Hop}},"Hidden":{{n.Hidden}},"Dilations":[{{string.Join(",", n.Dilations)}}],"Residual":true},"SampleRate":{{sampleRate}},"Description":""}""";
+
+    private static FilterBankCnnSpecification Net(int bands = 2, int bandTaps = 4, int hop = 2, int hidden = 3, int[]? dilations = null) =>
+        new(bands, bandTaps, hop, hidden, dilations ?? [1, 2]);
+
+    [Fact]
+    public void An_improved_header_with_an_impossible_network_is_refused()
+    {
+        foreach (var network in new[]
+                 {
+                     Net(dilations: Enumerable.Repeat(1, 65).ToArray()),
+                     Net(bands: 0), Net(bands: 4097), Net(hidden: 0), Net(hidden: 4097),
+                     Net(bandTaps: 0), Net(bandTaps: 65537), Net(hop: 0), Net(hop: 65537),
+                     Net(dilations: [1, 0]), Net(dilations: [1, 65537]),
+                 })
+            Assert.Equal($"{path}: the model header describes an impossible network ({Quoted.Escape(network.ToString(), 200)})", LoadImproved(network));
+    }
+
+    [Fact]
+    public void An_improved_header_at_every_bound_passes_the_header_check()
+    {
+        foreach (var network in new[]
+                 {
+                     Net(dilations: Enumerable.Repeat(1, 64).ToArray()), Net(dilations: []),
+                     Net(bands: 1), Net(bands: 4096, hidden: 1), Net(hidden: 1), Net(hidden: 4096, bands: 1, dilations: []),
+                     Net(bandTaps: 1), Net(bandTaps: 65536), Net(hop: 1), Net(hop: 65536), Net(dilations: [1, 65536]),
+                 })
+            Assert.Contains(PassedTheHeader + $"{network.ParameterCount} coefficients)", LoadImproved(network));
+    }
+
+    [Fact]
+    public void An_improved_network_has_at_most_MaxParameters_coefficients()
+    {
+        // 2·4095·4096 + (4096·4096 + 4096) · 2 = 2^26 exactly; one more band tap adds 2·4096.
+        var most = Net(bands: 4096, bandTaps: 4095, hidden: 4096, dilations: []);
+        Assert.Equal(ModelFile.Limits.MaxParameters, most.ParameterCount);
+        Assert.Contains(PassedTheHeader + $"{ModelFile.Limits.MaxParameters} coefficients)", LoadImproved(most));
+        Assert.Equal($"{path}: the model header claims {ModelFile.Limits.MaxParameters + 8192} coefficients; at most {ModelFile.Limits.MaxParameters} are allowed",
+            LoadImproved(Net(bands: 4096, bandTaps: 4096, hidden: 4096, dilations: [])));
+    }
+
+    [Fact]
+    public void An_improved_sample_rate_is_1_to_10_MHz()
+    {
+        foreach (int rate in new[] { 0, 10_000_001 })
+            Assert.Equal($"{path}: the model header claims a sample rate of {rate} Hz", LoadImproved(Net(), rate));
+        foreach (int rate in new[] { 1, 10_000_000 })
+            Assert.Contains(PassedTheHeader, LoadImproved(Net(), rate));
+    }
+
+    [Fact]
+    public void An_improved_file_may_carry_Module_save_bookkeeping_for_each_of_its_tensors()
+    {
+        // Two blocks: 4 + 3·2 + 2 = 12 tensors, so up to 64 + 12 · 128 bytes beyond the coefficients pass the size check
+        // (and then fail only when loaded, since they are not a real Module.save).
+        var network = Net();
+        long most = network.ParameterCount * sizeof(float) + 64 + 12 * 128;
+        string message = LoadImproved(network, coefficients: new byte[most]);
+        Assert.DoesNotContain("too many", message);
+        Assert.Equal($"{path}: {most + 1} bytes of coefficients are too many for its architecture ({network.ParameterCount} coefficients)",
+            LoadImproved(network, coefficients: new byte[most + 1]));
+    }
+
+    [Fact]
+    public void An_improved_header_without_network_or_of_another_version_is_refused()
+    {
+        ContainerFile.Write(path, FilterBankModelFile.Magic, 1, """{"Network":null,"SampleRate":16000,"Description":""}""", []);
+        Assert.Equal($"{path}: the model header has no network", Assert.Throws<InvalidDataException>(() => FilterBankModelFile.Load(path)).Message);
+        ContainerFile.Write(path, FilterBankModelFile.Magic, 1,
+            """{"Network":{"Bands":2,"BandTaps":4,"Hop":2,"Hidden":3,"Dilations":null},"SampleRate":16000,"Description":""}""", []);
+        Assert.Equal($"{path}: the model header has no dilations", Assert.Throws<InvalidDataException>(() => FilterBankModelFile.Load(path)).Message);
+        ContainerFile.Write(path, FilterBankModelFile.Magic, 2, ContainerFile.Json(new FilterBankModelFile.Header(Net(), 16000, "")), []);
+        Assert.Equal($"{path} is a improved-CNN model of format version 2; this program reads version 1",
+            Assert.Throws<InvalidDataException>(() => FilterBankModelFile.Load(path)).Message);
+    }
+
+    [Fact]
+    public void Saving_an_improved_model_under_another_architecture_is_refused()
+    {
+        using var model = new FilterBankCnn(Net());
+        var header = new FilterBankModelFile.Header(Net(hidden: 4), 16000, "");
+        var e = Assert.Throws<ArgumentException>(() => FilterBankModelFile.Save(model, path, header));
+        Assert.Equal($"the header describes {header.Network} but the model is {model.Specification}", e.Message);
+        Assert.False(File.Exists(path));
+    }
+}
