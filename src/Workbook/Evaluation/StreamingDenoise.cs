@@ -138,10 +138,13 @@ public static class StreamingDenoise
         private bool NextBlock()
         {
             // The block is read straight behind the history: x = [last R − 1 inputs, this block].
-            int got = 0, read;
-            // Stryker disable once Logical : with || the compiler cannot prove 'read' assigned, so the mutant does not compile
-            // (and Stryker would drop every mutant of this method with it).
-            while (got < block && (read = source.Read(Input.Slice(kept + got, block - got))) > 0) got += read;
+            int got = 0;
+            while (got < block)
+            {
+                int read = source.Read(Input.Slice(kept + got, block - got));
+                if (read <= 0) break;
+                got += read;
+            }
             if (got == 0) return false;
             int length = kept + got;
             using (var scope = NewDisposeScope())
