@@ -2,7 +2,7 @@
 # Mutation testing of the library's core with Stryker.NET (the local tool pinned in .config/dotnet-tools.json).
 #
 # Usage: scripts/mutation-test.sh [AREA...] [-- extra dotnet-stryker arguments]
-#   AREA is a folder of src/Workbook: Signals, Networks, Training, Evaluation, TorchFiles (default: all five).
+#   AREA is a folder of src/Workbook: Signals, Networks, Fast, Training, Evaluation, TorchFiles, ModelFiles, Files (default: all eight).
 #   Each area runs on its own (one Stryker run each), so results arrive area by area; reports go to
 #   artifacts/mutation/AREA/reports/mutation-report.{html,json}, and one line per area gives its score.
 #
@@ -15,11 +15,11 @@ cd "$(dirname "$0")/.."
 areas=()
 while [[ $# -gt 0 && "$1" != "--" ]]; do areas+=("$1"); shift; done
 [[ "${1:-}" == "--" ]] && shift
-[[ ${#areas[@]} -eq 0 ]] && areas=(Signals Networks Training Evaluation TorchFiles)
+[[ ${#areas[@]} -eq 0 ]] && areas=(Signals Networks Fast Training Evaluation TorchFiles ModelFiles Files)
 
 for area in "${areas[@]}"; do
   if [[ ! -d "src/Workbook/$area" ]]; then
-    echo "mutation-test: no folder src/Workbook/$area (areas: Signals Networks Training Evaluation TorchFiles)" >&2
+    echo "mutation-test: no folder src/Workbook/$area (areas: Signals Networks Fast Training Evaluation TorchFiles ModelFiles Files)" >&2
     exit 2
   fi
 done

@@ -8,7 +8,7 @@ using Workbook.ModelFiles;
 namespace Workbook.Cli;
 
 /// <summary>
-/// <c>train --recipe improved</c>: notebook 05's recipe (<see cref="FilterBankRecipe"/>) with the lab recipe's run folder,
+/// <c>train --recipe filter-bank</c>: notebook 05's recipe (<see cref="FilterBankRecipe"/>) with the lab recipe's run folder,
 /// lines and files: one line per epoch, then <c>model.cnn</c> (an improved-CNN model file), <c>history.csv</c> and
 /// <c>loss.html</c>, all three together, or the diverged run's history beside the previous model.
 /// </summary>
@@ -27,7 +27,7 @@ internal static class FilterBankTraining
         var fresh = data == null && options.FreshNoiseEachEpoch ? FreshNoise.ForBundledSplit(testCount, options.Seed) : null;
         double identity = EvaluationTable.Score(test, [new IdentityDenoiser()])[0].L1;
         Console.WriteLine($"data: {clips}; {train.Count} train, {test.Count} test{(fresh == null && options.FreshNoiseEachEpoch ? " (not the bundled set: no fresh noise)" : "")}");
-        Console.WriteLine($"recipe improved: {options}, {options.Device}; {options.Network.ParameterCount} coefficients");
+        Console.WriteLine($"recipe filter-bank: {options}, {options.Device}; {options.Network.ParameterCount} coefficients");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"identity baseline (output = noisy input): test_l1 {identity:F6}"));
 
         var report = new TrainingRunOutput(run, options.Epochs, identity);

@@ -31,16 +31,16 @@ internal static class TrainCommand
         var threads = Options.Threads();
         var tanhEveryLayer = Options.Switch("--tanh-every-layer", "tanh after the last layer too (the handout's text; its code puts it between layers)");
         var initFrom = Options.Text("--init-from", null, "start from this model's coefficients (a model.cnn or a PyTorch state_dict .pt) instead of random ones; its architecture is used", "FILE");
-        var recipe = Options.Text("--recipe", "lab", "lab: the handout's CNN and SGD loop; improved: notebook 05's CNN and recipe (its own defaults: 60 epochs, Adam lr 0.003, batch 16)", "lab|improved");
-        recipe.AcceptOnlyFromAmong("lab", "improved");
+        var recipe = Options.Text("--recipe", "lab", "lab: the handout's CNN and SGD loop; filter-bank: notebook 05's filter-bank CNN and recipe (its own defaults: 60 epochs, Adam lr 0.003, batch 16); improved: the same as filter-bank", "lab|filter-bank");
+        recipe.AcceptOnlyFromAmong("lab", "filter-bank", "improved");
         var command = new Command("train", "train the denoiser (lab Task 4); diverged runs exit 1 and keep the previous model")
             { data, epochs, lr, batchSize, taps, features, seed, testCount, output, device, threads, tanhEveryLayer, initFrom, recipe };
         Func<ParseResult, int> train = parsed =>
         {
-            if (parsed.GetValue(recipe) == "improved")
+            if (parsed.GetValue(recipe) is "filter-bank" or "improved")
             {
                 if (Given(parsed, taps) || Given(parsed, features) || Given(parsed, tanhEveryLayer) || Given(parsed, initFrom))
-                    throw new UsageException("--recipe improved has its own network: leave out --taps, --features, --tanh-every-layer and --init-from");
+                    throw new UsageException($"--recipe {parsed.GetValue(recipe)} has its own network: leave out --taps, --features, --tanh-every-layer and --init-from");
                 var improved = FilterBankTrainingOptions.Default;
                 improved = improved with
                 {

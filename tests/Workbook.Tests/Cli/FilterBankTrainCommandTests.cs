@@ -8,7 +8,7 @@ using Workbook.ModelFiles;
 namespace Workbook.Tests.Cli;
 
 /// <summary>
-/// <c>train --recipe improved</c> as the README promises it: the improved CNN's model file, history and plot written
+/// <c>train --recipe filter-bank</c> as the README promises it: the improved CNN's model file, history and plot written
 /// together, a model that <c>evaluate</c> and <c>denoise</c> take like the lab's, the lab's architecture options refused,
 /// and a diverged run that keeps the previous model.
 /// </summary>
@@ -25,9 +25,9 @@ public sealed class FilterBankTrainCommandTests : IDisposable
     public void One_epoch_writes_an_improved_model_that_evaluate_and_denoise_take_and_a_diverged_run_keeps_it()
     {
         string run = Path.Combine(folder, "run");
-        var trained = Cli("train", "--recipe", "improved", "--epochs", "1", "--out", run);
+        var trained = Cli("train", "--recipe", "filter-bank", "--epochs", "1", "--out", run);
         Assert.True(trained.ExitCode == 0, trained.Output + trained.Error);
-        Assert.Contains("recipe improved:", trained.Output);
+        Assert.Contains("recipe filter-bank:", trained.Output);
         Assert.Contains($"; {FilterBankCnnSpecification.Default.ParameterCount} coefficients", trained.Output);
         string model = Path.Combine(run, "model.cnn");
         Assert.True(FilterBankModelFile.IsImprovedModel(model));
@@ -46,7 +46,7 @@ public sealed class FilterBankTrainCommandTests : IDisposable
         Assert.Contains("22050 samples at 22050 Hz", denoised.Output);
 
         var before = File.ReadAllBytes(model);
-        var diverged = Cli("train", "--recipe", "improved", "--epochs", "1", "--lr", "1e30", "--out", run);
+        var diverged = Cli("train", "--recipe", "filter-bank", "--epochs", "1", "--lr", "1e30", "--out", run);
         Assert.True(diverged.ExitCode == 1, diverged.Output + diverged.Error);
         Assert.Contains("training diverged at epoch 1", diverged.Error);
         Assert.Contains("is the previous run's, untouched", diverged.Error);
