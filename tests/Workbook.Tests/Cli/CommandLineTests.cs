@@ -42,6 +42,25 @@ public sealed class CommandLineTests : IDisposable
         Assert.DoesNotContain("   at ", result.Error); // no stack trace
     }
 
+    [Fact]
+    public void The_maintainers_benchmarks_are_a_verb_of_their_own_marked_as_such_in_the_help()
+    {
+        var help = CommandLine.Run("--help");
+        Assert.True(help.ExitCode == 0, help.Output + help.Error);
+        string line = help.Output.Split('\n').Single(l => l.TrimStart().StartsWith("maintainer", StringComparison.Ordinal));
+        Assert.Contains("for the workbook's maintainers, not the lab", line);
+
+        var bench = CommandLine.Run("bench", "--help");
+        Assert.DoesNotContain("--grading", bench.Output);
+        Assert.DoesNotContain("--long-audio", bench.Output);
+        var maintainer = CommandLine.Run("maintainer", "--help");
+        Assert.Contains("grading", maintainer.Output);
+        Assert.Contains("long-audio", maintainer.Output);
+        var refused = CommandLine.Run("bench", "--grading");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("unknown option --grading", refused.Error);
+    }
+
     [Theory]
     [InlineData(new string[0], "48 kHz stereo")]
     [InlineData(new[] { "--rate", "16000", "--channels", "1" }, "16 kHz mono")]
