@@ -11,7 +11,7 @@ namespace Workbook.Tests.Fast;
 /// </summary>
 public class FastPathTests
 {
-    public static TheoryData<string> Routes => new() { "vector loops", "FFT", "conv1d" };
+    public static TheoryData<string> Routes => new() { "vector loops", "FFT" };
 
     /// <summary>A MimoFilter(K=9, F=3, G=2) and an input <c>[2, 3, 300]</c> that take <paramref name="route"/>.</summary>
     private static (MimoFilter Layer, Tensor Input) LayerOn(string route)
@@ -20,7 +20,6 @@ public class FastPathTests
         var layer = new MimoFilter(9, 3, 2);
         var x = randn(2, 3, 300);
         if (route == "FFT") layer.Algorithm = ConvolutionAlgorithm.Fft;
-        if (route == "conv1d") layer.Algorithm = ConvolutionAlgorithm.Direct;
         // Large enough that tanh leaves its linear range: a missing or doubled tanh shows.
         using (no_grad()) layer.H.mul_(4);
         Assert.Equal(route == "vector loops", FastPath.UsesVectorLoops(layer, x));
