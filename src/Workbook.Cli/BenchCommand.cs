@@ -29,25 +29,9 @@ internal static class BenchCommand
         var repeats = Options.WholeNumber("--repeats", 5, "timed repetitions per measurement (the median is shown)", minimum: 1);
         var fullReference = Options.Switch("--full-reference", "also train the reference definition for 20 epochs (minutes)");
         var coldRuns = Options.WholeNumber("--cold-runs", 3, "whole `train` runs, each in a fresh process (0: none)", minimum: 0);
-        var grading = Options.Switch("--grading", "time the grader on complete submissions instead");
-        var submissions = Options.WholeNumber("--submissions", 1, "with --grading: how many submissions", minimum: 1);
-        var longAudio = new Option<double?>("--long-audio") { Description = "time denoise on a 16-bit WAV of this many minutes instead (48 kHz stereo unless --rate, --channels)" };
-        var threads = Options.WholeNumber("--threads", 1, "with --long-audio: libtorch threads (0: libtorch's choice)", minimum: 0);
-        var rate = Options.WholeNumber("--rate", 48000, "with --long-audio: the file's sample rate in Hz", minimum: 1);
-        var channels = Options.WholeNumber("--channels", 2, "with --long-audio: the file's channels", minimum: 1);
-        var command = new Command("bench", "time the Task 4 workload (cold and warm) for each convolution algorithm, the grader, or long audio")
-            { repeats, fullReference, coldRuns, grading, submissions, longAudio, threads, rate, channels };
-        command.SetAction(parsed =>
-        {
-            if (parsed.GetValue(longAudio) is double minutes)
-            {
-                if (!(minutes > 0)) throw new UsageException($"--long-audio takes a positive number of minutes, not {minutes.ToString(CultureInfo.InvariantCulture)}");
-                return LongAudioBench.Run(minutes, parsed.GetValue(threads), parsed.GetValue(rate), parsed.GetValue(channels));
-            }
-            return parsed.GetValue(grading)
-                ? GradingBench.Run(parsed.GetValue(submissions))
-                : Run(parsed.GetValue(repeats), parsed.GetValue(fullReference), parsed.GetValue(coldRuns));
-        });
+        var command = new Command("bench", "time the Task 4 workload (cold and warm) for each convolution algorithm")
+            { repeats, fullReference, coldRuns };
+        command.SetAction(parsed => Run(parsed.GetValue(repeats), parsed.GetValue(fullReference), parsed.GetValue(coldRuns)));
         return command;
     }
 

@@ -7,7 +7,7 @@ using Workbook.Notebooks.Coursework;
 namespace Workbook.Cli;
 
 /// <summary>
-/// <c>bench --grading [--submissions N]</c>: times the grader on N copies of the instructor's notebooks (complete
+/// <c>maintainer grading [--submissions N]</c>: times the grader on N copies of the instructor's notebooks (complete
 /// submissions that score full marks, so every check and the 20-epoch training run), one after the other as the
 /// <c>grade</c> verb does, and prints the seconds per submission with the CPU they ran on.
 /// </summary>

@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace Workbook.Cli;
 
 /// <summary>
-/// <c>bench --long-audio MINUTES [--rate HZ] [--channels C]</c>: writes a 16-bit WAV of that length (48 kHz stereo unless
+/// <c>maintainer long-audio MINUTES [--threads N] [--rate HZ] [--channels C]</c>: writes a 16-bit WAV of that length (48 kHz stereo unless
 /// told otherwise; a tone and noise), denoises it
 /// with the lab's network as <c>denoise</c> does (streaming), and prints the real-time factor and the process's peak
 /// memory, with the CPU they were measured on.
@@ -41,7 +41,7 @@ internal static class LongAudioBench
                 }
             }
             // On disk before the clock starts: otherwise the kernel writes the input back while denoise runs, and
-            // denoise's own flush of its output waits behind it (0.1–0.3 s of an hour at 16 kHz, measured).
+            // denoise's own flush of its output waits behind it and is timed with it.
             using (var written = new FileStream(input, FileMode.Open, FileAccess.ReadWrite)) written.Flush(flushToDisk: true);
             manual_seed(1);
             using var network = new MimoCnn(CnnSpecification.LabDenoiser);

@@ -6,8 +6,8 @@ namespace Workbook.Cli;
 /// Ends the process as soon as a verb has finished, without the native libraries' teardown.
 /// <para>
 /// Returning from <c>Main</c> calls the C library's <c>exit</c>, which runs every loaded library's static destructors;
-/// libtorch's take their time (tearing down its registry of thousands of operators): 0.19 s between <c>train</c>'s last
-/// file and the end of the process (strace, 2026-11-29), and 0.1–0.25 s for a process that made one tensor. By then every
+/// libtorch's take their time (tearing down its registry of thousands of operators), a noticeable part of a short
+/// <c>train</c> run and of any process that made a tensor (docs/performance.md). By then every
 /// file the verb wrote is complete, flushed and renamed into place (see <see cref="Files.AtomicFile"/>), so nothing is
 /// lost by skipping it: <c>_exit</c> hands the exit code to the system at once, as compilers do for the same reason.
 /// The console's writers are flushed first. Linux and macOS; elsewhere, and if the C library cannot be called,

@@ -81,8 +81,8 @@ internal static class TrainCommand
         return command;
     }
 
-    /// <summary>The bundled set's key and cache file are read on another thread while this one loads libtorch (each about
-    /// 0.3 s; see <see cref="BundledDataCache.StartReadAhead"/>). Without a data set nothing starts: loading reports it.</summary>
+    /// <summary>The bundled set's key and cache file are read on another thread while this one loads libtorch (the two
+    /// take about as long; see <see cref="BundledDataCache.StartReadAhead"/>). Without a data set nothing starts: loading reports it.</summary>
     private static void ReadBundledSetAhead()
     {
         try { BundledDataCache.Default?.StartReadAhead(BundledDataSet.FindDirectory()); }

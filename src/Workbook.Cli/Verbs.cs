@@ -13,6 +13,7 @@ internal static class Verbs
         {
             DemoCommand.Create(), RunCommand.Create(), ExercisesCommand.Create(), GradeCommand.Create(), TrainCommand.Create(),
             EvaluateCommand.Create(), DenoiseCommand.Create(), ExportCommand.Create(), BenchCommand.Create(), CompletionCommand.Create(),
+            MaintainerCommand.Create(),
         },
     };
 

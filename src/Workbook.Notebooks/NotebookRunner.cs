@@ -112,7 +112,7 @@ public static class NotebookRunner
     /// Notebooks side by side share the cores: each child gets <c>cores / parallelism</c> threads (at least one) through
     /// <see cref="Workbook.Fast.Threads.Variable"/>, which <see cref="Workbook.Notebook.Setup"/> applies, unless the
     /// user fixed a count. Two processes that each run two threads on two cores wait on each other's threads at
-    /// every parallel loop (notebook 04's training loop ran 21.6 s that way).
+    /// every parallel loop, and a notebook's training loop then takes many times longer.
     /// </summary>
     public static void ShareCores(ProcessStartInfo start, int parallelism)
     {

@@ -243,7 +243,7 @@ public static class WavAudio
     }
 
     /// <remarks>
-    /// 16 samples at a time with 256-bit vectors where the CPU has them (an hour of 16 kHz audio: 0.37 s one by one):
+    /// 16 samples at a time with 256-bit vectors where the CPU has them (one by one, an hour of audio takes a noticeable part of a second):
     /// the same arithmetic as <see cref="Pcm16Wave.ToInt16"/>, in double precision, where s·32768 and s·32768 ± 0.5 are
     /// exact, so truncating the latter rounds half away from zero exactly as <c>Math.Round</c> does (tested against it).
     /// </remarks>

@@ -122,8 +122,8 @@ public static class LossPlot
 
 /// <summary>
 /// A loss chart written as plotly.js JSON by the workbook (<see cref="LossPlot.FigureJson"/>), displayed in a notebook
-/// like a Plotly.NET chart (an interactive chart over a static picture). Displaying it takes about a millisecond where
-/// a Plotly.NET chart took 160 ms to serialise, which a chart redrawn after every epoch would pay once an epoch.
+/// like a Plotly.NET chart (an interactive chart over a static picture). Displaying it takes about a millisecond, where
+/// serialising a Plotly.NET chart takes a good part of an epoch, which a chart redrawn after every epoch would pay each time.
 /// </summary>
 public sealed record LossFigure(string FigureJson);
 

@@ -19,7 +19,7 @@ public static class StreamingDenoise
 {
     /// <summary>
     /// Samples at the network's rate per block: 10 s at 16 kHz. Larger blocks save little time (the history is 78
-    /// samples) and raise the peak: 30 s blocks measured 348 MB for an hour of 48 kHz stereo, 10 s blocks less (README).
+    /// samples) and raise the peak memory, which grows with the block.
     /// </summary>
     public const int DefaultBlock = 10 * PairedClips.LabSampleRate;
 
@@ -98,8 +98,8 @@ public static class StreamingDenoise
         private readonly nn.Module<Tensor, Tensor> network;
         private readonly int block, history;
         // [the last R − 1 inputs (the first `kept` floats), this block]: one tensor for the whole file, read into in
-        // place. A tensor made afresh from an array each block cost more than the copy itself (0.07–0.09 s an hour),
-        // and 0.3 s in a fresh process, whose new memory the virtual machine backs page by page on first touch.
+        // place. A tensor made afresh from an array each block costs more than the copy itself, most of all in a fresh
+        // process, whose new memory the system backs page by page on first touch.
         private readonly Tensor input;
         private readonly float[] pending;    // this block's outputs, reused
         private int kept, pendingStart, pendingLength;
@@ -138,10 +138,13 @@ public static class StreamingDenoise
         private bool NextBlock()
         {
             // The block is read straight behind the history: x = [last R − 1 inputs, this block].
-            int got = 0, read;
-            // Stryker disable once Logical : with || the compiler cannot prove 'read' assigned, so the mutant does not compile
-            // (and Stryker would drop every mutant of this method with it).
-            while (got < block && (read = source.Read(Input.Slice(kept + got, block - got))) > 0) got += read;
+            int got = 0;
+            while (got < block)
+            {
+                int read = source.Read(Input.Slice(kept + got, block - got));
+                if (read <= 0) break;
+                got += read;
+            }
             if (got == 0) return false;
             int length = kept + got;
             using (var scope = NewDisposeScope())

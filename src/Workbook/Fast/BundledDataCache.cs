@@ -77,15 +77,15 @@ public sealed class BundledDataCache
 
     /// <summary>
     /// Starts, on a thread-pool thread, what <see cref="Load"/> does before it needs libtorch: the set's key (hashing
-    /// the manifest and 300 clips), reading the cache file and checking its SHA-256, about 0.3 s together; a process
-    /// that calls this before its first tensor does them while libtorch loads (also about 0.3 s). The next
+    /// the manifest and 300 clips), reading the cache file and checking its SHA-256, which take about as long as loading
+    /// libtorch; a process that calls this before its first tensor does them while libtorch loads. The next
     /// <see cref="Load"/> of the same set from the same cache folder, on any thread, takes the result; the files are
     /// read when this is called, so a file changed between the two is seen by the next load after it, not by that one.
     /// </summary>
     /// <remarks>Returns once the other thread has made one call of each native function the work uses (the hashing
     /// library, file and folder reading): the C library binds a library's functions, and loads libraries, one at a
-    /// time, so a first call made while libtorch is being loaded waits for all of it (measured: the read-ahead then took
-    /// as long as loading libtorch, and overlapped nothing).</remarks>
+    /// time, so a first call made while libtorch is being loaded waits for all of it, and the read-ahead would overlap
+    /// nothing.</remarks>
     /// <returns>the read-ahead, done when the file has been read and checked</returns>
     public Task StartReadAhead(string dataDirectory)
     {

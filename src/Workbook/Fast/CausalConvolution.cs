@@ -13,9 +13,9 @@ public static class CausalConvolution
 {
     /// <summary>
     /// Below this many taps, a filter with several input and several output channels uses libtorch's conv1d
-    /// (<see cref="ConvolutionAlgorithm.Direct"/>); everything else goes through spectra. Measured on 50 clips of 16000
-    /// samples, one thread: 5→5 channels, 8 taps, training step 62 ms by conv1d against 116 ms by FFT; but with one
-    /// input or output channel conv1d lost even at 8 taps (1→5: 32 ms against 7 ms by overlap-save, forward).
+    /// (<see cref="ConvolutionAlgorithm.Direct"/>); everything else goes through spectra. conv1d wins for short filters
+    /// between several channels, but loses to the spectral algorithms even at 8 taps when one side has a single channel
+    /// (figures: docs/performance.md, "Why the fast path chooses as it does").
     /// </summary>
     public const long FftFromTaps = 16;
 
@@ -47,10 +47,9 @@ public static class CausalConvolution
 
     /// <summary>
     /// Up to this many taps <see cref="ConvolutionAlgorithm.Simd"/> computes float32 on the CPU; above, the spectral
-    /// algorithms take over. Both costs grow with F·G, the vector loops' also with K, so the crossing is a number of taps.
-    /// Measured 2026-11-29 (one thread, 8 clips of 16000 samples, training step / inference, on a loaded machine):
-    /// 1→5 channels at 40 taps 5.6/1.0 ms against FFT's 13.8 ms and overlap-save's 1.6 ms, even at 80 taps, behind at 160;
-    /// 5→5 even at 40 taps in training, behind at 80; 16→16 ahead up to 80 taps (686 ms against 962 ms), behind at 320.
+    /// algorithms take over. Both costs grow with F·G, the vector loops' also with K, so the crossing is a number of taps:
+    /// the vector loops stay ahead of the spectral algorithms up to somewhere between 40 and 80 taps, whatever the
+    /// channel counts, and fall behind by 160 (figures: docs/performance.md, "Why the fast path chooses as it does").
     /// </summary>
     public const long SimdUpToTaps = 64;
 
@@ -80,7 +79,8 @@ public static class CausalConvolution
 
     /// <summary>
     /// The smallest length ≥ <paramref name="minimum"/> with no prime factor above 7. FFT time depends on the
-    /// factors of the length: here 16039 = 43·373 points (two large prime factors) took about 5× longer than 16128 = 2⁸·3²·7.
+    /// factors of the length: a length with large prime factors (16039 = 43·373) takes several times longer than a
+    /// nearby one built from 2, 3, 5 and 7 (16128 = 2⁸·3²·7).
     /// </summary>
     public static long FastFftLength(long minimum)
     {

@@ -31,7 +31,7 @@ namespace Workbook.Fast;
 /// <para>
 /// The loops are compiled fully optimised at their first call (<see cref="MethodImplOptions.AggressiveOptimization"/>):
 /// tiered compilation would first run them unoptimised and swap them only later, from a background thread that a busy
-/// machine starves (a layer's forward pass over 32 one-second clips measured 18 ms before, 5 ms after).
+/// machine starves, so that the first epochs would run the slow code several times longer than they must.
 /// </para>
 /// </summary>
 internal static class CausalCorrelationKernels

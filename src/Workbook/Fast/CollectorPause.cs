@@ -12,14 +12,14 @@ namespace Workbook.Fast;
 /// true, but got false" (from <c>Scalar::toFloat</c>), or reads garbage. In a notebook the kernel's own threads
 /// allocate (a live chart's update, a display), and notebook 05 failed that way in CI. No collection, no
 /// finalization: inside a pause the collector does not run until <see cref="Budget"/> bytes have been allocated, by
-/// any thread. <c>tools/scalar-finalizer-race.cs</c> measures the race: 84 failures in 1.35 million calls (20 s) with an
-/// allocating thread beside the loop, none inside pauses.
+/// any thread. With an allocating thread beside a loop of such calls the race is rare but certain to happen in a long
+/// run, and it never happens inside pauses (docs/performance.md).
 /// </para>
 /// <para>
 /// A pause is best effort: when the budget runs out the runtime collects and the pause ends early (an epoch of the
 /// improved recipe allocates about 100 MB; the lab's, 1 MB), and a runtime with a heap hard limit (set by
-/// <c>DOTNET_GCHeapHardLimit</c>, or by a container's memory limit) refuses every no-GC region (measured: 16 MB to
-/// 512 MB all refused under a 256 MB limit), so there a pause does nothing. Pauses do not nest: inside another pause
+/// <c>DOTNET_GCHeapHardLimit</c>, or by a container's memory limit) refuses every no-GC region, however small, so
+/// there a pause does nothing. Pauses do not nest: inside another pause
 /// (ours or the caller's) <see cref="Begin"/> does nothing and <see cref="End"/> leaves the other pause alone.
 /// </para>
 /// </summary>

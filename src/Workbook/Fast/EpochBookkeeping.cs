@@ -55,8 +55,8 @@ internal sealed class EpochBookkeeping : IDisposable
     /// TorchSharp's custom autograd functions (<see cref="Fast.FftConvolution"/>, <see cref="Fast.Tanh"/>, the
     /// SIMD convolution) leave a managed node per call that holds native tensors until the .NET finalizer releases it;
     /// the garbage collector cannot see that native memory, so it would let tens of MB per batch pile up. Collecting
-    /// once per epoch, after its steps, keeps memory flat (measured with <c>bench</c>: the same working set after
-    /// epoch 2 and after epoch 20). The collector is then held off again for the epoch's evaluation.
+    /// once per epoch, after its steps, keeps memory flat (<c>bench</c> prints the working set after epoch 2 and after
+    /// epoch 20). The collector is then held off again for the epoch's evaluation.
     /// </summary>
     public void ReleaseAutogradNodes()
     {

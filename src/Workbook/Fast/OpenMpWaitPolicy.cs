@@ -7,8 +7,8 @@ namespace Workbook.Fast;
 /// <para>
 /// After each parallel operation GNU OpenMP's worker threads spin, waiting for the next one. While they spin they
 /// occupy cores, and the <see cref="Fast.SimdConvolution"/> loops, which run on .NET's thread pool between libtorch's
-/// operations, wait for them. On the 2-core machine under load, an epoch of the lab's training with two threads took
-/// 5.1 s with spinning threads and 1.1–1.4 s with sleeping ones (one thread: 1.4–2.2 s; 2026-11-29, load average 24–28).
+/// operations, wait for them. On a busy machine that makes two threads several times slower than sleeping ones, and
+/// slower than one thread (docs/performance.md).
 /// </para>
 /// <para>
 /// OpenMP reads the setting once, when libtorch is loaded, and reads it from the C library's environment, which

@@ -6,9 +6,9 @@ namespace Workbook.Fast;
 /// The hyperbolic tangent with its backward pass written out: <c>d tanh(x)/dx = 1 − tanh(x)²</c>, from the saved
 /// output. For float32 on the CPU both run as single vector passes over memory (<see cref="VectorTanh"/>); for other
 /// types and devices tanh is computed as <c>2·σ(2x) − 1</c> (σ the logistic sigmoid), the same function.
-/// Why not <c>Tensor.tanh()</c>: in TorchSharp 0.107's libtorch on x86-64, <c>tanh</c> took 6.5 ms on a
-/// [32, 5, 16000] tensor against 2.7 ms for the sigmoid form (one thread), a quarter of a whole forward pass of the
-/// lab's CNN; and one saved output is all the backward pass needs. Measure again with <c>bench</c> before changing it.
+/// Why not <c>Tensor.tanh()</c>: in TorchSharp 0.107's libtorch on x86-64, <c>tanh</c> is more than twice as slow as
+/// the sigmoid form, enough to be a quarter of a whole forward pass of the lab's CNN (docs/performance.md); and one
+/// saved output is all the backward pass needs. Time it again with <c>bench</c> before changing it.
 /// </summary>
 public sealed class Tanh : autograd.SingleTensorFunction<Tanh>
 {

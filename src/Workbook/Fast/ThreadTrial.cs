@@ -9,7 +9,7 @@ namespace Workbook.Fast;
 /// candidate count (<see cref="Threads.Candidates"/>) for up to <see cref="Rounds"/> rounds, each count keeping its
 /// best time per clip, so a moment in which the other core happened to be busy (or idle) does not decide alone. A
 /// round after which one count is more than twice as fast as every other ends the trial early: on a loaded machine,
-/// where two threads were measured 5 times slower than one, that limits the slow steps to one. Then the fastest count
+/// where two threads can be several times slower than one, that limits the slow steps to one. Then the fastest count
 /// is set for the rest of the run. With the lab's 250 clips in batches of 32 this is at most the first epoch's first 7
 /// batches; all of them train the network as usual, only some at the slower count.
 /// </summary>

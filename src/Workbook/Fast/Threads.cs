@@ -4,8 +4,8 @@ using Workbook.Fast;
 namespace Workbook.Fast;
 
 /// <summary>
-/// How many threads libtorch uses. On a shared 2-core machine, libtorch's two OpenMP threads were measured to be
-/// several times slower than one whenever the other core was busy, and up to nearly twice as fast when it was
+/// How many threads libtorch uses. On a shared 2-core machine, libtorch's two OpenMP threads are
+/// several times slower than one whenever the other core is busy, and up to nearly twice as fast when it is
 /// idle; on larger machines more threads pay off up to a point. No fixed number is right everywhere, so the
 /// trainer measures: its first training steps take turns with each candidate count and it keeps the fastest
 /// (<see cref="ThreadTrial"/>). A user can fix the count instead (<c>--threads N</c>, <see cref="Training.TrainingOptions.Threads"/>,

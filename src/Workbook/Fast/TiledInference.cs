@@ -32,7 +32,7 @@ internal static class TiledInference
     /// <summary>True when every layer would use the vector loops on <paramref name="input"/>.</summary>
     public static bool Supports(Tensor input, IReadOnlyList<MimoFilter> layers)
     {
-        if (!layers.All(layer => layer.UsesVectorLoops(input))) return false;
+        if (!layers.All(layer => FastPath.UsesVectorLoops(layer, input))) return false;
         // The output's size too: a span addresses it.
         return input.numel() / Math.Max(1, layers[0].F) * layers[^1].G < int.MaxValue / sizeof(float);
     }

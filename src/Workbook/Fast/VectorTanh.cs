@@ -11,8 +11,8 @@ namespace Workbook.Fast;
 /// <c>y = tanh(x)</c> and <c>dx = dy · (1 − y²)</c>, both in vector loops. tanh is the rational approximation
 /// libraries such as Eigen use for float32 (odd polynomial of degree 13 over even of degree 6, the input clamped to
 /// ±7.9988, from where tanh rounds to ±1 in float32): within 3·10⁻⁷ of tanh everywhere (2.8·10⁻⁷ at worst on a dense grid; tested), a dozen multiply-adds
-/// and one division per 8 samples. <c>TensorPrimitives.Tanh</c> (System.Numerics.Tensors 9) took 5.8 ms on
-/// 2.56 M samples, slower than libtorch's four-pass sigmoid form (3.6 ms). Written this way, a hidden layer's tanh reads and writes its
+/// and one division per 8 samples. <c>TensorPrimitives.Tanh</c> (System.Numerics.Tensors 9) is slower even than
+/// libtorch's four-pass sigmoid form (docs/performance.md). Written this way, a hidden layer's tanh reads and writes its
 /// <c>[32, 5, 16000]</c> activations once forward and once backward, where the libtorch form
 /// (<c>2σ(2x) − 1</c>, then <c>dy · (1 − y²)</c>) took four passes and an extra tensor each way.
 /// The work is split into chunks shared among libtorch's thread count, as the convolution's tiles are.

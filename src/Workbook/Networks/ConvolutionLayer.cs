@@ -36,6 +36,6 @@ public sealed class ConvolutionLayer : nn.Module<Tensor, Tensor>
         if (input.dim() == 1)
             return forward(input.unsqueeze(0)).squeeze(0);
         var coefficients = taps.view(K, 1, 1);  // a 1-in, 1-out MIMO filter
-        return CausalConvolution.Filter(input, coefficients, Algorithm);
+        return FastPath.Filter(input, coefficients, Algorithm);
     }
 }

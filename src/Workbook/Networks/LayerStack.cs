@@ -14,15 +14,7 @@ internal static class LayerStack
         {
             bool last = l == layers.Count - 1;
             bool tanhAfter = !last || tanh == TanhPlacement.AfterEveryLayer;
-            Tensor next;
-            if (tanhAfter && layers[l] is MimoFilter filter)
-                next = filter.ForwardThenTanh(signal);          // fused where the vector loops run
-            else
-            {
-                var filtered = layers[l].call(signal);
-                next = tanhAfter ? Tanh.Apply(filtered) : filtered;
-                if (!ReferenceEquals(next, filtered)) filtered.Dispose();
-            }
+            var next = tanhAfter ? FastPath.LayerThenTanh(layers[l], signal) : layers[l].call(signal);
             if (!ReferenceEquals(signal, input)) signal.Dispose();
             signal = next;
         }

@@ -52,10 +52,7 @@ public sealed class MimoCnn : nn.Module<Tensor, Tensor>
     {
         long inputs = Specification.Features[0];
         TensorShapes.AsBatch(input, inputs, $"input of a MimoCnn with features [{string.Join(", ", Specification.Features)}]", out _).Dispose();
-        bool needsGradients = is_grad_enabled() && (input.requires_grad || parameters().Any(p => p.requires_grad));
-        if (needsGradients) return LayerStack.Run(input, layers, Specification.Tanh);
-        return TiledInference.Supports(input, Layers)
-            ? TiledInference.Run(input, Layers, Specification.Tanh)
-            : SigmoidFoldedInference.Run(input, Layers, Specification.Tanh);
+        if (FastPath.CanInfer(this, input)) return FastPath.Infer(this, input);   // no gradients: the same y, faster
+        return LayerStack.Run(input, layers, Specification.Tanh);
     }
 }

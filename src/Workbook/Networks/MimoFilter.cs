@@ -54,32 +54,12 @@ public sealed class MimoFilter : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        TensorShapes.AsBatch(input, F, $"input of a MimoFilter(K={K}, F={F}, G={G})", out _).Dispose();
-        return CausalConvolution.Filter(input, coefficients, Algorithm);
+        TensorShapes.AsBatch(input, F, InputDescription, out _).Dispose();
+        return FastPath.Filter(input, H, Algorithm);
     }
 
-    /// <summary>True when this layer filters <paramref name="input"/> with the workbook's vector loops: float32 on the
-    /// CPU, and <see cref="ConvolutionAlgorithm.Simd"/> or <see cref="ConvolutionAlgorithm.Auto"/> up to
-    /// <see cref="CausalConvolution.SimdUpToTaps"/> taps (what <see cref="CausalConvolution.Choose"/> decides).</summary>
-    internal bool UsesVectorLoops(Tensor input) =>
-        (Algorithm == ConvolutionAlgorithm.Simd || Algorithm == ConvolutionAlgorithm.Auto && K <= CausalConvolution.SimdUpToTaps) &&
-        SimdConvolution.Supports(input, coefficients);
-
-    /// <summary>tanh(forward(input)): in one pass over the output (and one node in the graph) where the vector loops
-    /// compute this layer (<see cref="SimdConvolutionThenTanh"/>), the two steps otherwise.</summary>
-    internal Tensor ForwardThenTanh(Tensor input)
-    {
-        if (!UsesVectorLoops(input)) return TanhOf(forward(input));
-        using var scope = NewDisposeScope();
-        var x = TensorShapes.AsBatch(input, F, $"input of a MimoFilter(K={K}, F={F}, G={G})", out bool wasBatched);
-        var y = SimdConvolution.Filter(x, coefficients, tanh: true);
-        return (wasBatched ? y : y.squeeze(0)).MoveToOuterDisposeScope();
-
-        static Tensor TanhOf(Tensor filtered)
-        {
-            using (filtered) return Fast.Tanh.Apply(filtered);
-        }
-    }
+    /// <summary>How an error message names this layer's input.</summary>
+    internal string InputDescription => $"input of a MimoFilter(K={K}, F={F}, G={G})";
 
     private static void RequirePositive(long value, string name, string meaning)
     {

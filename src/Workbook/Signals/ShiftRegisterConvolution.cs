@@ -12,7 +12,7 @@ namespace Workbook.Signals;
 ///   <item>MIMO: <c>Y = Σ_{k=0}^{K-1} (S^k X) H_k</c>, X of size N×F, H_k of size F×G, Y of size N×G</item>
 /// </list>
 /// This is the reference every faster implementation is tested against. It costs K shifts, so it is
-/// slow for long filters; use <see cref="CausalConvolution"/> for work.
+/// slow for long filters; use <see cref="FastPath.Filter"/> for work.
 /// </summary>
 public static class ShiftRegisterConvolution
 {

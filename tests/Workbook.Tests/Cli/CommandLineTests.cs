@@ -9,12 +9,9 @@ namespace Workbook.Tests.Cli;
 /// <summary>The command line as a user runs it: a separate process, its exit code, its output and the files it writes.</summary>
 public sealed class CommandLineTests : IDisposable
 {
-    private readonly string folder = Directory.CreateTempSubdirectory("cli-").FullName;
+    private readonly ScratchFolder folder = new("cli-");
 
-    public void Dispose() => Directory.Delete(folder, recursive: true);
-
-    private static Repository.ProcessResult Cli(params string[] arguments) =>
-        Repository.RunCli(arguments);
+    public void Dispose() => folder.Dispose();
 
     [Theory]
     [InlineData(new string[0], "Usage:")]
@@ -32,7 +29,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData(new[] { "export", "--model", "m.cnn" }, "export needs -o FILE.pt")]
     public void Bad_arguments_print_the_problem_and_the_verbs_usage_and_exit_2(string[] arguments, string message)
     {
-        var result = Cli(arguments);
+        var result = CommandLine.Run(arguments);
         Assert.Equal(2, result.ExitCode);
         if (arguments.Length > 0) Assert.StartsWith("workbook: ", result.Error);
         if (arguments.Length > 0 && arguments[0] is "train" or "denoise")
@@ -45,12 +42,31 @@ public sealed class CommandLineTests : IDisposable
         Assert.DoesNotContain("   at ", result.Error); // no stack trace
     }
 
+    [Fact]
+    public void The_maintainers_benchmarks_are_a_verb_of_their_own_marked_as_such_in_the_help()
+    {
+        var help = CommandLine.Run("--help");
+        Assert.True(help.ExitCode == 0, help.Output + help.Error);
+        string line = help.Output.Split('\n').Single(l => l.TrimStart().StartsWith("maintainer", StringComparison.Ordinal));
+        Assert.Contains("for the workbook's maintainers, not the lab", line);
+
+        var bench = CommandLine.Run("bench", "--help");
+        Assert.DoesNotContain("--grading", bench.Output);
+        Assert.DoesNotContain("--long-audio", bench.Output);
+        var maintainer = CommandLine.Run("maintainer", "--help");
+        Assert.Contains("grading", maintainer.Output);
+        Assert.Contains("long-audio", maintainer.Output);
+        var refused = CommandLine.Run("bench", "--grading");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("unknown option --grading", refused.Error);
+    }
+
     [Theory]
     [InlineData(new string[0], "48 kHz stereo")]
     [InlineData(new[] { "--rate", "16000", "--channels", "1" }, "16 kHz mono")]
     public void The_long_audio_bench_denoises_a_file_of_the_rate_and_channels_asked_for(string[] format, string described)
     {
-        var result = Cli(new[] { "bench", "--long-audio", "0.1" }.Concat(format).ToArray());
+        var result = CommandLine.Run(new[] { "maintainer", "long-audio", "0.1" }.Concat(format).ToArray());
         Assert.True(result.ExitCode == 0, result.Output + result.Error);
         Assert.Contains($"0.1 min of {described} 16-bit WAV", result.Output);
         Assert.Matches(@"denoised in [0-9.]+ s: [0-9]+× real time; peak memory [0-9]+ MB", result.Output);
@@ -59,9 +75,9 @@ public sealed class CommandLineTests : IDisposable
     [Fact]
     public void Train_evaluate_and_denoise_on_a_folder_of_wav_pairs()
     {
-        string data = WriteWavPairs(12, 2000);
+        string data = SyntheticPairs.WriteWavFolder(folder, 12, 2000);
         string run = Path.Combine(folder, "run");
-        var train = Cli("train", "--data", data, "--epochs", "3", "--test-count", "4", "--taps", "8,8", "--out", run);
+        var train = CommandLine.Run("train", "--data", data, "--epochs", "3", "--test-count", "4", "--taps", "8,8", "--out", run);
         Assert.True(train.ExitCode == 0, train.Output + train.Error);
         Assert.Equal(3, train.Output.Split('\n').Count(l => l.Contains("epoch") && l.Contains("train_l1") && l.Contains("test_l1")));
         Assert.StartsWith("epoch,train_l1,test_l1,train_mse,test_mse\n", File.ReadAllText(Path.Combine(run, "history.csv")));
@@ -69,7 +85,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("<script", File.ReadAllText(Path.Combine(run, "loss.html")));
         string model = Path.Combine(run, "model.cnn");
 
-        var evaluate = Cli("evaluate", "--model", model);
+        var evaluate = CommandLine.Run("evaluate", "--model", model);
         Assert.True(evaluate.ExitCode == 0, evaluate.Output + evaluate.Error);
         foreach (string row in new[] { "identity", "linear FIR (80 taps", "CNN", "ΔSI-SDR dB" }) Assert.Contains(row, evaluate.Output);
 
@@ -83,7 +99,7 @@ public sealed class CommandLineTests : IDisposable
                 writer.WriteSample(-v);
             }
         string output = Path.Combine(folder, "speech-clean.wav");
-        var denoise = Cli("denoise", "--model", model, input, "-o", output);
+        var denoise = CommandLine.Run("denoise", "--model", model, input, "-o", output);
         Assert.True(denoise.ExitCode == 0, denoise.Output + denoise.Error);
         using (var reader = new WaveFileReader(output))
         {
@@ -91,7 +107,7 @@ public sealed class CommandLineTests : IDisposable
             Assert.Equal(30000, reader.SampleCount);
         }
 
-        var overwrite = Cli("denoise", "--model", model, input, "-o", input);
+        var overwrite = CommandLine.Run("denoise", "--model", model, input, "-o", input);
         Assert.Equal(1, overwrite.ExitCode);
         Assert.Contains("refusing to overwrite the input", overwrite.Error);
 
@@ -99,7 +115,7 @@ public sealed class CommandLineTests : IDisposable
         string alias = Path.Combine(folder, "alias.wav");
         File.CreateSymbolicLink(alias, input);
         var before = File.ReadAllBytes(input);
-        var throughLink = Cli("denoise", "--model", model, alias, "-o", input);
+        var throughLink = CommandLine.Run("denoise", "--model", model, alias, "-o", input);
         Assert.Equal(1, throughLink.ExitCode);
         Assert.Contains("refusing to overwrite the input", throughLink.Error);
         Assert.Equal(before, File.ReadAllBytes(input));
@@ -107,7 +123,7 @@ public sealed class CommandLineTests : IDisposable
         System.Diagnostics.Process.Start("mkfifo", fifo).WaitForExit();
         foreach (string target in new[] { fifo, "/dev/null" })
         {
-            var special = Cli("denoise", "--model", model, input, "--float", "-o", target);
+            var special = CommandLine.Run("denoise", "--model", model, input, "--float", "-o", target);
             Assert.Equal(1, special.ExitCode);
             Assert.Contains("refusing to write over", special.Error);
             Assert.Single(special.Error.Trim().Split('\n'));
@@ -120,20 +136,20 @@ public sealed class CommandLineTests : IDisposable
     public void A_PyTorch_state_dict_is_a_model_for_evaluate_denoise_and_train_and_export_writes_one()
     {
         string stateDict = Path.Combine(AppContext.BaseDirectory, "Fixtures", "lab-cnn-state-dict.pt");
-        var evaluate = Cli("evaluate", "--model", stateDict);
+        var evaluate = CommandLine.Run("evaluate", "--model", stateDict);
         Assert.True(evaluate.ExitCode == 0, evaluate.Output + evaluate.Error);
         Assert.Contains("(taps [40, 40], features [1, 5, 1], tanh between layers)", evaluate.Output);
         Assert.Contains("CNN", evaluate.Output);
 
         string input = Path.Combine(folder, "tone.wav");
         WavAudio.Write(input, Enumerable.Range(0, 4000).Select(n => 0.3f * MathF.Sin(n * 0.1f)).ToArray(), 16000);
-        var denoise = Cli("denoise", "--model", stateDict, input);
+        var denoise = CommandLine.Run("denoise", "--model", stateDict, input);
         Assert.True(denoise.ExitCode == 0, denoise.Output + denoise.Error);
         Assert.True(File.Exists(Path.Combine(folder, "tone-denoised.wav")));
 
         // Our model file → .pt → the same coefficients; then training starts from them.
         string exported = Path.Combine(folder, "lab.pt");
-        var export = Cli("export", "--model", stateDict, "-o", exported);
+        var export = CommandLine.Run("export", "--model", stateDict, "-o", exported);
         Assert.True(export.ExitCode == 0, export.Output + export.Error);
         Assert.Contains("model.load_state_dict(torch.load(\"lab.pt\"))", export.Output);
         var original = Workbook.TorchFiles.LabStateDict.Read(stateDict);
@@ -141,10 +157,10 @@ public sealed class CommandLineTests : IDisposable
         for (int i = 0; i < 2; i++) Assert.Equal(original[i].Value.data<float>().ToArray(), again[i].Value.data<float>().ToArray());
 
         string run = Path.Combine(folder, "from-pytorch");
-        var train = Cli("train", "--data", WriteWavPairs(12, 2000), "--test-count", "4", "--epochs", "1", "--init-from", exported, "--out", run);
+        var train = CommandLine.Run("train", "--data", SyntheticPairs.WriteWavFolder(folder, 12, 2000), "--test-count", "4", "--epochs", "1", "--init-from", exported, "--out", run);
         Assert.True(train.ExitCode == 0, train.Output + train.Error);
         Assert.Contains($"starting from the coefficients of {exported}", train.Output);
-        var both = Cli("train", "--init-from", exported, "--taps", "3,3");
+        var both = CommandLine.Run("train", "--init-from", exported, "--taps", "3,3");
         Assert.Equal(2, both.ExitCode);
         Assert.Contains("--init-from takes the architecture from the model", both.Error);
     }
@@ -154,28 +170,13 @@ public sealed class CommandLineTests : IDisposable
     {
         string model = Path.Combine(folder, "broken.cnn");
         File.WriteAllText(model, "WORKBOOK-CNN but then nothing useful");
-        var result = Cli("evaluate", "--model", model);
+        var result = CommandLine.Run("evaluate", "--model", model);
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("broken.cnn is a workbook model of format version", result.Error);
         Assert.Single(result.Error.Trim().Split('\n'));
 
-        var missing = Cli("train", "--data", Path.Combine(folder, "nowhere.pt"), "--epochs", "1");
+        var missing = CommandLine.Run("train", "--data", Path.Combine(folder, "nowhere.pt"), "--epochs", "1");
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("nowhere.pt", missing.Error);
-    }
-
-    /// <summary>noisy/NAME.wav and clean/NAME.wav: smooth "speech" plus white noise, 16-bit at 16 kHz.</summary>
-    private string WriteWavPairs(int count, int length)
-    {
-        string root = Path.Combine(folder, "pairs");
-        Directory.CreateDirectory(Path.Combine(root, "noisy"));
-        Directory.CreateDirectory(Path.Combine(root, "clean"));
-        using var pairs = SyntheticPairs.LowPassPlusWhiteNoise(count, length, seed: 5, noiseStd: 0.1);
-        for (int q = 0; q < count; q++)
-        {
-            WavAudio.Write(Path.Combine(root, "noisy", $"clip{q:00}.wav"), pairs.Noisy[q, 0].data<float>().ToArray(), 16000);
-            WavAudio.Write(Path.Combine(root, "clean", $"clip{q:00}.wav"), pairs.Clean[q, 0].data<float>().ToArray(), 16000);
-        }
-        return root;
     }
 }

@@ -14,18 +14,20 @@ namespace Workbook.Tests.Cli;
 /// <summary>A model trained once by the command line on a small folder of WAV pairs, for the tests that use one.</summary>
 public sealed class TrainedModelFixture : IDisposable
 {
-    public string Folder { get; } = Directory.CreateTempSubdirectory("cli-promises-").FullName;
+    private readonly ScratchFolder folder = new("cli-promises-");
+
+    public string Folder => folder.Root;
     public string Data { get; }
     public string Model => Path.Combine(Folder, "run", "model.cnn");
 
     public TrainedModelFixture()
     {
-        Data = ReadmePromiseTests.WriteWavPairs(Folder, 12, 2000);
-        var train = ReadmePromiseTests.Cli("train", "--data", Data, "--epochs", "3", "--test-count", "4", "--taps", "8,8", "--out", Path.Combine(Folder, "run"));
+        Data = SyntheticPairs.WriteWavFolder(Folder, 12, 2000);
+        var train = CommandLine.Run("train", "--data", Data, "--epochs", "3", "--test-count", "4", "--taps", "8,8", "--out", Path.Combine(Folder, "run"));
         if (train.ExitCode != 0) throw new InvalidOperationException("train failed: " + train.Output + train.Error);
     }
 
-    public void Dispose() => Directory.Delete(Folder, recursive: true);
+    public void Dispose() => folder.Dispose();
 }
 
 /// <summary>
@@ -34,27 +36,9 @@ public sealed class TrainedModelFixture : IDisposable
 /// </summary>
 public sealed class ReadmePromiseTests(TrainedModelFixture trained) : IClassFixture<TrainedModelFixture>, IDisposable
 {
-    private readonly string folder = Directory.CreateTempSubdirectory("cli-promise-").FullName;
+    private readonly ScratchFolder folder = new("cli-promise-");
 
-    public void Dispose() => Directory.Delete(folder, recursive: true);
-
-    internal static Repository.ProcessResult Cli(params string[] arguments) =>
-        Repository.RunCli(arguments);
-
-    /// <summary>noisy/NAME.wav and clean/NAME.wav: smooth "speech" plus white noise, 16-bit at 16 kHz.</summary>
-    internal static string WriteWavPairs(string parent, int count, int length)
-    {
-        string root = Path.Combine(parent, "pairs");
-        Directory.CreateDirectory(Path.Combine(root, "noisy"));
-        Directory.CreateDirectory(Path.Combine(root, "clean"));
-        using var pairs = SyntheticPairs.LowPassPlusWhiteNoise(count, length, seed: 5, noiseStd: 0.1);
-        for (int q = 0; q < count; q++)
-        {
-            WavAudio.Write(Path.Combine(root, "noisy", $"clip{q:00}.wav"), pairs.Noisy[q, 0].data<float>().ToArray(), 16000);
-            WavAudio.Write(Path.Combine(root, "clean", $"clip{q:00}.wav"), pairs.Clean[q, 0].data<float>().ToArray(), 16000);
-        }
-        return root;
-    }
+    public void Dispose() => folder.Dispose();
 
     private static string[] Train(string data, string output, params string[] more) =>
         new[] { "train", "--data", data, "--test-count", "4", "--taps", "8,8", "--out", output }.Concat(more).ToArray();
@@ -72,7 +56,7 @@ public sealed class ReadmePromiseTests(TrainedModelFixture trained) : IClassFixt
     {
         // Into a fresh folder: no model at all.
         string fresh = Path.Combine(folder, "fresh");
-        var diverged = Cli(Train(trained.Data, fresh, "--epochs", "2", "--lr", "1e38", "--batch-size", "1"));
+        var diverged = CommandLine.Run(Train(trained.Data, fresh, "--epochs", "2", "--lr", "1e38", "--batch-size", "1"));
         // At a learning rate of 1e38 the first non-finite loss is NaN or infinite depending on float rounding: either stops.
         Assert.True(diverged.ExitCode == 1 && NonFiniteLoss(diverged.Error), $"exit {diverged.ExitCode}: {diverged.Output}{diverged.Error}");
         Assert.Contains("no model written", diverged.Error);
@@ -86,7 +70,7 @@ public sealed class ReadmePromiseTests(TrainedModelFixture trained) : IClassFixt
         foreach (string name in new[] { "model.cnn", "history.csv", "loss.html" })
             File.Copy(Path.Combine(Path.GetDirectoryName(trained.Model)!, name), Path.Combine(run, name));
         var before = File.ReadAllBytes(Path.Combine(run, "model.cnn"));
-        var again = Cli(Train(trained.Data, run, "--epochs", "2", "--lr", "1e38", "--batch-size", "1"));
+        var again = CommandLine.Run(Train(trained.Data, run, "--epochs", "2", "--lr", "1e38", "--batch-size", "1"));
         Assert.True(again.ExitCode == 1 && NonFiniteLoss(again.Error), $"exit {again.ExitCode}: {again.Output}{again.Error}");
         Assert.Equal(before, File.ReadAllBytes(Path.Combine(run, "model.cnn")));
         AssertNoPrivateFiles(run);
@@ -123,7 +107,7 @@ public sealed class ReadmePromiseTests(TrainedModelFixture trained) : IClassFixt
     [Fact]
     public void Evaluate_prints_the_librarys_scores_and_the_identity_computed_by_hand()
     {
-        var evaluate = Cli("evaluate", "--model", trained.Model);
+        var evaluate = CommandLine.Run("evaluate", "--model", trained.Model);
         Assert.True(evaluate.ExitCode == 0, evaluate.Output + evaluate.Error);
         var printed = ParseTable(evaluate.Output);
         Assert.Equal(4, printed.Count);
@@ -211,7 +195,7 @@ public sealed class ReadmePromiseTests(TrainedModelFixture trained) : IClassFixt
         Assert.True(Rms(expected) > 0.05 * Rms(samples), "the model's output is (nearly) silent: the test would not see a silent denoise");
 
         string output = Path.Combine(folder, "out-float.wav");
-        var denoise = Cli("denoise", "--model", trained.Model, input, "--float", "-o", output);
+        var denoise = CommandLine.Run("denoise", "--model", trained.Model, input, "--float", "-o", output);
         Assert.True(denoise.ExitCode == 0, denoise.Output + denoise.Error);
         var written = ReadRaw(output, out int rate);
         Assert.Equal(16000, rate);
@@ -219,7 +203,7 @@ public sealed class ReadmePromiseTests(TrainedModelFixture trained) : IClassFixt
 
         // 16-bit output: the same, within one step of 1/32768.
         string pcm = Path.Combine(folder, "out-pcm.wav");
-        Assert.Equal(0, Cli("denoise", "--model", trained.Model, input, "-o", pcm).ExitCode);
+        Assert.Equal(0, CommandLine.Run("denoise", "--model", trained.Model, input, "-o", pcm).ExitCode);
         AssertCloseTo(expected, ReadRaw(pcm, out _), 1.01f / 32768 + 1e-5f, "16-bit output");
     }
 
@@ -243,7 +227,7 @@ public sealed class ReadmePromiseTests(TrainedModelFixture trained) : IClassFixt
         Assert.True(Rms(expected) > 0.05 * Rms(mono), "the model's output is (nearly) silent");
 
         string output = Path.Combine(folder, "out44k.wav");
-        var denoise = Cli("denoise", "--model", trained.Model, input, "--float", "-o", output);
+        var denoise = CommandLine.Run("denoise", "--model", trained.Model, input, "--float", "-o", output);
         Assert.True(denoise.ExitCode == 0, denoise.Output + denoise.Error);
         var written = ReadRaw(output, out int writtenRate);
         Assert.Equal(rate, writtenRate);

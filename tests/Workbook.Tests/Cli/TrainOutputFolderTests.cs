@@ -12,29 +12,14 @@ namespace Workbook.Tests.Cli;
 /// </summary>
 public sealed class TrainOutputFolderTests : IDisposable
 {
-    private readonly string folder = Directory.CreateTempSubdirectory("train-out-").FullName;
+    private readonly ScratchFolder folder = new("train-out-");
 
-    public void Dispose() => Directory.Delete(folder, recursive: true);
-
-    private static Repository.ProcessResult Cli(params string[] arguments) =>
-        Repository.RunCli(arguments);
+    public void Dispose() => folder.Dispose();
 
     private string[] Train(string data, string output, params string[] more) =>
         new[] { "train", "--data", data, "--test-count", "4", "--taps", "8,8", "--out", output }.Concat(more).ToArray();
 
-    private string Data()
-    {
-        string root = Path.Combine(folder, "pairs");
-        Directory.CreateDirectory(Path.Combine(root, "noisy"));
-        Directory.CreateDirectory(Path.Combine(root, "clean"));
-        using var pairs = SyntheticPairs.LowPassPlusWhiteNoise(12, 2000, seed: 5, noiseStd: 0.1);
-        for (int q = 0; q < 12; q++)
-        {
-            WavAudio.Write(Path.Combine(root, "noisy", $"clip{q:00}.wav"), pairs.Noisy[q, 0].data<float>().ToArray(), 16000);
-            WavAudio.Write(Path.Combine(root, "clean", $"clip{q:00}.wav"), pairs.Clean[q, 0].data<float>().ToArray(), 16000);
-        }
-        return root;
-    }
+    private string Data() => SyntheticPairs.WriteWavFolder(folder, 12, 2000);
 
     /// <summary>The published files' bytes, by name: what must not change.</summary>
     private static Dictionary<string, byte[]> Snapshot(string run) =>
@@ -51,11 +36,11 @@ public sealed class TrainOutputFolderTests : IDisposable
     public void A_diverged_run_exits_non_zero_keeps_its_history_apart_and_leaves_the_previous_model()
     {
         string data = Data(), run = Path.Combine(folder, "run");
-        var good = Cli(Train(data, run, "--epochs", "2"));
+        var good = CommandLine.Run(Train(data, run, "--epochs", "2"));
         Assert.True(good.ExitCode == 0, good.Output + good.Error);
         var before = Snapshot(run);
 
-        var diverged = Cli(Train(data, run, "--epochs", "2", "--lr", "1e6"));
+        var diverged = CommandLine.Run(Train(data, run, "--epochs", "2", "--lr", "1e6"));
         Assert.Equal(1, diverged.ExitCode);
         Assert.Contains("training diverged at epoch", diverged.Error);
         Assert.Single(diverged.Error.Trim().Split('\n'));
@@ -74,7 +59,7 @@ public sealed class TrainOutputFolderTests : IDisposable
         {
             var second = Assert.Throws<IOException>(() => RunFolder.Open(run));
             Assert.Contains("another run is writing to this folder", second.Message);
-            var cli = Cli(Train(Path.Combine(folder, "not-needed"), run, "--epochs", "1"));
+            var cli = CommandLine.Run(Train(Path.Combine(folder, "not-needed"), run, "--epochs", "1"));
             Assert.Equal(1, cli.ExitCode);
             Assert.Contains("another run is writing to this folder", cli.Error);
             Assert.Single(cli.Error.Trim().Split('\n'));
@@ -87,7 +72,7 @@ public sealed class TrainOutputFolderTests : IDisposable
     public void A_killed_run_leaves_the_previous_run_whole_and_the_next_run_clears_up_after_it()
     {
         string data = Data(), run = Path.Combine(folder, "run");
-        Assert.Equal(0, Cli(Train(data, run, "--epochs", "1")).ExitCode);
+        Assert.Equal(0, CommandLine.Run(Train(data, run, "--epochs", "1")).ExitCode);
         var before = Snapshot(run);
 
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -105,7 +90,7 @@ public sealed class TrainOutputFolderTests : IDisposable
         foreach (var (name, bytes) in before) Assert.True(bytes.SequenceEqual(File.ReadAllBytes(Path.Combine(run, name))), $"{name} changed");
         Assert.NotEmpty(Directory.GetDirectories(run));
 
-        var next = Cli(Train(data, run, "--epochs", "1", "--seed", "2"));
+        var next = CommandLine.Run(Train(data, run, "--epochs", "1", "--seed", "2"));
         Assert.True(next.ExitCode == 0, next.Output + next.Error);
         Assert.Empty(Directory.GetDirectories(run));
         Assert.Empty(Directory.GetFiles(run, "*.tmp"));

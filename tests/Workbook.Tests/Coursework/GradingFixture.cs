@@ -36,7 +36,7 @@ public sealed class GradingFixture
         Result = Repository.Run("dotnet", new[] { Repository.CliDll, "grade", "--out", Output }.Concat(Directory.GetDirectories(Class).Order()), Repository.Root,
             TimeSpan.FromMinutes(30));
 
-        // An endless loop in Split, graded on its own with a one-minute limit (the rest of that notebook needs about 20 s).
+        // An endless loop in Split, graded on its own with a one-minute limit (the rest of that notebook fits well within it).
         string endless = Path.Combine(Class, "endless", "endless-split");
         Directory.CreateDirectory(endless);
         var (name, notebook) = Edited(notebooks["04"], "4.2", s => Replace(s, "    var order =", "    long spin = 0;\n    while (spin >= 0) spin++;   // never ends\n    var order ="));

@@ -10,7 +10,7 @@ namespace Workbook.Tests.Fast;
 
 /// <summary>
 /// <see cref="CollectorPause"/> and where the workbook uses it. The race it prevents (a finalizer freeing a Scalar that
-/// libtorch is reading) is measured by <c>tools/scalar-finalizer-race.cs</c>, not here: a test that waits for a
+/// libtorch is reading) is not reproduced here (docs/performance.md describes it): a test that waits for a
 /// one-in-a-hundred-thousand failure proves nothing when it passes. These tests check the mechanism instead: inside a
 /// pause no collection runs while another thread allocates, and the trainers hold one over every step and evaluation.
 /// The no-GC region is one per process, so they run alone.

@@ -21,4 +21,23 @@ internal static class SyntheticPairs
         var names = Enumerable.Range(0, count).Select(i => $"synthetic {i}").ToArray();
         return new PairedClips(names, noisy.MoveToOuterDisposeScope(), clean.MoveToOuterDisposeScope(), 16000, "synthetic");
     }
+
+    /// <summary>
+    /// A folder of WAV pairs as the command line reads one: <c>PARENT/pairs/noisy/clipNN.wav</c> and
+    /// <c>PARENT/pairs/clean/clipNN.wav</c>, <see cref="LowPassPlusWhiteNoise"/> with little noise, 16-bit at 16 kHz.
+    /// Returns the folder.
+    /// </summary>
+    public static string WriteWavFolder(string parent, int count, int length)
+    {
+        string root = Path.Combine(parent, "pairs");
+        Directory.CreateDirectory(Path.Combine(root, "noisy"));
+        Directory.CreateDirectory(Path.Combine(root, "clean"));
+        using var pairs = LowPassPlusWhiteNoise(count, length, seed: 5, noiseStd: 0.1);
+        for (int q = 0; q < count; q++)
+        {
+            WavAudio.Write(Path.Combine(root, "noisy", $"clip{q:00}.wav"), pairs.Noisy[q, 0].data<float>().ToArray(), 16000);
+            WavAudio.Write(Path.Combine(root, "clean", $"clip{q:00}.wav"), pairs.Clean[q, 0].data<float>().ToArray(), 16000);
+        }
+        return root;
+    }
 }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Text;
 
-namespace Workbook.Tests.Notebooks;
+namespace Workbook.Tests;
 
 /// <summary>Paths in the repository and small process helpers for the notebook tests.</summary>
 public static class Repository
