@@ -76,7 +76,7 @@ public static class Check
         }
         catch (Exception e)
         {
-            return new CheckReport(exercise, hidden, new[] { PropertyResult.Fails("the check could run", $"your code threw {e.GetType().Name}: {PropertyChecks.FirstLine(e.Message)}") }, null);
+            return new CheckReport(exercise, hidden, new[] { PropertyResult.Fails("the check could run", PlainError.Explain(e)) }, null);
         }
         bool nothingWritten = checks.NotImplemented != null && checks.Results.All(r => !r.Passed);
         return new CheckReport(exercise, hidden, checks.Results, nothingWritten ? checks.NotImplemented : null);

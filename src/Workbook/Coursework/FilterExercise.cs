@@ -62,6 +62,20 @@ public static class FilterExercise
             }
             return null;
         });
+        checks.Add("gradients reach every tap and the signal (Exercise 1.3 trains through Filter)", () =>
+        {
+            var x = randn(1, 1, 12).requires_grad_();
+            var h = tensor(new float[] { 0.5f, -1f, 2f }).requires_grad_();
+            var w = randn(1, 1, 12);
+            string? broken = GradientFlow.Problem("your Filter", "1.3", () => (filter(x, h) * w).sum());
+            if (broken != null) return broken;
+            if ((GradientFlow.Missing(h, "the taps", "1.3") ?? GradientFlow.Missing(x, "the signal", "1.3")) is string missing) return missing;
+            // d/dh_k of Σ_n w_n y_n is Σ_n w_n x_(n−k): the signal delayed by k, weighted.
+            var xs = x.detach().view(12);
+            var ws = w.view(12);
+            var expected = stack(Enumerable.Range(0, 3).Select(k => (ws[k..] * xs[..(12 - k)]).sum()).ToArray());
+            return TensorComparison.Difference(h.grad!, expected, "the gradient with respect to the taps", 1e-4);
+        });
         return checks;
     }
 

@@ -6,11 +6,13 @@ namespace Workbook.Coursework;
 /// Collects the results of one exercise's properties. Each property runs on its own: one that throws fails with the
 /// exception's first line, and the next property still runs, so a student sees everything that is wrong at once.
 /// A <see cref="NotImplementedException"/> (the stub of an exercise the student has not written yet) is remembered,
-/// so that the report can say "not implemented yet" instead of listing every property as broken.
+/// so that the report can say "not implemented yet" instead of listing every property as broken. An error is said in a
+/// plain sentence (<see cref="PlainError"/>), and an error already shown under an earlier property is not repeated.
 /// </summary>
 public sealed class PropertyChecks
 {
     private readonly List<PropertyResult> results = new();
+    private readonly HashSet<string> shownErrors = new(StringComparer.Ordinal);
 
     public IReadOnlyList<PropertyResult> Results => results;
 
@@ -36,7 +38,9 @@ public sealed class PropertyChecks
         }
         catch (Exception e)
         {
-            results.Add(PropertyResult.Fails(property, $"your code threw {e.GetType().Name}: {FirstLine(e.Message)}"));
+            // The same kind of error under every property (a k <= K loop fails them all) is said once.
+            bool shownBefore = !shownErrors.Add(PlainError.Sentence(e) ?? FirstLine(e.Message));
+            results.Add(PropertyResult.Fails(property, shownBefore ? "the same error as above" : PlainError.Explain(e)));
         }
     }
 

@@ -50,6 +50,14 @@ public static class SingleChannelCnnExercise
             var batch = network.call(randn(4, 1, 10));
             return batch.shape.SequenceEqual(new long[] { 4, 1, 10 }) ? null : $"a [4, 1, 10] input gave {TensorComparison.Shape(batch)}";
         });
+        checks.Add("gradients reach every tap of every layer (Exercise 4.1 trains the network)", () =>
+        {
+            var network = cnn(2, new long[] { 3, 2 });
+            string? broken = GradientFlow.Problem("your CNN", "4.1", () => network.call(randn(2, 1, 12)).square().sum());
+            if (broken != null) return broken;
+            long missing = ModuleInspection.WithoutGradient(network);
+            return missing == 0 ? null : $"{missing} of the 5 taps got no gradient: compute with tensor operations only (no .item(), arrays or detach())";
+        });
         checks.Add("a CNN whose taps list does not have L entries is refused (ArgumentException)", () =>
         {
             try { cnn(2, new long[] { 3 }); }
