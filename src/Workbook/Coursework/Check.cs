@@ -72,6 +72,7 @@ public static class Check
         }
         catch (NotImplementedException e)
         {
+            if (!hidden) Needs.Checked(exercise, e.Message);
             return new CheckReport(exercise, hidden, new[] { PropertyResult.Fails("implemented", e.Message) }, e.Message);
         }
         catch (Exception e)
@@ -79,6 +80,7 @@ public static class Check
             return new CheckReport(exercise, hidden, new[] { PropertyResult.Fails("the check could run", PlainError.Explain(e)) }, null);
         }
         bool nothingWritten = checks.NotImplemented != null && checks.Results.All(r => !r.Passed);
+        if (!hidden) Needs.Checked(exercise, nothingWritten ? checks.NotImplemented : null);
         return new CheckReport(exercise, hidden, checks.Results, nothingWritten ? checks.NotImplemented : null);
     }
 }

@@ -82,6 +82,8 @@ public static class MimoFilterExercise
             var single = filter.call(randn(3, 11));
             return single.shape.SequenceEqual(new long[] { 5, 11 }) ? null : $"a [3, 11] input gave {TensorComparison.Shape(single)}";
         });
+        checks.Add("every row of a batch is filtered on its own", () => RowsProblem(build, 2, 3, randn(2, 3, 9)));
+        checks.Add("the coefficients start random (different for different outputs)", () => StartProblem(build(3, 2, 4)));
         checks.Add("gradients reach every coefficient (Exercise 3.1 trains through the filter)", () =>
         {
             if (guard.Problem != null) return guard.Problem;
@@ -99,17 +101,7 @@ public static class MimoFilterExercise
         var checks = new PropertyChecks();
         var guard = Guard.Of(build);
         checks.Add("K = 1 and K > N work", () => guard.Problem ?? OutputProblem(build, 1, 2, 3, randn(3, 2, 7)) ?? OutputProblem(build, 9, 2, 1, randn(1, 2, 6)));
-        checks.Add("every row of a batch is filtered on its own", () =>
-        {
-            if (NumberTypeProblem(build(3, 2, 2)) is string wrongType) return wrongType;
-            var filter = build(3, 2, 2);
-            var batch = randn(3, 2, 12);
-            using var _ = no_grad();
-            var together = filter.call(batch);
-            for (int b = 0; b < 3; b++)
-                if (TensorComparison.Difference(together[b], filter.call(batch[b]), $"row {b} of the batched output") is string p) return p;
-            return null;
-        });
+        checks.Add("every row of a batch is filtered on its own", () => RowsProblem(build, 3, 2, randn(3, 2, 12)));
         checks.Add("gradients reach every coefficient", () =>
         {
             if (guard.Problem != null) return guard.Problem;
@@ -118,12 +110,28 @@ public static class MimoFilterExercise
             long missing = ModuleInspection.WithoutGradient(filter);
             return missing == 0 ? null : $"{missing} of the {ModuleInspection.Count(filter)} coefficients got no gradient";
         });
-        checks.Add("the coefficients start random (different for different outputs)", () =>
-        {
-            var h = ModuleInspection.Parameters(build(4, 2, 3))[0].detach();
-            return h.std().item<float>() > 1e-3 ? null : "all coefficients start equal: draw them at random (the lab uses nn.init.xavier_normal_) so the outputs can learn different filters";
-        });
+        checks.Add("the coefficients start random (different for different outputs)", () => StartProblem(build(4, 2, 3)));
         return checks;
+    }
+
+    /// <summary>Filters a batch [B, F, N] of a square (F = G) filter at once and row by row; says where they differ.</summary>
+    private static string? RowsProblem(Func<long, long, long, nn.Module<Tensor, Tensor>> build, long k, long f, Tensor batch)
+    {
+        var filter = build(k, f, f);
+        if (NumberTypeProblem(filter) is string wrongType) return wrongType;
+        using var _ = no_grad();
+        var together = filter.call(batch);
+        for (int b = 0; b < batch.shape[0]; b++)
+            if (TensorComparison.Difference(together[b], filter.call(batch[b]), $"row {b} of the batched output") is string p) return p;
+        return null;
+    }
+
+    private static string? StartProblem(nn.Module<Tensor, Tensor> filter)
+    {
+        var parameters = ModuleInspection.Parameters(filter);
+        if (parameters.Count == 0) return "the filter has no learnable tensor";
+        return parameters[0].detach().std().item<float>() > 1e-3 ? null
+            : "all coefficients start equal: draw them at random (the lab uses nn.init.xavier_normal_) so the outputs can learn different filters";
     }
 
     /// <summary>Sets random coefficients and compares the module's output with the definition; names a transposed H_k.</summary>

@@ -41,6 +41,7 @@ public static class ShiftExercise
             var expected = cat(new[] { arange(4, 9, dtype: float32), zeros(3) });
             return TensorComparison.Difference(signal.grad!.view(8), expected, "the gradient of Σ_n w_n (S^3 x)_n with respect to x");
         });
+        checks.Add("float64 signals stay float64", () => KeepsNumberType(shift, randn(2, 5, dtype: float64), 1));
         checks.Add("the input is left unchanged", () =>
         {
             var before = x.clone();
@@ -66,12 +67,15 @@ public static class ShiftExercise
             }
             return null;
         });
-        checks.Add("float64 signals stay float64", () =>
-        {
-            var result = shift(randn(2, 5, dtype: float64), 1);
-            return result.dtype == float64 ? null : $"a float64 signal came back as {result.dtype}";
-        });
+        checks.Add("float64 signals stay float64", () => KeepsNumberType(shift, randn(3, 1, 7, dtype: float64), 2));
         return checks;
+    }
+
+    private static string? KeepsNumberType(Func<Tensor, long, Tensor> shift, Tensor signal, long k)
+    {
+        var result = shift(signal, k);
+        return result.dtype == signal.dtype ? null
+            : $"a {signal.dtype} signal came back as {result.dtype}: create the zeros with the signal's dtype (zeros(shape, x.dtype), or zeros_like)";
     }
 
     /// <summary>The two mistakes of the handout's code on batches, named when they are what happened.</summary>

@@ -51,6 +51,7 @@ public static class TrainingLoopExercise
             : !run.Reported.Select(e => e.Epoch).SequenceEqual(Enumerable.Range(1, options.Epochs)) ? $"the epochs are numbered [{string.Join(", ", run.Reported.Select(e => e.Epoch))}], not 1 … {options.Epochs}"
             : run.Callbacks != options.Epochs ? $"onEpoch was called {run.Callbacks} times in {options.Epochs} epochs" : null));
         checks.Add($"every epoch uses each of the {run.Train.Count} training pairs once, in batches of {options.BatchSize}", () => Completed(run) ?? BatchProblem(run, batchesPerEpoch));
+        checks.Add("the order of the training pairs is shuffled, differently in every epoch", () => Completed(run) ?? ShuffleProblem(run));
         checks.Add("the test pairs are never trained on", () => Completed(run) ??
             (run.Probe.TrainingBatches.Any(b => b.Any(c => c >= run.Train.Count))
                 ? "a batch that loss.backward() went through held test pairs: train on the training set only" : null));
@@ -85,14 +86,7 @@ public static class TrainingLoopExercise
     {
         var checks = new PropertyChecks();
         var run = Train(loop, TrainingOptions.Lab with { Epochs = 2 });
-        checks.Add("the order of the training pairs is shuffled, differently in every epoch", () =>
-        {
-            if (Completed(run) is string problem) return problem;
-            var order = run.Probe.TrainingBatches.SelectMany(b => b).ToList();
-            int half = order.Count / 2;
-            if (order.Take(half).SequenceEqual(Enumerable.Range(0, half))) return "the first epoch visits the pairs in their stored order: shuffle them";
-            return order.Take(half).SequenceEqual(order.Skip(half)) ? "both epochs visit the pairs in the same order: shuffle again every epoch" : null;
-        });
+        checks.Add("the order of the training pairs is shuffled, differently in every epoch", () => Completed(run) ?? ShuffleProblem(run));
         var other = TrainingOptions.Lab with { Epochs = 1, BatchSize = 50, LearningRate = 0.3 };
         var second = Train(loop, other);
         checks.Add("the batch size and learning rate come from the options (here 50 and 0.3)", () =>
@@ -136,6 +130,15 @@ public static class TrainingLoopExercise
         if (run.Failure != null) return $"the training run failed: {PlainError.Explain(run.Failure)}";
         if (run.Probe.ObservationFailure != null) return $"the check could not follow the backward pass: {run.Probe.ObservationFailure}";
         return run.Reported == null ? "the loop returned null instead of the list of epochs" : null;
+    }
+
+    /// <summary>Names a first epoch in stored order, or two epochs in the same order.</summary>
+    private static string? ShuffleProblem(Run run)
+    {
+        var epochs = run.Probe.TrainingBatches.SelectMany(b => b).Chunk(run.Train.Count).ToList();
+        if (epochs.Count < 2) return $"{epochs.Count} epochs of training batches were seen";
+        if (epochs[0].SequenceEqual(Enumerable.Range(0, run.Train.Count))) return "the first epoch visits the pairs in their stored order: shuffle them";
+        return epochs[0].SequenceEqual(epochs[1]) ? "two epochs visit the pairs in the same order: shuffle again every epoch" : null;
     }
 
     private static int BatchesPerEpoch(Run run) => (run.Train.Count + run.Options.BatchSize - 1) / run.Options.BatchSize;

@@ -53,6 +53,14 @@ public class MistakeTests
     }
 
     [Fact]
+    public void A_float32_shift_of_a_float64_signal_fails_a_visible_check_not_only_the_hidden_one()
+    {
+        // Right in value, but the zeros it builds are float32 and the result takes their type.
+        Tensor Float32Zeros(Tensor x, long k) => ShiftOperator.Shift(x, k).to(float32);
+        Assert.Contains("zeros_like", Failed(Check.Exercise("1.1", Float32Zeros), "float64 signals stay float64").Problem!);
+    }
+
+    [Fact]
     public void A_k_up_to_K_loop_is_said_once_in_words_not_as_libtorch_text_under_every_property()
     {
         Tensor Filter(Tensor x, Tensor h)

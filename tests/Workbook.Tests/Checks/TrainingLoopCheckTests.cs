@@ -96,8 +96,10 @@ public class TrainingLoopCheckTests
     }
 
     [Fact]
-    public void A_loop_that_never_shuffles_fails_the_hidden_check()
+    public void A_loop_that_never_shuffles_fails_a_check_the_student_sees_and_the_hidden_one()
     {
+        var visible = Check.Exercise("4.1", (m, tr, te, o, e) => Loop(m, tr, te, o, e, shuffle: false));
+        Assert.Contains(visible.Results, r => !r.Passed && r.Property.Contains("shuffled") && r.Problem!.Contains("stored order"));
         var report = Check.Hidden("4.1", (m, tr, te, o, e) => Loop(m, tr, te, o, e, shuffle: false));
         Assert.Contains(report.Results, r => !r.Passed && r.Property.Contains("shuffled"));
     }
