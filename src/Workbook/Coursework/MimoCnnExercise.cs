@@ -56,7 +56,7 @@ public static class MimoCnnExercise
             if (shapes.Count == 0) return "parameters() finds no learnable numbers: keep the layers in a ModuleList and call RegisterComponents()";
             string expected = "[[40, 1, 5], [40, 5, 1]]";
             string got = "[" + string.Join(", ", shapes) + "]";
-            return got == expected ? null : $"MimoCnn(2, [40, 40], [1, 5, 1]) has learnable tensors {got}; expected {expected} (400 numbers)";
+            return got == expected ? null : $"MimoCnn(2, [40, 40], [1, 5, 1]) has learnable tensors {got}; expected {expected}";
         });
         checks.Add("the output is layer L(tanh(… tanh(layer 1(X)))), with no tanh after the last layer", () => guard ??
             OutputProblem(build, new long[] { 4, 3 }, new long[] { 2, 3, 2 }, randn(2, 2, 12)));

@@ -16,6 +16,9 @@ public sealed class PropertyChecks
 
     public IReadOnlyList<PropertyResult> Results => results;
 
+    /// <summary>The point group of the properties added from now on (an exercise's header declares the groups' points), or null.</summary>
+    public string? Group { get; set; }
+
     /// <summary>The message of the first <see cref="NotImplementedException"/> met, or null.</summary>
     public string? NotImplemented { get; private set; }
 
@@ -29,18 +32,18 @@ public sealed class PropertyChecks
         {
             using var scope = NewDisposeScope();
             string? found = problem();
-            results.Add(found == null ? PropertyResult.Holds(property) : PropertyResult.Fails(property, found));
+            results.Add(found == null ? PropertyResult.Holds(property, Group) : PropertyResult.Fails(property, found, Group));
         }
         catch (NotImplementedException e)
         {
             NotImplemented ??= e.Message;
-            results.Add(PropertyResult.Fails(property, $"not implemented yet ({e.Message})"));
+            results.Add(PropertyResult.Fails(property, $"not implemented yet ({e.Message})", Group));
         }
         catch (Exception e)
         {
             // The same kind of error under every property (a k <= K loop fails them all) is said once.
             bool shownBefore = !shownErrors.Add(PlainError.Sentence(e) ?? FirstLine(e.Message));
-            results.Add(PropertyResult.Fails(property, shownBefore ? "the same error as above" : PlainError.Explain(e)));
+            results.Add(PropertyResult.Fails(property, shownBefore ? "the same error as above" : PlainError.Explain(e), Group));
         }
     }
 

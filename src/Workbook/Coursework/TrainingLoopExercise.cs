@@ -14,7 +14,8 @@ namespace Workbook.Coursework;
 /// (<see cref="ClipLength"/> samples; the loop cannot tell), and the network is one 40-tap filter that starts as the
 /// identity: from there, any loop that really descends the L1 loss ends below the identity after one epoch
 /// (measured: 0.0395 against 0.0425 after epoch 1, 0.0377 after 3), where the lab's randomly started CNN needs
-/// about 40 steps to get there.
+/// about 40 steps to get there. Its points come in two groups: "training" (the batches, the order, the gradient step,
+/// the loss: the loop trains) and "reporting" (the losses it measures and reports after each epoch).
 /// </summary>
 public static class TrainingLoopExercise
 {
@@ -46,18 +47,22 @@ public static class TrainingLoopExercise
         var run = Train(loop, options);
         var checks = new PropertyChecks();
         int batchesPerEpoch = (run.Train.Count + options.BatchSize - 1) / options.BatchSize;
+        checks.Group = "reporting";
         checks.Add($"it returns one entry per epoch (epochs 1 … {options.Epochs}) and calls onEpoch after each", () => Completed(run) ??
             (run.Reported!.Count != options.Epochs ? $"{options.Epochs} epochs gave {run.Reported.Count} entries"
             : !run.Reported.Select(e => e.Epoch).SequenceEqual(Enumerable.Range(1, options.Epochs)) ? $"the epochs are numbered [{string.Join(", ", run.Reported.Select(e => e.Epoch))}], not 1 … {options.Epochs}"
             : run.Callbacks != options.Epochs ? $"onEpoch was called {run.Callbacks} times in {options.Epochs} epochs" : null));
+        checks.Group = "training";
         checks.Add($"every epoch uses each of the {run.Train.Count} training pairs once, in batches of {options.BatchSize}", () => Completed(run) ?? BatchProblem(run, batchesPerEpoch));
         checks.Add("the order of the training pairs is shuffled, differently in every epoch", () => Completed(run) ?? ShuffleProblem(run));
         checks.Add("the test pairs are never trained on", () => Completed(run) ??
             (run.Probe.TrainingBatches.Any(b => b.Any(c => c >= run.Train.Count))
                 ? "a batch that loss.backward() went through held test pairs: train on the training set only" : null));
+        checks.Group = "reporting";
         checks.Add("the losses are measured without gradients (no_grad)", () => Completed(run) ??
             (run.Probe.ForwardsWithoutBackward > 0
                 ? $"{run.Probe.ForwardsWithoutBackward} passes through the model recorded gradients that no backward pass used: measure the losses inside using var _ = no_grad(); (without it every evaluation keeps the whole graph in memory)" : null));
+        checks.Group = "training";
         checks.Add("the gradients are cleared before each backward pass (optimizer.zero_grad())", () => Completed(run) ??
             (run.Probe.BackwardPasses == 0 ? "loss.backward() was never called"
             : run.Probe.StaleGradients > 0 ? $"in {run.Probe.StaleGradients} of {run.Probe.BackwardPasses} batches the gradient of the previous batch was still there: call optimizer.zero_grad() before loss.backward(), or the gradients add up"
@@ -71,7 +76,9 @@ public static class TrainingLoopExercise
                 ? "optimizer.step() ran before loss.backward(): the step uses the gradients that backward computes, so the order in each batch is zero_grad(), the loss, loss.backward(), then optimizer.step()"
             : run.Probe.UnexpectedSteps.Count == 0 ? null
             : $"{run.Probe.UnexpectedSteps.Count} steps moved the coefficients by something else than −η·gradient (e.g. {run.Probe.UnexpectedSteps[0].Moved:G3} where SGD gives {run.Probe.UnexpectedSteps[0].Expected:G3}); use optim.SGD(model.parameters(), options.LearningRate) and one optimizer.step() per batch"));
+        checks.Group = "reporting";
         checks.Add("the reported train and test losses are the L1 losses after each epoch", () => Completed(run) ?? ReportedLossProblem(run));
+        checks.Group = "training";
         checks.Add("after the run the test L1 is below doing nothing (the identity)", () =>
         {
             if (Completed(run) is string problem) return problem;
@@ -86,6 +93,7 @@ public static class TrainingLoopExercise
     {
         var checks = new PropertyChecks();
         var run = Train(loop, TrainingOptions.Lab with { Epochs = 2 });
+        checks.Group = "training";
         checks.Add("the order of the training pairs is shuffled, differently in every epoch", () => Completed(run) ?? ShuffleProblem(run));
         var other = TrainingOptions.Lab with { Epochs = 1, BatchSize = 50, LearningRate = 0.3 };
         var second = Train(loop, other);

@@ -78,6 +78,7 @@ public class TrainingLoopCheckTests
         var report = Check.Exercise("4.1", (m, tr, te, o, e) => Loop(m, tr, te, o, e, stepBeforeBackward: true));
         Assert.Contains(report.Results, r => !r.Passed && r.Property.StartsWith("each step is plain SGD", StringComparison.Ordinal)
                                              && r.Problem!.Contains("optimizer.step() ran before loss.backward()"));
+        Assert.All(report.Results.Where(r => !r.Passed), r => Assert.Equal("training", r.Group));
     }
 
     [Fact]
@@ -93,6 +94,9 @@ public class TrainingLoopCheckTests
     {
         var report = Check.Exercise("4.1", (m, tr, te, o, e) => Loop(m, tr, te, o, e, reportRunningAverage: true));
         Assert.Contains(report.Results, r => !r.Passed && r.Problem!.Contains("average of the batch losses during the epoch"));
+        // A loop that trains right but reports wrongly keeps the training group's points.
+        Assert.All(report.Results.Where(r => !r.Passed), r => Assert.Equal("reporting", r.Group));
+        Assert.Contains(report.Results, r => r.Passed && r.Group == "training");
     }
 
     [Fact]
