@@ -23,7 +23,7 @@ public static partial class ExerciseMarkers
     public const string BeginAnswer = "<!-- BEGIN SOLUTION -->", EndAnswer = "<!-- END SOLUTION -->";
     public const string AnswerPrompt = "Your answer:";
 
-    [GeneratedRegex(@"^[ \t]*// Exercise (?<id>\d+\.\d+) \((?<points>\d+) points?\): (?<title>.+?)\s*$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^[ \t]*// Exercise (?<id>\d+\.\d+) \((?<points>\d+) points?(: (?<groups>[^)]*))?\): (?<title>.+?)\s*$", RegexOptions.Multiline)]
     private static partial Regex HeaderPattern();
 
     [GeneratedRegex(@"Check\.(Exercise|Hidden)\(\s*""(?<id>\d+\.\d+)""")]
@@ -39,6 +39,29 @@ public static partial class ExerciseMarkers
         return match.Success
             ? (match.Groups["id"].Value, int.Parse(match.Groups["points"].Value, CultureInfo.InvariantCulture), match.Groups["title"].Value)
             : null;
+    }
+
+    /// <summary>
+    /// The point groups a header declares for partial credit, e.g. <c>// Exercise 4.1 (4 points: 3 training, 1 reporting): …</c>
+    /// gives [("training", 3), ("reporting", 1)]; empty when the exercise is all-or-nothing. Each group's points are
+    /// scored when every property of that group holds (the checks name a property's group).
+    /// </summary>
+    public static IReadOnlyList<(string Group, int Points)> PointGroups(string source)
+    {
+        var match = HeaderPattern().Match(source);
+        if (!match.Success || !match.Groups["groups"].Success) return Array.Empty<(string, int)>();
+        var groups = new List<(string, int)>();
+        foreach (string part in match.Groups["groups"].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var pieces = part.Split(' ', 2, StringSplitOptions.TrimEntries);
+            if (pieces.Length != 2 || !int.TryParse(pieces[0], NumberStyles.None, CultureInfo.InvariantCulture, out int points))
+                throw new InvalidDataException($"exercise {match.Groups["id"].Value}: the point group '{part}' is not 'N name' (e.g. '2 forward')");
+            groups.Add((pieces[1], points));
+        }
+        int total = int.Parse(match.Groups["points"].Value, CultureInfo.InvariantCulture);
+        if (groups.Sum(g => g.Item2) != total)
+            throw new InvalidDataException($"exercise {match.Groups["id"].Value}: the point groups add up to {groups.Sum(g => g.Item2)}, not {total}");
+        return groups;
     }
 
     /// <summary>The exercise a check cell checks, or null when the cell calls no check.</summary>

@@ -57,10 +57,10 @@ public static class GradeReport
     {
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"<h1>Feedback for {Html.Encode(grade.Submission)}: {grade.Total} of {grade.Max} points</h1>\n");
-        html.Append("<p>Each exercise scores its points when every property of its checks holds. The checks are those of the check cells, plus further ones the grader adds.</p>\n");
+        html.Append("<p>Each exercise scores its points when every property of its checks holds (an exercise whose header splits its points into parts scores each part whose properties all hold). The checks are those of the check cells, plus further ones the grader adds.</p>\n");
         foreach (var e in grade.Exercises)
         {
-            string colour = e.Points == e.Max ? "#2ca02c" : "#d62728";
+            string colour = e.Points == e.Max ? "#2ca02c" : e.Points > 0 ? "#ff7f0e" : "#d62728";
             html.Append(CultureInfo.InvariantCulture, $"<h2>Exercise {e.Exercise}: {Html.Encode(e.Title)} <span style=\"color:{colour}\">{e.Points}/{e.Max}</span> <small>({Html.Encode(e.Status)}, {Html.Encode(e.Notebook)})</small></h2>\n");
             if (e.Error != null) html.Append($"<p><b>{Html.Encode(e.Error)}</b></p>\n");
             if (e.Note != null) html.Append($"<p><i>Note: {Html.Encode(e.Note)}.</i></p>\n");

@@ -18,7 +18,8 @@ public sealed record GradingOptions(string InstructorFolder, string OutputDirect
 /// setup cell is the instructor's. It runs that notebook headless with every cell running even after one fails, and
 /// reads each check's report from the executed notebook's outputs. A cell that runs past the time limit is replaced
 /// by a note and the notebook run again, so an endless loop costs only the exercises it breaks.
-/// An exercise scores its points when every property of its checks holds, and 0 otherwise.
+/// An exercise scores its points when every property of its checks holds, and 0 otherwise; one whose header declares
+/// point groups scores each group whose properties all hold.
 /// </summary>
 public static class Grader
 {
@@ -237,7 +238,19 @@ public static class Grader
         if (solutionError != null) return Grade("failed", $"your cell for exercise {exercise.Id} failed: {solutionError}");
         if (checkError != null || reports.Count < checks.Count) return Grade("failed", $"the check could not run: {checkError ?? "it showed no result"}");
         bool allHold = reports.Count > 0 && reports.All(r => r.Passed);
+        if (!allHold && reports.Count > 0 && PartialPoints(course, exercise, reports) is int partial and > 0)
+            return new ExerciseGrade(course.Name, exercise.Id, exercise.Title, partial, exercise.Points, "partly passed", passed, failed, null);
         return Grade(allHold ? "passed" : "failed", null, full: allHold);
+    }
+
+    /// <summary>The points of the groups the header declares (<c>(4 points: 3 training, 1 reporting)</c>) whose
+    /// properties all hold, or null when the exercise is all-or-nothing.</summary>
+    private static int? PartialPoints(CourseNotebook course, Exercise exercise, IReadOnlyList<CheckReport> reports)
+    {
+        var groups = ExerciseMarkers.PointGroups(Source(course.Instructor["cells"]![exercise.Cell]!.AsObject()));
+        if (groups.Count == 0) return null;
+        var properties = reports.SelectMany(r => r.Results).ToList();
+        return groups.Where(g => properties.Any(p => p.Group == g.Group) && properties.Where(p => p.Group == g.Group).All(p => p.Passed)).Sum(g => g.Points);
     }
 
     private static IEnumerable<WrittenAnswer> WrittenAnswers(CourseNotebook course, JsonObject student)

@@ -72,13 +72,15 @@ public static class Check
         }
         catch (NotImplementedException e)
         {
+            if (!hidden) Needs.Checked(exercise, e.Message);
             return new CheckReport(exercise, hidden, new[] { PropertyResult.Fails("implemented", e.Message) }, e.Message);
         }
         catch (Exception e)
         {
-            return new CheckReport(exercise, hidden, new[] { PropertyResult.Fails("the check could run", $"your code threw {e.GetType().Name}: {PropertyChecks.FirstLine(e.Message)}") }, null);
+            return new CheckReport(exercise, hidden, new[] { PropertyResult.Fails("the check could run", PlainError.Explain(e)) }, null);
         }
         bool nothingWritten = checks.NotImplemented != null && checks.Results.All(r => !r.Passed);
+        if (!hidden) Needs.Checked(exercise, nothingWritten ? checks.NotImplemented : null);
         return new CheckReport(exercise, hidden, checks.Results, nothingWritten ? checks.NotImplemented : null);
     }
 }

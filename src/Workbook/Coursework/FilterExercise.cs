@@ -62,19 +62,28 @@ public static class FilterExercise
             }
             return null;
         });
+        checks.Add("linear: filtering a·x + b·z gives a·(h∗x) + b·(h∗z)", () => LinearityProblem(filter, randn(3), randn(2, 1, 10), randn(2, 1, 10)));
+        checks.Add("gradients reach every tap and the signal (Exercise 1.3 trains through Filter)", () =>
+        {
+            var x = randn(1, 1, 12).requires_grad_();
+            var h = tensor(new float[] { 0.5f, -1f, 2f }).requires_grad_();
+            var w = randn(1, 1, 12);
+            string? broken = GradientFlow.Problem("your Filter", "1.3", () => (filter(x, h) * w).sum());
+            if (broken != null) return broken;
+            if ((GradientFlow.Missing(h, "the taps", "1.3") ?? GradientFlow.Missing(x, "the signal", "1.3")) is string missing) return missing;
+            // d/dh_k of Σ_n w_n y_n is Σ_n w_n x_(n−k): the signal delayed by k, weighted.
+            var xs = x.detach().view(12);
+            var ws = w.view(12);
+            var expected = stack(Enumerable.Range(0, 3).Select(k => (ws[k..] * xs[..(12 - k)]).sum()).ToArray());
+            return TensorComparison.Difference(h.grad!, expected, "the gradient with respect to the taps", 1e-4);
+        });
         return checks;
     }
 
     public static PropertyChecks Hidden(Func<Tensor, Tensor, Tensor> filter)
     {
         var checks = new PropertyChecks();
-        checks.Add("linear: filtering a·x + b·z gives a·(h∗x) + b·(h∗z)", () =>
-        {
-            var h = randn(4);
-            var x = randn(16);
-            var z = randn(16);
-            return TensorComparison.Difference(filter(x * 2 - z * 3, h), filter(x, h) * 2 - filter(z, h) * 3, "the output for 2x − 3z", 1e-4);
-        });
+        checks.Add("linear: filtering a·x + b·z gives a·(h∗x) + b·(h∗z)", () => LinearityProblem(filter, randn(4), randn(16), randn(16)));
         checks.Add("gradients reach every tap", () =>
         {
             var h = randn(5, dtype: float64).requires_grad_();
@@ -85,4 +94,7 @@ public static class FilterExercise
         });
         return checks;
     }
+
+    private static string? LinearityProblem(Func<Tensor, Tensor, Tensor> filter, Tensor h, Tensor x, Tensor z) =>
+        TensorComparison.Difference(filter(x * 2 - z * 3, h), filter(x, h) * 2 - filter(z, h) * 3, "the output for 2x − 3z", 1e-4);
 }

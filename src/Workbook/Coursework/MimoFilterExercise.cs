@@ -14,22 +14,42 @@ public static class MimoFilterExercise
     public const string Id = "2.1";
 
     /// <summary>
-    /// TorchSharp 0.107's <c>matmul</c> ends the process on a shape mismatch instead of throwing (libtorch's error
-    /// escapes its native wrapper). A filter that multiplies by H_kᵀ hits exactly that when F ≠ G, so once the F = G
-    /// case has shown the transposition, the checks with F ≠ G are not run: they would end the notebook.
+    /// TorchSharp 0.107's <c>matmul</c> ends the process on a shape or number-type mismatch instead of throwing
+    /// (libtorch's error escapes its native wrapper). So the student's filter is called only where such a mismatch is
+    /// ruled out first: its coefficients must be float32 like the signals (checked without calling it), and the cases
+    /// with F ≠ G run only once the F = G case computes the definition (a transposed H_k, or H_k multiplied from the
+    /// wrong side, fits the shapes only when F = G).
     /// </summary>
-    private const string SkippedForTransposition = "not checked: your H_k is transposed (see above), and with F ≠ G that multiplication would fail";
-
-    private static bool Transposed(Func<long, long, long, nn.Module<Tensor, Tensor>> build)
+    private sealed record Guard(string? Problem)
     {
-        try { return OutputProblem(build, 2, 3, 3, randn(2, 3, 10))?.Contains("H_kᵀ", StringComparison.Ordinal) == true; }
-        catch (Exception) { return false; }
+        public static Guard Of(Func<long, long, long, nn.Module<Tensor, Tensor>> build)
+        {
+            try
+            {
+                if (NumberTypeProblem(build(2, 3, 3)) is string wrongType) return new Guard(wrongType);
+                return OutputProblem(build, 2, 3, 3, randn(2, 3, 10)) is string square
+                    ? new Guard($"not checked, because the output for F = G is not yet right ({(square.Contains("H_kᵀ", StringComparison.Ordinal) ? "your H_k is transposed" : "see above")}); " +
+                                "with F ≠ G a multiplication in the wrong order would end the notebook's process")
+                    : new Guard((string?)null);
+            }
+            catch (NotImplementedException) { throw; }
+            catch (Exception e) { return new Guard($"not checked, because the filter fails for F = G: {PlainError.Explain(e)}"); }
+        }
+    }
+
+    /// <summary>Names coefficients that are not float32: a float64 H_k times a float32 signal ends the process in matmul.</summary>
+    internal static string? NumberTypeProblem(nn.Module<Tensor, Tensor> module)
+    {
+        var other = ModuleInspection.Parameters(module).FirstOrDefault(p => p.dtype != float32);
+        return other is null ? null
+            : $"the coefficients are {other.dtype}, but the signals are float32: create them as float32 (randn and empty give float32 unless told otherwise), " +
+              "since a matrix product of a float64 and a float32 tensor would end the notebook's process (not checked further)";
     }
 
     public static PropertyChecks Visible(Func<long, long, long, nn.Module<Tensor, Tensor>> build)
     {
         var checks = new PropertyChecks();
-        bool transposed = Transposed(build);
+        var guard = Guard.Of(build);
         checks.Add("K, F and G are public attributes with the values given", () =>
         {
             var filter = build(3, 2, 4);
@@ -49,11 +69,12 @@ public static class MimoFilterExercise
             if (shape.SequenceEqual(new long[] { 3, 4, 2 })) return "the coefficients have shape [K, G, F] = [3, 4, 2]; store them as [K, F, G] = [3, 2, 4], so that H[k] is the F×G matrix H_k";
             return shape.SequenceEqual(new long[] { 3, 2, 4 }) ? null : $"the coefficients of MimoFilter(3, 2, 4) have shape {TensorComparison.Shape(parameters[0])}, not [K, F, G] = [3, 2, 4]";
         });
+        checks.Add("the coefficients are float32, like the signals", () => NumberTypeProblem(build(3, 2, 4)));
         checks.Add("the output is Y = Σ_k (S^k X) H_k, for F = G and for F ≠ G", () =>
-            OutputProblem(build, 2, 3, 3, randn(2, 3, 10)) ?? OutputProblem(build, 3, 2, 4, randn(2, 2, 10)));
+            NumberTypeProblem(build(2, 3, 3)) ?? OutputProblem(build, 2, 3, 3, randn(2, 3, 10)) ?? guard.Problem ?? OutputProblem(build, 3, 2, 4, randn(2, 2, 10)));
         checks.Add("shapes: [B, F, N] gives [B, G, N], and [F, N] gives [G, N]", () =>
         {
-            if (transposed) return SkippedForTransposition;
+            if (guard.Problem != null) return guard.Problem;
             var filter = build(2, 3, 5);
             using var _ = no_grad();
             var batch = filter.call(randn(4, 3, 11));
@@ -61,39 +82,56 @@ public static class MimoFilterExercise
             var single = filter.call(randn(3, 11));
             return single.shape.SequenceEqual(new long[] { 5, 11 }) ? null : $"a [3, 11] input gave {TensorComparison.Shape(single)}";
         });
+        checks.Add("every row of a batch is filtered on its own", () => RowsProblem(build, 2, 3, randn(2, 3, 9)));
+        checks.Add("the coefficients start random (different for different outputs)", () => StartProblem(build(3, 2, 4)));
+        checks.Add("gradients reach every coefficient (Exercise 3.1 trains through the filter)", () =>
+        {
+            if (guard.Problem != null) return guard.Problem;
+            var filter = build(3, 2, 4);
+            string? broken = GradientFlow.Problem("your MimoFilter", "3.1", () => filter.call(randn(2, 2, 15)).square().sum());
+            if (broken != null) return broken;
+            long missing = ModuleInspection.WithoutGradient(filter);
+            return missing == 0 ? null : $"{missing} of the {ModuleInspection.Count(filter)} coefficients got no gradient: compute with tensor operations only (no .item(), arrays or detach())";
+        });
         return checks;
     }
 
     public static PropertyChecks Hidden(Func<long, long, long, nn.Module<Tensor, Tensor>> build)
     {
         var checks = new PropertyChecks();
-        bool transposed = Transposed(build);
-        checks.Add("K = 1 and K > N work", () => transposed ? SkippedForTransposition
-            : OutputProblem(build, 1, 2, 3, randn(3, 2, 7)) ?? OutputProblem(build, 9, 2, 1, randn(1, 2, 6)));
-        checks.Add("every row of a batch is filtered on its own", () =>
-        {
-            var filter = build(3, 2, 2);
-            var batch = randn(3, 2, 12);
-            using var _ = no_grad();
-            var together = filter.call(batch);
-            for (int b = 0; b < 3; b++)
-                if (TensorComparison.Difference(together[b], filter.call(batch[b]), $"row {b} of the batched output") is string p) return p;
-            return null;
-        });
+        var guard = Guard.Of(build);
+        checks.Add("K = 1 and K > N work", () => guard.Problem ?? OutputProblem(build, 1, 2, 3, randn(3, 2, 7)) ?? OutputProblem(build, 9, 2, 1, randn(1, 2, 6)));
+        checks.Add("every row of a batch is filtered on its own", () => RowsProblem(build, 3, 2, randn(3, 2, 12)));
         checks.Add("gradients reach every coefficient", () =>
         {
-            if (transposed) return SkippedForTransposition;
+            if (guard.Problem != null) return guard.Problem;
             var filter = build(3, 2, 4);
             filter.call(randn(2, 2, 15)).square().sum().backward();
             long missing = ModuleInspection.WithoutGradient(filter);
             return missing == 0 ? null : $"{missing} of the {ModuleInspection.Count(filter)} coefficients got no gradient";
         });
-        checks.Add("the coefficients start random (different for different outputs)", () =>
-        {
-            var h = ModuleInspection.Parameters(build(4, 2, 3))[0].detach();
-            return h.std().item<float>() > 1e-3 ? null : "all coefficients start equal: draw them at random (the lab uses nn.init.xavier_normal_) so the outputs can learn different filters";
-        });
+        checks.Add("the coefficients start random (different for different outputs)", () => StartProblem(build(4, 2, 3)));
         return checks;
+    }
+
+    /// <summary>Filters a batch [B, F, N] of a square (F = G) filter at once and row by row; says where they differ.</summary>
+    private static string? RowsProblem(Func<long, long, long, nn.Module<Tensor, Tensor>> build, long k, long f, Tensor batch)
+    {
+        var filter = build(k, f, f);
+        if (NumberTypeProblem(filter) is string wrongType) return wrongType;
+        using var _ = no_grad();
+        var together = filter.call(batch);
+        for (int b = 0; b < batch.shape[0]; b++)
+            if (TensorComparison.Difference(together[b], filter.call(batch[b]), $"row {b} of the batched output") is string p) return p;
+        return null;
+    }
+
+    private static string? StartProblem(nn.Module<Tensor, Tensor> filter)
+    {
+        var parameters = ModuleInspection.Parameters(filter);
+        if (parameters.Count == 0) return "the filter has no learnable tensor";
+        return parameters[0].detach().std().item<float>() > 1e-3 ? null
+            : "all coefficients start equal: draw them at random (the lab uses nn.init.xavier_normal_) so the outputs can learn different filters";
     }
 
     /// <summary>Sets random coefficients and compares the module's output with the definition; names a transposed H_k.</summary>

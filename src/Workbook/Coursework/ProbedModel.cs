@@ -39,16 +39,27 @@ internal sealed class ProbedModel : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>The clips of every training batch (forward passes that record gradients), in order.</summary>
+    /// <summary>The clips of every training batch (forward passes followed by a backward pass), in order.</summary>
     public List<int[]> TrainingBatches { get; } = new();
+
+    /// <summary>The mean L1 error of each training batch's output, as the loop saw it before its step.</summary>
+    public List<double> TrainingBatchL1 { get; } = new();
 
     /// <summary>Clips passed through without gradients (evaluation).</summary>
     public List<int> EvaluatedClips { get; } = new();
+
+    /// <summary>Forward passes that recorded gradients but were never followed by a backward pass: an evaluation
+    /// without <c>no_grad()</c>.</summary>
+    public int ForwardsWithoutBackward => forwardsWithoutBackward + (pending == null ? 0 : 1);
 
     /// <summary>Backward passes that found a gradient left over from an earlier batch.</summary>
     public int StaleGradients { get; private set; }
 
     public int BackwardPasses { get; private set; }
+
+    /// <summary>Backward passes that found the coefficients already moved since their forward pass: optimizer.step()
+    /// ran between the forward pass and loss.backward().</summary>
+    public int StepsBeforeBackward { get; private set; }
 
     /// <summary>How the output gradients looked: counts of batches that match the L1 and MSE losses.</summary>
     public int L1Like { get; private set; }
@@ -63,7 +74,11 @@ internal sealed class ProbedModel : nn.Module<Tensor, Tensor>
     /// <summary>Clips the loop gave that are not in the data it was handed.</summary>
     public int UnknownClips { get; private set; }
 
-    private int[]? currentBatch;
+    /// <summary>What went wrong inside the backward pass's observation, if anything (it must never throw there).</summary>
+    public string? ObservationFailure { get; private set; }
+
+    private int forwardsWithoutBackward;
+    private (int[] Clips, double Probe)? pending;
 
     public override Tensor forward(Tensor input)
     {
@@ -79,24 +94,42 @@ internal sealed class ProbedModel : nn.Module<Tensor, Tensor>
         {
             double moved = probeValue - before, expected = -LearningRate * gradient;
             if (Math.Abs(moved - expected) > 1e-3 * Math.Abs(expected) + 1e-7) UnexpectedSteps.Add((moved, expected));
+            lastProbeGradient = null;
         }
-        lastProbeValue = probeValue;
-        lastProbeGradient = null;
-        TrainingBatches.Add(clips);
-        currentBatch = clips;
+        if (pending != null) forwardsWithoutBackward++;
+        pending = (clips, probeValue);
         return ProbeFunction.Apply(output, probe, this);
     }
 
-    /// <summary>Called from the backward pass with the gradient that reached the output.</summary>
+    /// <summary>Called from the backward pass with the gradient that reached the output. An exception here would
+    /// cross libtorch's backward pass and end the process, so whatever goes wrong is remembered instead.</summary>
     internal void Observe(Tensor outputGradient, Tensor output)
     {
+        try
+        {
+            ObserveBatch(outputGradient, output);
+        }
+        catch (Exception e)
+        {
+            ObservationFailure ??= PropertyChecks.FirstLine(e.Message);
+        }
+    }
+
+    private void ObserveBatch(Tensor outputGradient, Tensor output)
+    {
         BackwardPasses++;
+        if (pending is not var (batch, probeAtForward)) return;
+        pending = null;
+        if (probe.detach().item<float>() != probeAtForward) StepsBeforeBackward++;
         if (probe.grad is { } existing && existing.abs().sum().item<float>() != 0) StaleGradients++;
+        lastProbeValue = probeAtForward;
         lastProbeGradient = outputGradient.sum().item<float>() * Scale;
-        if (currentBatch == null || currentBatch.Any(c => c < 0) || outputGradient.shape[0] != currentBatch.Length) return;
+        TrainingBatches.Add(batch);
+        if (batch.Any(c => c < 0) || outputGradient.shape[0] != batch.Length) return;
         using var scope = NewDisposeScope();
-        using var index = tensor(currentBatch.Select(c => (long)c).ToArray());
+        using var index = tensor(batch.Select(c => (long)c).ToArray());
         var error = output.detach() - clean.index_select(0, index);
+        TrainingBatchL1.Add(error.abs().mean().item<float>());
         double n = error.numel();
         var l1 = error.sign() / n;
         var mse = error * (2 / n);

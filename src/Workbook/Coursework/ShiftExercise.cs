@@ -30,6 +30,18 @@ public static class ShiftExercise
             TensorComparison.Difference(shift(x, 8), zeros(8), "S^8 x of an 8-sample x")
             ?? TensorComparison.Difference(shift(x, 20), zeros(8), "S^20 x of an 8-sample x"));
         checks.Add("each row of a batch [B, F, N] is shifted on its own, along time only", () => BatchProblem(shift));
+        checks.Add("gradients flow back through S^k x (Exercise 1.3 trains through Shift)", () =>
+        {
+            // d/dx of Σ_n w_n (S^3 x)_n is w moved 3 samples earlier, with zeros at the end.
+            var signal = arange(1, 9, dtype: float32).view(1, 1, 8).requires_grad_();
+            var weights = arange(1, 9, dtype: float32).view(1, 1, 8);
+            string? broken = GradientFlow.Problem("your Shift", "1.3", () => (shift(signal, 3) * weights).sum());
+            if (broken != null) return broken;
+            if (GradientFlow.Missing(signal, "the signal x", "1.3") is string missing) return missing;
+            var expected = cat(new[] { arange(4, 9, dtype: float32), zeros(3) });
+            return TensorComparison.Difference(signal.grad!.view(8), expected, "the gradient of Σ_n w_n (S^3 x)_n with respect to x");
+        });
+        checks.Add("float64 signals stay float64", () => KeepsNumberType(shift, randn(2, 5, dtype: float64), 1));
         checks.Add("the input is left unchanged", () =>
         {
             var before = x.clone();
@@ -55,12 +67,15 @@ public static class ShiftExercise
             }
             return null;
         });
-        checks.Add("float64 signals stay float64", () =>
-        {
-            var result = shift(randn(2, 5, dtype: float64), 1);
-            return result.dtype == float64 ? null : $"a float64 signal came back as {result.dtype}";
-        });
+        checks.Add("float64 signals stay float64", () => KeepsNumberType(shift, randn(3, 1, 7, dtype: float64), 2));
         return checks;
+    }
+
+    private static string? KeepsNumberType(Func<Tensor, long, Tensor> shift, Tensor signal, long k)
+    {
+        var result = shift(signal, k);
+        return result.dtype == signal.dtype ? null
+            : $"a {signal.dtype} signal came back as {result.dtype}: create the zeros with the signal's dtype (zeros(shape, x.dtype), or zeros_like)";
     }
 
     /// <summary>The two mistakes of the handout's code on batches, named when they are what happened.</summary>

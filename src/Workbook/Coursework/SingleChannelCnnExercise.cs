@@ -6,7 +6,8 @@ namespace Workbook.Coursework;
 /// <summary>
 /// Exercise 1.3: the single-channel layer (K learnable taps, starting at ones as in the lab) and the CNN of L such
 /// layers with tanh between them and none after the last. The student passes a way to build each:
-/// <c>K =&gt; new ConvolutionLayer(K)</c> and <c>(L, taps) =&gt; new SingleChannelCnn(L, taps)</c>.
+/// <c>K =&gt; new ConvolutionLayer(K)</c> and <c>(L, taps) =&gt; new SingleChannelCnn(L, taps)</c>. Its points come in
+/// two groups, "layer" and "network", so that a right layer scores even when the network around it is not yet right.
 /// </summary>
 public static class SingleChannelCnnExercise
 {
@@ -14,7 +15,7 @@ public static class SingleChannelCnnExercise
 
     public static PropertyChecks Visible(Func<long, nn.Module<Tensor, Tensor>> layer, Func<int, long[], nn.Module<Tensor, Tensor>> cnn)
     {
-        var checks = new PropertyChecks();
+        var checks = new PropertyChecks { Group = "layer" };
         checks.Add("a layer with K taps has one learnable tensor of K numbers, starting at ones", () =>
         {
             var parameters = ModuleInspection.Parameters(layer(4));
@@ -31,6 +32,7 @@ public static class SingleChannelCnnExercise
             using var _ = no_grad();
             return TensorComparison.Difference(module.call(x), ShiftRegisterConvolution.Filter(x, h), "the layer's output for a [1, 1, 12] input");
         });
+        checks.Group = "network";
         checks.Add("the CNN's layers are registered: parameters() holds Σ_l K_l taps", () =>
         {
             long count = ModuleInspection.Count(cnn(3, new long[] { 4, 3, 2 }));
@@ -50,6 +52,14 @@ public static class SingleChannelCnnExercise
             var batch = network.call(randn(4, 1, 10));
             return batch.shape.SequenceEqual(new long[] { 4, 1, 10 }) ? null : $"a [4, 1, 10] input gave {TensorComparison.Shape(batch)}";
         });
+        checks.Add("gradients reach every tap of every layer (Exercise 4.1 trains the network)", () =>
+        {
+            var network = cnn(2, new long[] { 3, 2 });
+            string? broken = GradientFlow.Problem("your CNN", "4.1", () => network.call(randn(2, 1, 12)).square().sum());
+            if (broken != null) return broken;
+            long missing = ModuleInspection.WithoutGradient(network);
+            return missing == 0 ? null : $"{missing} of the 5 taps got no gradient: compute with tensor operations only (no .item(), arrays or detach())";
+        });
         checks.Add("a CNN whose taps list does not have L entries is refused (ArgumentException)", () =>
         {
             try { cnn(2, new long[] { 3 }); }
@@ -61,7 +71,7 @@ public static class SingleChannelCnnExercise
 
     public static PropertyChecks Hidden(Func<long, nn.Module<Tensor, Tensor>> layer, Func<int, long[], nn.Module<Tensor, Tensor>> cnn)
     {
-        var checks = new PropertyChecks();
+        var checks = new PropertyChecks { Group = "network" };
         checks.Add("one layer (L = 1) is just a filter, no tanh", () => OutputProblem(cnn, new long[] { 5 }, randn(3, 1, 9)));
         checks.Add("K = 1 and K > N work", () => OutputProblem(cnn, new long[] { 1, 12 }, randn(2, 1, 8)));
         checks.Add("gradients reach every tap of every layer", () =>
