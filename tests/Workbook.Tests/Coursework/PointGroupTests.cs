@@ -27,7 +27,7 @@ public class PointGroupTests
     [Fact]
     public void Every_property_of_a_grouped_exercise_names_a_group_the_notebook_header_declares()
     {
-        var notebook = CourseNotebook.Read(Path.Combine(Workbook.Tests.Notebooks.Repository.NotebookFolder, "01-shift-register-convolution-and-single-channel-cnn.ipynb"));
+        var notebook = CourseNotebook.Read(Path.Combine(Workbook.Tests.Repository.NotebookFolder, "01-shift-register-convolution-and-single-channel-cnn.ipynb"));
         var exercise = notebook.Exercises.Single(e => e.Id == "1.3");
         var declared = ExerciseMarkers.PointGroups(Workbook.Notebooks.JupyterOutputs.Join(notebook.Instructor["cells"]![exercise.Cell]!["source"])).Select(g => g.Group).ToHashSet();
         var results = Check.Exercise("1.3", LibraryAnswers.Layer, LibraryAnswers.Cnn).Results.Concat(Check.Hidden("1.3", LibraryAnswers.Layer, LibraryAnswers.Cnn).Results).ToList();
