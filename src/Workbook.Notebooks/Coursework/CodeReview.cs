@@ -64,7 +64,9 @@ public static class CodeReview
             var (code, directives) = WithoutDirectives(cell.Source);
             var tree = CSharpSyntaxTree.ParseText(code, Script);
             var compilation = CSharpCompilation.CreateScriptCompilation($"Cell{i}", tree, References.Value, Options, previous, typeof(object));
-            previous = compilation;
+            // As in the kernel, a cell that does not compile leaves nothing behind for the cells after it.
+            bool compiles = !compilation.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error);
+            if (compiles) previous = compilation;
             if (!cell.Judged) continue;
             var found = directives.Select(line => new CodeRefusal(i, line, "#" + cell.Source.Split('\n')[line - 1].Trim().TrimStart('#').Split(' ')[0], CodePolicy.Directive)).ToList();
             var model = compilation.GetSemanticModel(tree);
