@@ -17,11 +17,12 @@ public static class NotebookChild
     public static JsonSerializerOptions JsonOptions { get; } = new() { WriteIndented = true, IndentSize = 1, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <returns>0 when every cell ran without error, 1 otherwise</returns>
-    public static async Task<int> ExecuteAsync(string notebook, string executedPath, string outcomePath, TextWriter progress, bool continueAfterError = false)
+    public static async Task<int> ExecuteAsync(string notebook, string executedPath, string outcomePath, TextWriter progress, bool continueAfterError = false,
+        CheckChannel? channel = null)
     {
         var execution = await NotebookExecutor.ExecuteAsync(notebook, progress,
             onCellDone: executed => File.WriteAllText(executedPath, executed.ToJsonString(JsonOptions)),
-            continueAfterError: continueAfterError);
+            continueAfterError: continueAfterError, channel: channel);
         await File.WriteAllTextAsync(executedPath, execution.Executed.ToJsonString(JsonOptions));
         var failure = execution.FirstFailure;
         await File.WriteAllTextAsync(outcomePath, JsonSerializer.Serialize(new NotebookOutcome(execution.CellsRun, failure?.Number, failure?.Error)));

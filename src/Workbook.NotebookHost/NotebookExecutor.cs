@@ -48,8 +48,9 @@ public static class NotebookExecutor
     }
 
     /// <param name="continueAfterError">run every code cell even after one fails (default: stop, as Jupyter does)</param>
+    /// <param name="channel">for grading: each cell's outcome, and the check reports of the grader's check cells, go to the grader on it</param>
     public static async Task<NotebookExecution> ExecuteAsync(string notebookPath, TextWriter? progress = null, Action<JsonObject>? onCellDone = null,
-        CancellationToken cancellation = default, bool continueAfterError = false)
+        CancellationToken cancellation = default, bool continueAfterError = false, CheckChannel? channel = null)
     {
         string fullPath = System.IO.Path.GetFullPath(notebookPath);
         string json = await File.ReadAllTextAsync(fullPath, cancellation);
@@ -91,6 +92,13 @@ public static class NotebookExecutor
                     outputs.Insert(0, new JsonObject { ["output_type"] = "stream", ["name"] = "stderr", ["text"] = JupyterOutputs.Lines(hint + "\n") });
                     error = hint + "\n" + error;
                 }
+                if (channel != null)
+                {
+                    if (CheckChannel.Role(cell) == "check")
+                        foreach (string report in CheckChannel.Reports(result.Events.Select(ValueOf)))
+                            channel.Send(i, ChannelMessage.CheckReport, null, report);
+                    channel.Send(i, ChannelMessage.CellDone, error, null);
+                }
                 cell["outputs"] = outputs;
                 cell["execution_count"] = executionCount;
                 outcomes.Add(new CellOutcome(i + 1, true, error, watch.Elapsed.TotalSeconds));
@@ -105,6 +113,13 @@ public static class NotebookExecutor
         }
         return new NotebookExecution(fullPath, notebook, outcomes, total.Elapsed.TotalSeconds);
     }
+
+    private static object? ValueOf(KernelEvent e) => e switch
+    {
+        DisplayedValueProduced displayed => displayed.Value,
+        ReturnValueProduced returned => returned.Value,
+        _ => null,
+    };
 
     /// <summary>The kernel a notebook runs in: C# with the helpers a notebook host offers, and <c>#r "nuget:"</c>.</summary>
     public static CompositeKernel CreateKernel()

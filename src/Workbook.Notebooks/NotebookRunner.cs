@@ -29,6 +29,9 @@ public sealed record NotebookRunOptions(string OutputDirectory, TimeSpan Timeout
 {
     /// <summary>How many notebooks run at once, each in its own process; 1 runs them one after the other.</summary>
     public int Parallelism { get; init; } = 1;
+
+    /// <summary>For grading: the run's secret, given to the child as the first line of its standard input (the child runs with <c>--check-channel</c>, see <see cref="CheckChannel"/>).</summary>
+    public string? ChannelSecret { get; init; }
 }
 
 /// <summary>
@@ -144,7 +147,13 @@ public static class NotebookRunner
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
+        start.RedirectStandardInput = options.ChannelSecret != null;
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
+        if (options.ChannelSecret != null)
+        {
+            await process.StandardInput.WriteLineAsync(options.ChannelSecret);
+            process.StandardInput.Close();
+        }
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         bool timedOut = false;

@@ -12,14 +12,14 @@ public sealed record GradingOptions(string InstructorFolder, string OutputDirect
 
 /// <summary>
 /// Grades submissions like nbgrader's autograder, for C# notebooks. A submission is a folder of a student's notebooks.
-/// For each of the instructor's notebooks, the grader builds the notebook to run from the student's copy: the student's
-/// cells as they are, except that every check cell (the student may have edited or deleted it) is dropped, the
-/// instructor's check cells (visible and hidden checks) go right after the student's cell for each exercise, and the
-/// setup cell is the instructor's. It runs that notebook headless with every cell running even after one fails, and
-/// reads each check's report from the executed notebook's outputs. A cell that runs past the time limit is replaced
-/// by a note and the notebook run again, so an endless loop costs only the exercises it breaks.
-/// An exercise scores its points when every property of its checks holds, and 0 otherwise; one whose header declares
-/// point groups scores each group whose properties all hold.
+/// For each of the instructor's notebooks, the grader builds the notebook to run on the instructor's (see
+/// <see cref="Merge"/>): its setup, demonstration and check cells, the student's exercise cells, answers and added
+/// cells in their places, each student cell judged by the code policy before anything runs. It runs that notebook
+/// headless with every cell running even after one fails, and takes each cell's outcome and each check's report from
+/// the run's signed channel (<see cref="CheckChannel"/>), never from what the notebook displayed or the executed file.
+/// A cell that runs past the time limit is replaced by a note and the notebook run again, so an endless loop costs
+/// only the exercises it breaks. An exercise scores its points when every property of its checks holds, and 0 otherwise; one whose
+/// header declares point groups scores each group whose properties all hold.
 /// </summary>
 public static class Grader
 {
@@ -106,88 +106,184 @@ public static class Grader
         return candidates.Count == 1 ? candidates[0] : null;
     }
 
-    /// <summary>The notebook the grader runs: the student's cells, the instructor's setup and check cells.</summary>
+    /// <summary>
+    /// The notebook the grader runs, built on the instructor's notebook: its setup, demonstration and check cells (never
+    /// the student's copies), with the student's exercise cells in place of the model solutions, the student's written
+    /// answers in place of the questions, and every other code cell the student added in its place relative to the
+    /// exercise cells (a cell before exercise 1.2's cell runs just before it; after the last exercise, at the end).
+    /// Every student cell is judged by <see cref="CodeReview"/> first: a cell that uses a refused API is replaced by a
+    /// comment saying why, and tagged so that the exercise it answers is not accepted.
+    /// </summary>
     /// <param name="useModelSolutionFor">exercises whose cell is taken from the instructor's notebook (the model solution)</param>
     public static JsonObject Merge(CourseNotebook course, JsonObject student, IReadOnlySet<string>? useModelSolutionFor = null)
     {
-        var instructorCells = course.Instructor["cells"]!.AsArray();
-        var studentCells = student["cells"]!.AsArray().Select(c => c!.AsObject()).ToList();
-        var merged = new List<JsonObject>();
-        var setup = instructorCells[0]!.DeepClone().AsObject();
-        Tag(setup, "setup", null);
-        merged.Add(setup);
+        var instructorCells = course.Instructor["cells"]!.AsArray().Select(c => c!.AsObject()).ToList();
+        var studentVersion = StudentVersion.Make(course.Instructor, course.Name)["cells"]!.AsArray().Select(c => c!.AsObject()).ToList();
+        var copies = instructorCells.Concat(studentVersion).Where(Code).Select(c => Normalized(Source(c))).ToHashSet(StringComparer.Ordinal);
 
-        var lastCellOf = new Dictionary<string, int>();
-        for (int i = 0; i < studentCells.Count; i++)
-            if (Code(studentCells[i]) && ExerciseMarkers.Header(Source(studentCells[i])) is var (id, _, _)) lastCellOf[id] = i;
-
+        // The student's cells: exercise cells (with the cells added between two cells of one exercise), the cells added
+        // before each exercise's first cell, the cells added after the last one, the written answers.
+        var solutions = new Dictionary<string, List<(JsonObject Cell, int Number, bool Solution)>>();
+        var addedBefore = new Dictionary<string, List<(JsonObject Cell, int Number)>>();
+        var pending = new List<(JsonObject Cell, int Number)>();
+        var answers = new Dictionary<string, JsonObject>();
+        var studentCells = student["cells"]!.AsArray().OfType<JsonObject>().ToList();
         for (int i = 0; i < studentCells.Count; i++)
         {
             var cell = studentCells[i];
             string source = Source(cell);
-            if (Code(cell))
+            if (!Code(cell))
             {
-                var header = ExerciseMarkers.Header(source);
-                if (header == null && (ExerciseMarkers.CheckedExercise(source) != null || IsSetup(source))) continue;   // the instructor's take their place
-                bool useModel = header is var (modelId, _, _) && useModelSolutionFor?.Contains(modelId) == true;
-                var copy = useModel
-                    ? course.Instructor["cells"]![course.Exercises.Single(e => e.Id == header!.Value.Id).Cell]!.DeepClone().AsObject()
-                    : cell.DeepClone().AsObject();
-                copy["outputs"] = new JsonArray();
-                copy["execution_count"] = null;
-                Tag(copy, header == null ? "student" : useModel ? "model" : "solution", header?.Id);
-                merged.Add(copy);
-                if (header is var (id, _, _) && lastCellOf[id] == i)
-                    merged.AddRange(CheckCells(course, id));
+                if (ExerciseMarkers.Question(source) is string question && course.Questions.Any(q => q.Id == question)) answers.TryAdd(question, cell);
+                continue;
             }
-            else merged.Add(cell.DeepClone().AsObject());
+            if (ExerciseMarkers.Header(source) is var (id, _, _) && course.Exercises.Any(e => e.Id == id))
+            {
+                if (solutions.TryGetValue(id, out var parts)) parts.AddRange(pending.Select(p => (p.Cell, p.Number, false)));
+                else
+                {
+                    solutions[id] = parts = new();
+                    addedBefore[id] = pending.ToList();
+                }
+                pending.Clear();
+                parts.Add((cell, i + 1, true));
+                continue;
+            }
+            if (copies.Contains(Normalized(source)) || IsSetup(source) || CallsACheck(source)) continue;   // the instructor's take their place
+            pending.Add((cell, i + 1));
         }
-        foreach (var exercise in course.Exercises.Where(e => !lastCellOf.ContainsKey(e.Id)))
-            merged.AddRange(CheckCells(course, exercise.Id));   // they will fail: the exercise's cell is missing
 
-        var notebook = student.DeepClone().AsObject();
+        var merged = new List<JsonObject>();
+        JsonObject StudentCell(JsonObject cell, int number, string role, string? exercise)
+        {
+            var copy = new JsonObject { ["cell_type"] = "code", ["execution_count"] = null, ["metadata"] = new JsonObject(), ["outputs"] = new JsonArray(), ["source"] = cell["source"]?.DeepClone() ?? "" };
+            Tag(copy, role, exercise);
+            copy["metadata"]![GradingKey]!["student_cell"] = number;
+            return copy;
+        }
+        for (int j = 0; j < instructorCells.Count; j++)
+        {
+            var instructor = instructorCells[j];
+            if (j == 0)
+            {
+                merged.Add(Tagged(instructor, "setup", null));
+                continue;
+            }
+            if (course.Exercises.FirstOrDefault(e => e.Cell == j) is { } exercise)
+            {
+                foreach (var (cell, number) in addedBefore.GetValueOrDefault(exercise.Id) ?? new()) merged.Add(StudentCell(cell, number, "student", null));
+                if (useModelSolutionFor?.Contains(exercise.Id) == true) merged.Add(Tagged(instructor, "model", exercise.Id));
+                else
+                    foreach (var (cell, number, solution) in solutions.GetValueOrDefault(exercise.Id) ?? new())
+                        merged.Add(StudentCell(cell, number, solution ? "solution" : "student", solution ? exercise.Id : null));
+            }
+            else if (course.Exercises.FirstOrDefault(e => e.CheckCells.Contains(j)) is { } checkedExercise)
+                merged.Add(Tagged(instructor, "check", checkedExercise.Id));
+            else if (!Code(instructor))
+            {
+                var question = course.Questions.FirstOrDefault(q => q.Cell == j);
+                var markdown = (question != null && answers.TryGetValue(question.Id, out var answer) ? answer : studentVersion[j]).DeepClone().AsObject();
+                markdown["metadata"] = new JsonObject();
+                merged.Add(markdown);
+            }
+            else merged.Add(Tagged(instructor, "demonstration", null));
+        }
+        merged.AddRange(pending.Select(p => StudentCell(p.Cell, p.Number, "student", null)));
+        Review(course, merged);
+
+        var notebook = course.Instructor.DeepClone().AsObject();
         notebook["cells"] = new JsonArray(merged.Select(c => (JsonNode?)c).ToArray());
-        notebook["metadata"] = course.Instructor["metadata"]!.DeepClone();
         return SetupCell.Relocate(notebook, Path.GetDirectoryName(course.Path)!, toFolder: null);
     }
 
-    private static IEnumerable<JsonObject> CheckCells(CourseNotebook course, string id) =>
-        course.Exercises.Single(e => e.Id == id).CheckCells.Select(index =>
-        {
-            var cell = course.Instructor["cells"]![index]!.DeepClone().AsObject();
-            Tag(cell, "check", id);
-            return cell;
-        });
-
-    private static async Task<JsonObject> RunWithReruns(string merged, string workFolder, GradingOptions options)
+    /// <summary>Judges the student's cells of a merged notebook; a refused cell's code is replaced by a comment saying why, and tagged.</summary>
+    private static void Review(CourseNotebook course, List<JsonObject> merged)
     {
-        var runOptions = new NotebookRunOptions(workFolder, options.Timeout, options.ChildProcess);
+        var code = merged.Where(Code).ToList();
+        var allExercises = course.Exercises.Select(e => e.Id).ToList();
+        var reviewed = code.Select(c => Role(c) switch
+        {
+            ("solution", var id) => new ReviewedCell(Source(c), true, new[] { id! }),
+            ("student", _) => new ReviewedCell(Source(c), true, allExercises),   // a helper may serve any exercise of the notebook
+            _ => new ReviewedCell(Source(c), false, Array.Empty<string>()),
+        }).ToList();
+        foreach (var refused in CodeReview.Judge(reviewed).GroupBy(r => r.Cell))
+        {
+            var cell = code[refused.Key];
+            string why = string.Join("; ", refused.Take(3).Select(r => r.Message)) + (refused.Count() > 3 ? $"; and {refused.Count() - 3} more" : "");
+            cell["source"] = JupyterOutputs.Lines($"// not run by the grader: {why}");
+            cell["metadata"]![GradingKey]!["refused"] = why;
+        }
+    }
+
+    /// <summary>A cell's code with trailing spaces and blank ends ignored, to recognise an unedited copy of an instructor's cell.</summary>
+    private static string Normalized(string source) =>
+        string.Join("\n", source.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').Select(l => l.TrimEnd())).Trim();
+
+    /// <summary>The student's copy of a check cell: its code (not a comment or string) calls <c>Check.Exercise</c> or <c>Check.Hidden</c>.</summary>
+    private static bool CallsACheck(string source) =>
+        Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(source, new Microsoft.CodeAnalysis.CSharp.CSharpParseOptions(kind: Microsoft.CodeAnalysis.SourceCodeKind.Script))
+            .GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax>()
+            .Any(call => call.Expression.ToString().Replace(" ", "", StringComparison.Ordinal) is var name
+                && (name.EndsWith("Check.Exercise", StringComparison.Ordinal) || name.EndsWith("Check.Hidden", StringComparison.Ordinal)));
+
+    private static JsonObject Tagged(JsonObject instructorCell, string role, string? exercise)
+    {
+        var cell = instructorCell.DeepClone().AsObject();
+        if (Code(cell))
+        {
+            cell["outputs"] = new JsonArray();
+            cell["execution_count"] = null;
+        }
+        Tag(cell, role, exercise);
+        return cell;
+    }
+
+    /// <summary>A run of a merged notebook as the grader trusts it: the notebook it wrote, and the messages signed on the run's channel.</summary>
+    private sealed record GradedRun(JsonObject Merged, IReadOnlyList<ChannelMessage> Messages)
+    {
+        public bool Ran(int cell) => Messages.Any(m => m.Cell == cell && m.Kind == ChannelMessage.CellDone);
+
+        public string? ErrorOf(int cell) =>
+            Messages.Where(m => m.Cell == cell && m.Kind == ChannelMessage.CellDone).Select(m => m.Error == null ? null : PropertyChecks.FirstLine(m.Error)).FirstOrDefault();
+    }
+
+    private static async Task<GradedRun> RunWithReruns(string merged, string workFolder, GradingOptions options)
+    {
         string name = Path.GetFileNameWithoutExtension(merged);
         for (int attempt = 0; ; attempt++)
         {
+            string secret = CheckChannel.NewSecret();
+            var runOptions = new NotebookRunOptions(workFolder, options.Timeout, (notebook, executed, outcome) =>
+            {
+                var start = options.ChildProcess(notebook, executed, outcome);
+                start.ArgumentList.Add("--check-channel");
+                return start;
+            }) { ChannelSecret = secret };
             var report = (await NotebookRunner.RunAsync(new[] { merged }, runOptions, TextWriter.Null))[0];
-            var executed = NotebookFile.Read(Path.Combine(workFolder, name + ".ipynb"));
-            // A notebook stops early when a cell runs past the limit, or when the process ends (TorchSharp's matmul ends it
-            // on a shape mismatch): the first code cell without a result is the one that stopped it.
-            bool crashed = !report.TimedOut && !report.Succeeded && report.FailedCell == null;
-            int? stopped = report.TimedOut || crashed ? FirstUnexecuted(executed) : null;
-            if (stopped is not int index || attempt == MaxReruns) return CarryMarks(executed, merged);
+            string log = Path.Combine(workFolder, name + ".log");
+            var messages = CheckChannel.Read(File.Exists(log) ? await File.ReadAllTextAsync(log) : "", secret);
             var notebook = NotebookFile.Read(merged);
+            // A notebook stops early when a cell runs past the limit, or when the process ends (TorchSharp's matmul ends it
+            // on a shape mismatch): the first code cell the channel did not report is the one that stopped it.
+            bool crashed = !report.TimedOut && !report.Succeeded && report.FailedCell == null;
+            int? stopped = report.TimedOut || crashed ? FirstUnreported(notebook, messages) : null;
+            if (stopped is not int index || attempt == MaxReruns) return new GradedRun(notebook, messages);
             var cell = notebook["cells"]![index]!.AsObject();
             string why = report.TimedOut
                 ? $"ran past the {options.Timeout.TotalMinutes:0.#}-minute limit and was stopped (an endless loop?)"
-                : $"ended the notebook's process: {ProcessEndReason(Path.Combine(workFolder, name + ".log"))}";
+                : $"ended the notebook's process: {ProcessEndReason(log)}";
             cell["source"] = JupyterOutputs.Lines($"// stopped by the grader: this cell {why}");
             if (cell["metadata"]?[GradingKey] is JsonObject tag) tag["stopped"] = why;
             NotebookFile.Write(merged, notebook);
         }
     }
 
-    private static int? FirstUnexecuted(JsonObject executed)
+    private static int? FirstUnreported(JsonObject notebook, IReadOnlyList<ChannelMessage> messages)
     {
-        var cells = executed["cells"]!.AsArray();
+        var cells = notebook["cells"]!.AsArray();
         for (int i = 0; i < cells.Count; i++)
-            if ((string?)cells[i]!["cell_type"] == "code" && cells[i]!["execution_count"] is not JsonValue) return i;
+            if ((string?)cells[i]!["cell_type"] == "code" && !messages.Any(m => m.Cell == i && m.Kind == ChannelMessage.CellDone)) return i;
         return null;
     }
 
@@ -198,26 +294,18 @@ public static class Grader
         return what == null ? "it exited without a result" : $"{what.Trim()[7..].Trim()} (libtorch's error was not turned into an exception; check the shapes you multiply)";
     }
 
-    /// <summary>Carries the grader's marks (a cell stopped for time or a crash) of the notebook that was run over to its executed copy.</summary>
-    private static JsonObject CarryMarks(JsonObject executed, string merged)
+    /// <summary>
+    /// An exercise's grade from a run: the roles, refusals and stops from the notebook the grader wrote, the check
+    /// reports and cell errors from the run's signed channel (never from the executed notebook, which the run could write).
+    /// </summary>
+    private static ExerciseGrade GradeExercise(CourseNotebook course, Exercise exercise, GradedRun run)
     {
-        var source = NotebookFile.Read(merged)["cells"]!.AsArray();
-        var cells = executed["cells"]!.AsArray();
-        for (int i = 0; i < Math.Min(cells.Count, source.Count); i++)
-            if (source[i]!["metadata"]?[GradingKey]?["stopped"] is JsonNode why && cells[i]!["metadata"]?[GradingKey] is JsonObject tag)
-                tag["stopped"] = why.DeepClone();
-        return executed;
-    }
-
-    private static ExerciseGrade GradeExercise(CourseNotebook course, Exercise exercise, JsonObject executed)
-    {
-        var cells = executed["cells"]!.AsArray().Select(c => c!.AsObject()).ToList();
-        var solution = cells.Where(c => Role(c) == ("solution", exercise.Id)).ToList();
-        var checks = cells.Where(c => Role(c) == ("check", exercise.Id)).ToList();
-        var reports = checks.SelectMany(c => c["outputs"]!.AsArray())
-            .Select(o => o!["data"]?[CheckReport.MimeType])
-            .Where(d => d != null)
-            .Select(d => CheckReport.FromJson(JupyterOutputs.Join(d)))
+        var cells = run.Merged["cells"]!.AsArray().Select((c, i) => (Cell: c!.AsObject(), Index: i)).ToList();
+        var solution = cells.Where(c => Role(c.Cell) == ("solution", exercise.Id)).ToList();
+        var checks = cells.Where(c => Role(c.Cell) == ("check", exercise.Id)).Select(c => c.Index).ToHashSet();
+        var reports = run.Messages.Where(m => m.Kind == ChannelMessage.CheckReport && checks.Contains(m.Cell) && m.Report != null)
+            .Select(m => CheckReport.FromJson(m.Report!))
+            .Where(r => r.Exercise == exercise.Id)
             .ToList();
         var passed = reports.SelectMany(r => r.Results.Where(p => p.Passed).Select(p => Label(r, p))).ToList();
         var failed = reports.SelectMany(r => r.Results.Where(p => !p.Passed).Select(p => new FailedProperty(Label(r, p), p.Problem ?? ""))).ToList();
@@ -226,21 +314,28 @@ public static class Grader
 
         if (solution.Count == 0)
             return Grade("missing", $"no cell starts with the line '{ExerciseMarkers.HeaderStart(exercise.Id).Trim()} …': keep that line at the top of the cell with your solution");
-        if (solution.Concat(checks).Select(c => (string?)c["metadata"]?[GradingKey]?["stopped"]).FirstOrDefault(w => w != null) is string stopped)
+        if (solution.Select(c => c.Cell).Concat(cells.Where(c => checks.Contains(c.Index)).Select(c => c.Cell))
+                .Select(c => (string?)c["metadata"]?[GradingKey]?["stopped"]).FirstOrDefault(w => w != null) is string stopped)
             return Grade(stopped.StartsWith("ran past", StringComparison.Ordinal) ? "timed out" : "crashed", $"your code {stopped}");
-        if (LibraryUse.Find(exercise.Id, solution.Select(Source)) is string used)
-            return Grade("not accepted", $"your solution uses the library's {used}: write it yourself");
-        string? solutionError = solution.Select(ErrorOf).FirstOrDefault(e => e != null);
+        if (solution.Select(c => c.Cell).FirstOrDefault(c => c["metadata"]?[GradingKey]?["refused"] != null) is { } refusedCell)
+            return new ExerciseGrade(course.Name, exercise.Id, exercise.Title, 0, exercise.Points, "not accepted", Array.Empty<string>(), Array.Empty<FailedProperty>(),
+                $"your cell {(int?)refusedCell["metadata"]![GradingKey]!["student_cell"]} was not run: {(string?)refusedCell["metadata"]![GradingKey]!["refused"]}");
+        string? solutionError = solution.Select(c => run.ErrorOf(c.Index)).FirstOrDefault(e => e != null);
         if (reports.Any(r => r.NotImplemented != null))   // every property would say the same: say it once
             return new ExerciseGrade(course.Name, exercise.Id, exercise.Title, 0, exercise.Points, "not implemented",
                 Array.Empty<string>(), Array.Empty<FailedProperty>(), reports.First(r => r.NotImplemented != null).NotImplemented);
-        string? checkError = checks.Select(ErrorOf).FirstOrDefault(e => e != null);
-        if (solutionError != null) return Grade("failed", $"your cell for exercise {exercise.Id} failed: {solutionError}");
-        if (checkError != null || reports.Count < checks.Count) return Grade("failed", $"the check could not run: {checkError ?? "it showed no result"}");
+        string? checkError = checks.Select(run.ErrorOf).FirstOrDefault(e => e != null)
+            ?? (checks.Any(c => !run.Ran(c)) ? "it did not run" : null);
+        // A helper cell the policy refused costs the exercises that needed it: say so where one of them fails.
+        int firstSolution = solution.Min(c => c.Index);
+        string refusedBefore = string.Concat(cells.Where(c => c.Index < firstSolution && Role(c.Cell).Item1 == "student" && c.Cell["metadata"]?[GradingKey]?["refused"] != null)
+            .Take(1).Select(c => $" (your cell {(int?)c.Cell["metadata"]![GradingKey]!["student_cell"]} was not run: {(string?)c.Cell["metadata"]![GradingKey]!["refused"]})"));
+        if (solutionError != null) return Grade("failed", $"your cell for exercise {exercise.Id} failed: {solutionError}{refusedBefore}");
+        if (checkError != null || reports.Count < checks.Count) return Grade("failed", $"the check could not run: {checkError ?? "it showed no result"}{refusedBefore}");
         bool allHold = reports.Count > 0 && reports.All(r => r.Passed);
         if (!allHold && reports.Count > 0 && PartialPoints(course, exercise, reports) is int partial and > 0)
             return new ExerciseGrade(course.Name, exercise.Id, exercise.Title, partial, exercise.Points, "partly passed", passed, failed, null);
-        return Grade(allHold ? "passed" : "failed", null, full: allHold);
+        return Grade(allHold ? "passed" : "failed", allHold ? null : refusedBefore.Trim() is { Length: > 0 } note ? note.Trim('(', ')') : null, full: allHold);
     }
 
     /// <summary>The points of the groups the header declares (<c>(4 points: 3 training, 1 reporting)</c>) whose
@@ -266,9 +361,6 @@ public static class Grader
     }
 
     private static string Label(CheckReport report, PropertyResult property) => report.Hidden ? $"{property.Property} (further check)" : property.Property;
-
-    private static string? ErrorOf(JsonObject cell) =>
-        cell["outputs"]?.AsArray().Where(o => (string?)o!["output_type"] == "error").Select(o => PropertyChecks.FirstLine((string?)o!["evalue"] ?? "")).FirstOrDefault();
 
     private static (string?, string?) Role(JsonObject cell) =>
         ((string?)cell["metadata"]?[GradingKey]?["role"], (string?)cell["metadata"]?[GradingKey]?["exercise"]);

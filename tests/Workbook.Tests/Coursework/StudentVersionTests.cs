@@ -103,12 +103,15 @@ public class StudentVersionTests
             var withoutChecks = student.DeepClone().AsObject();
             var kept = withoutChecks["cells"]!.AsArray().Where(c => !JupyterOutputs.Join(c!["source"]).Contains("Check.Exercise(")).Select(c => c!.DeepClone()).ToArray();
             withoutChecks["cells"] = new JsonArray(kept);
-            Assert.True(JsonNode.DeepEquals(withChecks, Grader.Merge(course, withoutChecks)), $"{course.Name}: deleting the check cells changed what is graded");
+            // The same notebook runs; only the student's cell numbers, which the feedback quotes, move.
+            Assert.True(JsonNode.DeepEquals(WithoutCellNumbers(withChecks), WithoutCellNumbers(Grader.Merge(course, withoutChecks))),
+                $"{course.Name}: deleting the check cells changed what is graded");
 
+            // A check cell edited into something else is the student's cell now; the instructor's checks still run, unchanged.
             var edited = student.DeepClone().AsObject();
             foreach (var cell in edited["cells"]!.AsArray().Where(c => JupyterOutputs.Join(c!["source"]).Contains("Check.Exercise(")))
                 cell!["source"] = JupyterOutputs.Lines("Console.WriteLine(\"all good\"); // Check.Exercise(\"1.1\", nothing)");
-            Assert.True(JsonNode.DeepEquals(withChecks, Grader.Merge(course, edited)), $"{course.Name}: editing the check cells changed what is graded");
+            Assert.Equal(ChecksOf(withChecks), ChecksOf(Grader.Merge(course, edited)));
 
             string merged = string.Join("\n", Sources(withChecks));
             foreach (var exercise in course.Exercises) Assert.Contains($"Check.Hidden(\"{exercise.Id}\"", merged);
@@ -116,12 +119,13 @@ public class StudentVersionTests
         }
     }
 
-    [Fact]
-    public void An_answer_that_calls_the_librarys_own_solution_is_named()
+    private static JsonObject WithoutCellNumbers(JsonObject merged)
     {
-        Assert.Equal("ShiftOperator", LibraryUse.Find("1.1", new[] { "// Exercise 1.1 (2 points): write Shift\nstatic Tensor Shift(Tensor x, long k) => ShiftOperator.Shift(x, k);" }));
-        Assert.Equal("Trainer", LibraryUse.Find("4.1", new[] { "return new Workbook.Training.Trainer(options).Fit(model, train, test);" }));
-        Assert.Null(LibraryUse.Find("1.1", new[] { "// ShiftOperator is the library's; mine is below\nstatic Tensor Shift(Tensor x, long k) => x;" }));
-        Assert.Null(LibraryUse.Find("3.1", new[] { "public class MimoCnn : nn.Module<Tensor, Tensor> { }" }));
+        var copy = merged.DeepClone().AsObject();
+        foreach (var cell in copy["cells"]!.AsArray()) (cell!["metadata"]?["workbook_grading"] as JsonObject)?.Remove("student_cell");
+        return copy;
     }
+
+    private static IReadOnlyList<string> ChecksOf(JsonObject merged) =>
+        merged["cells"]!.AsArray().Where(c => (string?)c!["metadata"]?["workbook_grading"]?["role"] == "check").Select(c => c!.ToJsonString()).ToList();
 }
