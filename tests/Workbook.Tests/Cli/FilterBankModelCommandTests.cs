@@ -57,9 +57,9 @@ public sealed class FilterBankModelCommandTests : IDisposable
         string output = Path.Combine(folder, "lab.pt");
         var exported = Repository.RunCli(["export", "--model", model, "-o", output]);
         Assert.Equal(1, exported.ExitCode);
-        Assert.Equal(1, exported.Error.TrimEnd().Split('\n').Length);
-        Assert.Contains($"{model}: export writes the lab's MIMO_CNN state_dict; {model} holds the filter-bank CNN, which the handout's class cannot hold", exported.Error);
-        Assert.Contains("export takes a lab model.cnn written by train, or a MIMO_CNN state_dict", exported.Error);
+        Assert.Single(exported.Error.TrimEnd().Split('\n'));
+        Assert.Contains($"export writes the lab's MIMO_CNN state_dict; {model} holds the filter-bank CNN, which the handout's class cannot hold", exported.Error);
+        Assert.Contains("export takes a lab model.cnn from train or a MIMO_CNN state_dict", exported.Error);
         Assert.DoesNotContain("WORKBOOK-CNN", exported.Error);
         Assert.False(File.Exists(output));
     }
