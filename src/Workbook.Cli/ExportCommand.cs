@@ -23,6 +23,9 @@ internal static class ExportCommand
             string modelPath = parsed.GetValue(model) ?? throw new UsageException("export needs --model FILE (written by train, or a PyTorch state_dict)");
             string outputPath = parsed.GetValue(output) ?? throw new UsageException("export needs -o FILE.pt, the file to write");
             OutputFile.Prepare(outputPath, modelPath);
+            if (File.Exists(modelPath) && FilterBankModelFile.IsImprovedModel(modelPath))
+                throw new NotSupportedException($"export writes the lab's MIMO_CNN state_dict; {modelPath} holds the filter-bank CNN, which the handout's class cannot hold " +
+                                                "(its filter banks and gain network are not MIMO_CNN layers); export takes a lab model.cnn from train or a MIMO_CNN state_dict");
             var (network, _) = ModelSource.Load(modelPath);
             using var __ = network;
             if (network.Specification.Tanh != Workbook.Networks.TanhPlacement.BetweenLayers)

@@ -29,6 +29,8 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>
     public FilterBankCnn(FilterBankCnnSpecification specification) : base(nameof(FilterBankCnn))
     {
         specification.Validate();
+        // Its convolutions would otherwise print "Could not initialize NNPACK!" on CPUs NNPACK does not support.
+        Hosting.Nnpack.TurnOff();
         Specification = specification;
         int c = specification.Bands, h = specification.Hidden;
         analysis = new MimoFilter(specification.BandTaps, 1, c);
