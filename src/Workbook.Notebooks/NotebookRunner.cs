@@ -29,6 +29,9 @@ public sealed record NotebookRunOptions(string OutputDirectory, TimeSpan Timeout
 {
     /// <summary>How many notebooks run at once, each in its own process; 1 runs them one after the other.</summary>
     public int Parallelism { get; init; } = 1;
+
+    /// <summary>Whether to write an HTML page per notebook and the index (the grader reads only the executed notebooks).</summary>
+    public bool Pages { get; init; } = true;
 }
 
 /// <summary>
@@ -77,7 +80,7 @@ public static class NotebookRunner
             await output.FlushAsync();
         }
         await Task.WhenAll(workers);
-        await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, "index.html"), ReportIndex.Update(options.OutputDirectory, reports));
+        if (options.Pages) await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, "index.html"), ReportIndex.Update(options.OutputDirectory, reports));
         return reports;
     }
 
@@ -145,8 +148,8 @@ public static class NotebookRunner
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = ChildOutput.ReadCappedAsync(process.StandardOutput);
+        var stderr = ChildOutput.ReadCappedAsync(process.StandardError);
         bool timedOut = false;
         using (var timeout = new CancellationTokenSource(options.Timeout))
         {
@@ -159,15 +162,15 @@ public static class NotebookRunner
             }
         }
         watch.Stop();
-        string log = (await stdout) + (await stderr);
+        string log = (await ChildOutput.WithinGraceAsync(stdout)) + (await ChildOutput.WithinGraceAsync(stderr));
         await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, name + ".log"), log);
 
-        var outcome = File.Exists(outcomePath) ? JsonSerializer.Deserialize<NotebookOutcome>(await File.ReadAllTextAsync(outcomePath)) : null;
+        // The process may have run a student's code: its files are read only if they are regular files of a bounded size.
+        var outcome = ChildOutput.ReadFile(outcomePath, maxBytes: 1024 * 1024) is string outcomeText ? JsonSerializer.Deserialize<NotebookOutcome>(outcomeText) : null;
         File.Delete(outcomePath);
-        var executed = File.Exists(executedPath)
-            ? JsonNode.Parse(await File.ReadAllTextAsync(executedPath))!.AsObject()
-            : JsonNode.Parse(await File.ReadAllTextAsync(notebook))!.AsObject();
-        if (!File.Exists(executedPath)) await File.WriteAllTextAsync(executedPath, executed.ToJsonString(JsonOptions));
+        string? executedText = ChildOutput.ReadFile(executedPath);
+        var executed = JsonNode.Parse(executedText ?? await File.ReadAllTextAsync(notebook))!.AsObject();
+        if (executedText == null) await File.WriteAllTextAsync(executedPath, executed.ToJsonString(JsonOptions));
 
         int cellsRun = outcome?.CellsRun ?? CountExecuted(executed);
         NotebookReport report;
@@ -183,8 +186,9 @@ public static class NotebookRunner
         else
             report = new(name, notebook, cellsRun, watch.Elapsed.TotalSeconds, true, null, null, false, "ok");
 
-        await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, name + ".html"),
-            HtmlReport.Page(name, executed, $"{report.CellsRun} cells run in {report.Seconds:F1} s: {report.Status}", !report.Succeeded));
+        if (options.Pages)
+            await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, name + ".html"),
+                HtmlReport.Page(name, executed, $"{report.CellsRun} cells run in {report.Seconds:F1} s: {report.Status}", !report.Succeeded));
         return report;
     }
 
@@ -193,7 +197,7 @@ public static class NotebookRunner
         string name = Path.GetFileNameWithoutExtension(notebook);
         string problem = $"{Path.GetFileName(notebook)} is not a readable notebook: {Workbook.Files.Quoted.Escape(FirstLine(e.Message), 200)}";
         var report = new NotebookReport(name, notebook, 0, 0, false, null, problem, false, $"FAILED: {problem}");
-        await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, name + ".html"),
+        if (options.Pages) await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, name + ".html"),
             HtmlReport.Page(name, new JsonObject { ["cells"] = new JsonArray() }, report.Status, failed: true));
         return report;
     }
