@@ -40,7 +40,7 @@ public sealed class CourseSecrets
                             _ => null,
                         };
                         if (end == null) outside.Add(line);
-                        else AddAfter(line, ExerciseMarkers.BeginAnswer, inside);   // a model answer may start on the marker's line
+                        else if (!code) AddAfter(line, ExerciseMarkers.BeginAnswer, inside);   // a model answer may start on the marker's line
                         continue;
                     }
                     if (line.StartsWith(end, StringComparison.Ordinal) || line.EndsWith(end, StringComparison.Ordinal))

@@ -54,7 +54,9 @@ public static class Grader
         var course = Course(options.InstructorFolder);
         // The notebooks being run hold the model solutions and hidden checks: they live outside the output (which a
         // student may get to see) and are deleted once the submission is graded.
-        string workFolder = Directory.CreateTempSubdirectory(Path.Combine(options.WorkRoot, "workbook-grading-")).FullName;
+        string workFolder = Path.Combine(Path.GetFullPath(options.WorkRoot), "workbook-grading-" + Guid.NewGuid().ToString("N")[..12]);
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(workFolder);
+        else Directory.CreateDirectory(workFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         try
         {
             var (grades, answers) = await GradeNotebooks(submission, course, options, workFolder, deadline);
@@ -126,6 +128,13 @@ public static class Grader
                 continue;
             }
             var byId = notebook.Exercises.ToDictionary(e => e.Id, e => GradeExercise(notebook, e, executed));
+            if (runs.StoppedAtDeadline is int cell)   // what did not pass may not have run at all
+            {
+                foreach (var e in notebook.Exercises.Where(e => byId[e.Id].Status != GradeStatus.Passed))
+                    byId[e.Id] = byId[e.Id] with { Points = 0, Status = GradeStatus.TimedOut, Error = $"{runs.DeadlineReason}: the run was stopped in cell {cell + 1}" };
+                grades.AddRange(notebook.Exercises.Select(e => byId[e.Id]));
+                continue;
+            }
             // An exercise that fails after an earlier one failed may fail only because it uses that one (Filter calls
             // Shift): check it again with the model solutions of the earlier failing exercises in place of the student's,
             // so that a mistake costs only the exercise it is in.
@@ -241,10 +250,14 @@ public static class Grader
 
         public bool PastDeadline => DateTime.UtcNow >= deadline;
 
+        /// <summary>The cell the last run was stopped in when the submission's deadline stopped it, else null.</summary>
+        public int? StoppedAtDeadline { get; private set; }
+
         public string DeadlineReason => $"the submission ran past its {options.SubmissionTimeout.TotalMinutes:0.#}-minute limit";
 
         public async Task<JsonObject> Run(string name, JsonObject merged)
         {
+            StoppedAtDeadline = null;
             for (int attempt = 0; ; attempt++)
             {
                 string scratch = Path.Combine(workFolder, $"run-{++count}");
@@ -269,6 +282,7 @@ public static class Grader
                 int? stopped = report.TimedOut || crashed ? FirstUnexecuted(executed) : null;
                 bool last = attempt == MaxReruns || (report.TimedOut && cutByDeadline);
                 if (stopped is not int index) return CarryMarks(executed, merged);
+                if (report.TimedOut && cutByDeadline) StoppedAtDeadline = index;
                 var cell = merged["cells"]![index]!.AsObject();
                 string why = report.TimedOut
                     ? cutByDeadline ? $"ran past the limit: {DeadlineReason}" : $"ran past the {options.Timeout.TotalMinutes:0.#}-minute limit and was stopped (an endless loop?)"
