@@ -29,6 +29,17 @@ public sealed record NotebookRunOptions(string OutputDirectory, TimeSpan Timeout
 {
     /// <summary>How many notebooks run at once, each in its own process; 1 runs them one after the other.</summary>
     public int Parallelism { get; init; } = 1;
+
+    /// <summary>Run each notebook in a <see cref="NotebookSandbox"/> with these settings (null: unsandboxed). Each run
+    /// gets a fresh scratch folder in place of <see cref="SandboxOptions.Scratch"/>, holding a copy of the notebook (its
+    /// setup cell's library path made absolute); the executed notebook and outcome are copied out of it after the run.</summary>
+    public SandboxOptions? Sandbox { get; init; }
+
+    /// <summary>At most this many characters of a run's stdout, and as many of its stderr, are kept (the rest is read and dropped).</summary>
+    public int MaxOutputChars { get; init; } = 1_000_000;
+
+    /// <summary>An executed notebook (or outcome file) larger than this is not read: the run fails, naming the file.</summary>
+    public long MaxExecutedBytes { get; init; } = 64L << 20;
 }
 
 /// <summary>
@@ -47,8 +58,11 @@ public static class NotebookRunner
     public static IReadOnlyList<string> Find(string folder) =>
         Directory.EnumerateFiles(folder, "*.ipynb").Where(p => !p.Contains(".ipynb_checkpoints", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
 
+    /// <exception cref="InvalidOperationException">a sandbox is asked for and there is none here: the message says what to install</exception>
     public static async Task<IReadOnlyList<NotebookReport>> RunAsync(IEnumerable<string> notebooks, NotebookRunOptions options, TextWriter output)
     {
+        if (options.Sandbox != null && NotebookSandbox.Availability(options.Sandbox.Force) is { Available: false } missing)
+            throw new InvalidOperationException(missing.Problem);
         Directory.CreateDirectory(options.OutputDirectory);
         var list = notebooks.Select(Path.GetFullPath).ToList();
         int width = list.Select(n => Path.GetFileNameWithoutExtension(n).Length).DefaultIfEmpty(0).Max();
@@ -139,14 +153,44 @@ public static class NotebookRunner
         File.Delete(executedPath);
         File.Delete(outcomePath);
         var watch = Stopwatch.StartNew();
-        var start = options.ChildProcess(notebook, executedPath, outcomePath);
+        SandboxOptions? sandbox = options.Sandbox == null ? null
+            : options.Sandbox with { Scratch = Directory.CreateTempSubdirectory("workbook-sandbox-").FullName };
+        try
+        {
+            return await RunChildAsync(notebook, options, parallelism, name, executedPath, outcomePath, watch, sandbox);
+        }
+        finally
+        {
+            if (sandbox != null) Directory.Delete(sandbox.Scratch, recursive: true);
+        }
+    }
+
+    private static async Task<NotebookReport> RunChildAsync(string notebook, NotebookRunOptions options, int parallelism, string name,
+        string executedPath, string outcomePath, Stopwatch watch, SandboxOptions? sandbox)
+    {
+        ProcessStartInfo start;
+        string childExecuted = executedPath, childOutcome = outcomePath;
+        if (sandbox == null) start = options.ChildProcess(notebook, executedPath, outcomePath);
+        else
+        {
+            // The run sees only its scratch folder: a copy of the notebook, and where it writes its results.
+            string copy = Path.Combine(sandbox.Scratch, Path.GetFileName(notebook));
+            var json = JsonNode.Parse(await File.ReadAllTextAsync(notebook))!.AsObject();
+            await File.WriteAllTextAsync(copy, Coursework.SetupCell.Relocate(json, Path.GetDirectoryName(notebook)!, toFolder: null).ToJsonString(JsonOptions));
+            childExecuted = Path.Combine(sandbox.Scratch, "executed.ipynb");
+            childOutcome = Path.Combine(sandbox.Scratch, "outcome.json");
+            NotebookSandbox.PrepareScratch(sandbox);
+            start = options.ChildProcess(copy, childExecuted, childOutcome);
+            start.WorkingDirectory = sandbox.Scratch;
+        }
         ShareCores(start, parallelism);
+        if (sandbox != null) start = NotebookSandbox.Wrap(start, sandbox);
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = ReadBoundedAsync(process.StandardOutput, options.MaxOutputChars, "stdout");
+        var stderr = ReadBoundedAsync(process.StandardError, options.MaxOutputChars, "stderr");
         bool timedOut = false;
         using (var timeout = new CancellationTokenSource(options.Timeout))
         {
@@ -162,7 +206,18 @@ public static class NotebookRunner
         string log = (await stdout) + (await stderr);
         await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, name + ".log"), log);
 
-        var outcome = File.Exists(outcomePath) ? JsonSerializer.Deserialize<NotebookOutcome>(await File.ReadAllTextAsync(outcomePath)) : null;
+        string? tooLarge = null;
+        if (sandbox != null)
+            foreach (var (from, to) in new[] { (childExecuted, executedPath), (childOutcome, outcomePath) })
+                if (File.Exists(from) && new FileInfo(from).Length <= options.MaxExecutedBytes) File.Copy(from, to, overwrite: true);
+                else if (File.Exists(from)) tooLarge ??= $"{Path.GetFileName(to)} written by the run is {new FileInfo(from).Length} bytes, more than the {options.MaxExecutedBytes} allowed: not read";
+        foreach (string path in new[] { executedPath, outcomePath })
+            if (File.Exists(path) && new FileInfo(path).Length > options.MaxExecutedBytes)
+            {
+                tooLarge ??= $"{Path.GetFileName(path)} written by the run is {new FileInfo(path).Length} bytes, more than the {options.MaxExecutedBytes} allowed: not read";
+                File.Delete(path);
+            }
+        var outcome = tooLarge == null && File.Exists(outcomePath) ? JsonSerializer.Deserialize<NotebookOutcome>(await File.ReadAllTextAsync(outcomePath)) : null;
         File.Delete(outcomePath);
         var executed = File.Exists(executedPath)
             ? JsonNode.Parse(await File.ReadAllTextAsync(executedPath))!.AsObject()
@@ -175,6 +230,8 @@ public static class NotebookRunner
             report = new(name, notebook, cellsRun, watch.Elapsed.TotalSeconds, false, NextCodeCell(executed),
                 $"timed out after {options.Timeout.TotalSeconds:F0} s", true,
                 $"TIMED OUT after {options.Timeout.TotalSeconds:F0} s, stopped in cell {NextCodeCell(executed)}");
+        else if (tooLarge != null)
+            report = new(name, notebook, 0, watch.Elapsed.TotalSeconds, false, null, tooLarge, false, $"FAILED: {tooLarge}");
         else if (outcome == null)
             report = new(name, notebook, cellsRun, watch.Elapsed.TotalSeconds, false, null, $"the runner process exited with {process.ExitCode}: {LastLines(log)}", false,
                 $"FAILED: the runner process exited with {process.ExitCode}: {LastLines(log)}");
@@ -186,6 +243,24 @@ public static class NotebookRunner
         await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, name + ".html"),
             HtmlReport.Page(name, executed, $"{report.CellsRun} cells run in {report.Seconds:F1} s: {report.Status}", !report.Succeeded));
         return report;
+    }
+
+    /// <summary>Reads a child's stream to its end, keeping at most <paramref name="maxChars"/> characters (the rest is
+    /// read and dropped, so the child never blocks on a full pipe), and says how much was cut.</summary>
+    public static async Task<string> ReadBoundedAsync(TextReader reader, int maxChars, string streamName)
+    {
+        var kept = new System.Text.StringBuilder();
+        var buffer = new char[16384];
+        long dropped = 0;
+        int read;
+        while ((read = await reader.ReadAsync(buffer, 0, buffer.Length)) > 0)
+        {
+            int keep = Math.Min(read, maxChars - kept.Length);
+            if (keep > 0) kept.Append(buffer, 0, keep);
+            dropped += read - Math.Max(keep, 0);
+        }
+        if (dropped > 0) kept.Append(CultureInfo.InvariantCulture, $"\n[{streamName}: {dropped} more characters not kept (at most {maxChars})]\n");
+        return kept.ToString();
     }
 
     private static async Task<NotebookReport> UnreadableAsync(string notebook, NotebookRunOptions options, Exception e)
