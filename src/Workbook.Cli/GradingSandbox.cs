@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Workbook.Notebooks;
 
 namespace Workbook.Cli;
 
@@ -9,13 +9,17 @@ namespace Workbook.Cli;
 /// </summary>
 internal static class GradingSandbox
 {
-    public static Func<ProcessStartInfo, string, ProcessStartInfo>? Choose(bool withoutSandbox)
+    /// <exception cref="InvalidOperationException">no sandbox here and no flag: the message says how to install one</exception>
+    public static SandboxOptions? Choose(bool withoutSandbox)
     {
         if (withoutSandbox)
         {
             Console.Error.WriteLine("workbook grade: warning: --unsafe-no-sandbox: students' notebooks run with your rights, files and network");
             return null;
         }
-        throw new InvalidOperationException("grading needs the notebook sandbox, which this build does not have yet: pass --unsafe-no-sandbox to grade without one (only for code you trust)");
+        var availability = NotebookSandbox.Availability();
+        if (!availability.Available) throw new InvalidOperationException(availability.Problem);
+        // The scratch folder is the runner's to choose, one per run.
+        return new SandboxOptions(Path.GetTempPath()) { ReadOnly = NotebookSandbox.BuildFolders() };
     }
 }

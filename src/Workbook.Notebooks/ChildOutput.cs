@@ -10,35 +10,11 @@ namespace Workbook.Notebooks;
 /// </summary>
 public static class ChildOutput
 {
-    /// <summary>The most of a process's standard output or error that is kept; the rest is read and dropped.</summary>
-    public const int MaxLogChars = 256 * 1024;
-
     /// <summary>The largest executed notebook the parent reads (its outputs included).</summary>
     public const long MaxNotebookBytes = 64L * 1024 * 1024;
 
     /// <summary>How long the pipes may stay open once the process has ended (a process it started may hold them).</summary>
     public static readonly TimeSpan PipeGrace = TimeSpan.FromSeconds(5);
-
-    /// <summary>Reads a stream to its end, keeping its first <see cref="MaxLogChars"/> characters and counting the rest.</summary>
-    public static async Task<string> ReadCappedAsync(StreamReader reader)
-    {
-        var kept = new StringBuilder();
-        var buffer = new char[16 * 1024];
-        long dropped = 0;
-        try
-        {
-            int read;
-            while ((read = await reader.ReadAsync(buffer)) > 0)
-            {
-                int keep = Math.Min(read, MaxLogChars - kept.Length);
-                kept.Append(buffer, 0, keep);
-                dropped += read - keep;
-            }
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException) { }   // the pipe was closed under us: keep what came
-        if (dropped > 0) kept.Append(CultureInfo.InvariantCulture, $"\n… {dropped} more characters not kept");
-        return kept.ToString();
-    }
 
     /// <summary>The text read so far when the pipe closes, or after <see cref="PipeGrace"/> whatever still holds it open.</summary>
     public static async Task<string> WithinGraceAsync(Task<string> reading)

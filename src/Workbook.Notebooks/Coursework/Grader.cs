@@ -21,10 +21,10 @@ public sealed record GradingOptions(string InstructorFolder, string OutputDirect
     public string WorkRoot { get; init; } = Path.GetTempPath();
 
     /// <summary>
-    /// Puts a notebook's process in a sandbox that sees only the given private folder (the run's scratch folder, which
-    /// holds the notebook to run); null runs it as it is, with the grader's rights.
+    /// Runs every notebook in a <see cref="NotebookSandbox"/> that sees only a private copy of the notebook to run;
+    /// null runs it as it is, with the grader's rights.
     /// </summary>
-    public Func<ProcessStartInfo, string, ProcessStartInfo>? Sandbox { get; init; }
+    public SandboxOptions? Sandbox { get; init; }
 
     /// <summary>How many submissions are graded side by side: each notebook process then gets its share of the cores.</summary>
     public int Jobs { get; init; } = 1;
@@ -270,8 +270,8 @@ public static class Grader
                 {
                     var start = options.ChildProcess(notebook, executed, outcome);
                     NotebookRunner.ShareCores(start, options.Jobs);
-                    return options.Sandbox == null ? start : options.Sandbox(start, scratch);
-                }) { Pages = false };
+                    return start;
+                }) { Pages = false, Sandbox = options.Sandbox };
                 var report = (await NotebookRunner.RunAsync(new[] { source }, runOptions, TextWriter.Null))[0];
                 string executedText = ChildOutput.ReadFile(Path.Combine(scratch, name + ".ipynb"))
                     ?? throw new InvalidDataException($"the run left no executed notebook ({report.Status})");
