@@ -153,6 +153,22 @@ public sealed class ClassRunTests : IDisposable
         Assert.Equal(cell, GradeReport.Field(value));
 
     [Fact]
+    public void Student_html_in_answers_names_and_errors_is_shown_as_text_on_the_feedback_page()
+    {
+        const string script = "<script>alert(1)</script><img src=x onerror=alert(2)>";
+        var grade = new SubmissionGrade("<b>" + script,
+            [new ExerciseGrade("01", "1.1", "shift", 0, 2, GradeStatus.Failed, ["ok " + script], [new FailedProperty(script, script)], script, script)],
+            [new WrittenAnswer("01", "1.1", "why?", script)], 1);
+
+        string page = GradeReport.Feedback(grade);
+
+        Assert.DoesNotContain("<script", page, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<img", page, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("&lt;b&gt;", page);   // the name, as text
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", page);
+    }
+
+    [Fact]
     public void Submission_names_with_formulas_or_line_breaks_stay_one_cell_of_one_row()
     {
         var submissions = new[] { "=1+2", "+cmd", "@x", "line\rbreak", "new\nline" }.Select(n => Submit(n)).ToList();
