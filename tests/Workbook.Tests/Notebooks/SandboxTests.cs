@@ -268,9 +268,9 @@ public class SandboxTests
             string[] cells =
             [
                 $"#r \"nuget: NWaves, 0.9.6\"\n#r \"{library}\"\nConsole.WriteLine(typeof(NWaves.Signals.DiscreteSignal).Assembly.GetName().Name + \" \" + typeof(Workbook.Notebook).Assembly.Location);",
-                $"Console.WriteLine(\"user \" + Environment.UserName + \" repo \" + Directory.Exists(\"{Repository.Root}/notebooks\"));",
+                $"Console.WriteLine(\"user \" + Environment.UserName + \" repo \" + System.IO.Directory.Exists(\"{Repository.Root}/notebooks\"));",
                 "try { using var c = new System.Net.Sockets.TcpClient(); c.Connect(\"1.1.1.1\", 53); Console.WriteLine(\"network reached\"); } catch (Exception e) { Console.WriteLine(\"no network: \" + e.GetType().Name); }",
-                $"try {{ File.WriteAllText(\"{Repository.Root}/src/Workbook/bin/planted\", \"x\"); Console.WriteLine(\"wrote\"); }} catch (Exception e) {{ Console.WriteLine(\"write refused: \" + e.GetType().Name); }}",
+                $"try {{ System.IO.File.WriteAllText(\"{Repository.Root}/src/Workbook/bin/planted\", \"x\"); Console.WriteLine(\"wrote\"); }} catch (Exception e) {{ Console.WriteLine(\"write refused: \" + e.GetType().Name); }}",
                 $"System.Diagnostics.Process.Start(\"setsid\", \"sleep {marker}\"); Console.WriteLine(\"started\");",
             ];
             var document = new JsonObject
