@@ -73,13 +73,14 @@ public static class NotebookSandbox
         "network and files: pass --unsafe-no-sandbox to grade without a sandbox (only for code you trust)";
 
     /// <summary>Whether <see cref="Wrap"/> can work here: Linux (or <paramref name="force"/>) with bwrap, setpriv and prlimit on PATH.</summary>
-    public static SandboxAvailability Availability(bool force = false)
+    /// <param name="searchPath">folders to look for them in, separated as PATH is (null: PATH, then /usr/bin and /bin)</param>
+    public static SandboxAvailability Availability(bool force = false, string? searchPath = null)
     {
         if (!OperatingSystem.IsLinux() && !force) return new(false, null, UnsupportedMessage);
-        string? bwrap = FindProgram("bwrap");
+        string? bwrap = FindProgram("bwrap", searchPath);
         if (bwrap == null) return new(false, null, MissingMessage);
         foreach (string tool in new[] { "setpriv", "prlimit" })
-            if (FindProgram(tool) == null)
+            if (FindProgram(tool, searchPath) == null)
                 return new(false, bwrap, $"the notebook sandbox needs `{tool}` (Debian package util-linux): install it, or pass --unsafe-no-sandbox to grade without a sandbox (only for code you trust)");
         return new(true, bwrap, null);
     }
@@ -203,9 +204,9 @@ public static class NotebookSandbox
         return new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
     }
 
-    private static string? FindProgram(string name) =>
-        (System.Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Append("/usr/bin").Append("/bin").Select(f => Path.Combine(f, name)).FirstOrDefault(File.Exists);
+    private static string? FindProgram(string name, string? searchPath = null) =>
+        (searchPath ?? (System.Environment.GetEnvironmentVariable("PATH") ?? "") + Path.PathSeparator + "/usr/bin" + Path.PathSeparator + "/bin")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Select(f => Path.Combine(f, name)).FirstOrDefault(File.Exists);
 
     private static bool IsUnder(string path, string folder) =>
         path == folder || path.StartsWith(folder.TrimEnd('/') + "/", StringComparison.Ordinal);
