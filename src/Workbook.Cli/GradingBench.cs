@@ -32,7 +32,7 @@ internal static class GradingBench
         var options = new GradingOptions(Path.Combine(root, "notebooks"), Path.Combine(folder, "grades"), TimeSpan.FromMinutes(5),
             NotebookHostProcess.For(continueAfterError: true))
         {
-            Sandbox = NotebookSandbox.Availability().Available ? new SandboxOptions(Path.GetTempPath()) { ReadOnly = NotebookSandbox.BuildFolders() } : null,
+            Sandbox = NotebookSandbox.Availability().Available ? GradingSandbox.Choose(withoutSandbox: false) : null,
         };
         Console.WriteLine(options.Sandbox == null ? "  without the sandbox (none here)" : "  in the sandbox");
         var total = Stopwatch.StartNew();

@@ -20,6 +20,8 @@ internal static class GradingSandbox
         var availability = NotebookSandbox.Availability();
         if (!availability.Available) throw new InvalidOperationException(availability.Problem);
         // The scratch folder is the runner's to choose, one per run.
-        return new SandboxOptions(Path.GetTempPath()) { ReadOnly = NotebookSandbox.BuildFolders() };
+        // Files up to 1 GiB: under the default 256 MB the kernel ended silently in the setup cell (TorchSharp's native
+        // libtorch is over 400 MB); the parent still reads at most 64 MB of what a run wrote.
+        return new SandboxOptions(Path.GetTempPath()) { ReadOnly = NotebookSandbox.BuildFolders(), FileSizeBytes = 1L << 30 };
     }
 }
