@@ -21,7 +21,8 @@ internal static class GradingSandbox
         if (!availability.Available) throw new InvalidOperationException(availability.Problem);
         // The scratch folder is the runner's to choose, one per run.
         // Files up to 1 GiB: under the default 256 MB the kernel ended silently in the setup cell (TorchSharp's native
-        // libtorch is over 400 MB); the parent still reads at most 64 MB of what a run wrote.
-        return new SandboxOptions(Path.GetTempPath()) { ReadOnly = NotebookSandbox.BuildFolders(), FileSizeBytes = 1L << 30 };
+        // libtorch is over 400 MB); the parent still reads at most 64 MB of what a run wrote. The lab's clips (data/,
+        // nothing secret) are shown read-only: notebook 04 trains on them.
+        return new SandboxOptions(Path.GetTempPath()) { ReadOnly = [.. NotebookSandbox.BuildFolders(), Path.Combine(RunCommand.RepositoryRoot(), "data")], FileSizeBytes = 1L << 30 };
     }
 }
