@@ -7,6 +7,7 @@
 #   headless Chromium (the HTML report test)                Debian package chromium
 #   KaTeX (typesets the equations in the HTML report)       Debian package libjs-katex
 #   PowerShell 7.6.9 (the run.ps1/test.ps1 test)            dotnet tool, pinned in .config/dotnet-tools.json: `dotnet tool restore`
+#   bubblewrap (grade runs each notebook in its sandbox)     Debian package bubblewrap
 #
 # Elsewhere install the same by hand; tests that need a missing tool are reported as skipped, except under CI=true,
 # where they fail with the install command (and this script fails first, naming what it could not install).
@@ -89,6 +90,10 @@ fi
 if ! command -v chromium >/dev/null 2>&1; then
     apt_install "Chromium" chromium
 fi
+# bubblewrap: `grade` runs each submitted notebook in a bwrap sandbox (Workbook.Notebooks.NotebookSandbox).
+if ! command -v bwrap >/dev/null 2>&1; then
+    apt_install "bubblewrap" bubblewrap
+fi
 # Under CI=true nothing may be missing: a test without its tool would fail anyway; say here what and why.
 if [[ "${CI:-}" == true || "${CI:-}" == 1 ]]; then
     missing=()
@@ -97,6 +102,7 @@ if [[ "${CI:-}" == true || "${CI:-}" == 1 ]]; then
     command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing+=("Chromium (apt-get install chromium)")
     [[ -f /usr/share/javascript/katex/katex.min.js ]] || missing+=("KaTeX (apt-get install libjs-katex)")
     dotnet tool run pwsh -- -NoProfile -Command 'exit 0' >/dev/null 2>&1 || missing+=("PowerShell (dotnet tool restore)")
+    command -v bwrap >/dev/null 2>&1 || missing+=("bubblewrap (apt-get install bubblewrap)")
     if (( ${#missing[@]} > 0 )); then
         printf 'install-prerequisites: CI=true and still missing: %s\n' "${missing[@]}" >&2
         exit 1

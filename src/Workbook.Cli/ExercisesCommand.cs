@@ -14,6 +14,7 @@ internal static class ExercisesCommand
         {
             string root = RunCommand.RepositoryRoot();
             string folder = Path.GetFullPath(parsed.GetValue(output) ?? Path.Combine(root, "notebooks", "exercises"));
+            FolderPlaces.CheckStudentVersionOutput(folder, Path.Combine(root, "notebooks"));   // one line, exit 1
             foreach (string written in StudentVersion.WriteAll(Path.Combine(root, "notebooks"), folder))
                 Console.WriteLine($"wrote {Path.GetRelativePath(Directory.GetCurrentDirectory(), written)}");
             return 0;

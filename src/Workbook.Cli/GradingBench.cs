@@ -28,8 +28,13 @@ internal static class GradingBench
                 File.Copy(notebook, Path.Combine(submission, Path.GetFileName(notebook)));
             names.Add(submission);
         }
+        // As grade runs them: in the sandbox where there is one.
         var options = new GradingOptions(Path.Combine(root, "notebooks"), Path.Combine(folder, "grades"), TimeSpan.FromMinutes(5),
-            NotebookHostProcess.For(continueAfterError: true));
+            NotebookHostProcess.For(continueAfterError: true))
+        {
+            Sandbox = NotebookSandbox.Availability().Available ? GradingSandbox.Choose(withoutSandbox: false) : null,
+        };
+        Console.WriteLine(options.Sandbox == null ? "  without the sandbox (none here)" : "  in the sandbox");
         var total = Stopwatch.StartNew();
         var seconds = new List<double>();
         foreach (string submission in names)

@@ -32,6 +32,20 @@ public sealed record NotebookRunOptions(string OutputDirectory, TimeSpan Timeout
 
     /// <summary>For grading: the run's secret, given to the child as the first line of its standard input (the child runs with <c>--check-channel</c>, see <see cref="CheckChannel"/>).</summary>
     public string? ChannelSecret { get; init; }
+
+    /// <summary>Whether to write an HTML page per notebook and the index (the grader reads only the executed notebooks).</summary>
+    public bool Pages { get; init; } = true;
+
+    /// <summary>Run each notebook in a <see cref="NotebookSandbox"/> with these settings (null: unsandboxed). Each run
+    /// gets a fresh scratch folder in place of <see cref="SandboxOptions.Scratch"/>, holding a copy of the notebook (its
+    /// setup cell's library path made absolute); the executed notebook and outcome are copied out of it after the run.</summary>
+    public SandboxOptions? Sandbox { get; init; }
+
+    /// <summary>At most this many characters of a run's stdout, and as many of its stderr, are kept (the rest is read and dropped).</summary>
+    public int MaxOutputChars { get; init; } = 1_000_000;
+
+    /// <summary>An executed notebook (or outcome file) larger than this is not read: the run fails, naming the file.</summary>
+    public long MaxExecutedBytes { get; init; } = 64L << 20;
 }
 
 /// <summary>
@@ -50,8 +64,11 @@ public static class NotebookRunner
     public static IReadOnlyList<string> Find(string folder) =>
         Directory.EnumerateFiles(folder, "*.ipynb").Where(p => !p.Contains(".ipynb_checkpoints", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
 
+    /// <exception cref="InvalidOperationException">a sandbox is asked for and there is none here: the message says what to install</exception>
     public static async Task<IReadOnlyList<NotebookReport>> RunAsync(IEnumerable<string> notebooks, NotebookRunOptions options, TextWriter output)
     {
+        if (options.Sandbox != null && NotebookSandbox.Availability(options.Sandbox.Force) is { Available: false } missing)
+            throw new InvalidOperationException(missing.Problem);
         Directory.CreateDirectory(options.OutputDirectory);
         var list = notebooks.Select(Path.GetFullPath).ToList();
         int width = list.Select(n => Path.GetFileNameWithoutExtension(n).Length).DefaultIfEmpty(0).Max();
@@ -80,7 +97,7 @@ public static class NotebookRunner
             await output.FlushAsync();
         }
         await Task.WhenAll(workers);
-        await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, "index.html"), ReportIndex.Update(options.OutputDirectory, reports));
+        if (options.Pages) await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, "index.html"), ReportIndex.Update(options.OutputDirectory, reports));
         return reports;
     }
 
@@ -142,8 +159,38 @@ public static class NotebookRunner
         File.Delete(executedPath);
         File.Delete(outcomePath);
         var watch = Stopwatch.StartNew();
-        var start = options.ChildProcess(notebook, executedPath, outcomePath);
+        SandboxOptions? sandbox = options.Sandbox == null ? null
+            : options.Sandbox with { Scratch = Directory.CreateTempSubdirectory("workbook-sandbox-").FullName };
+        try
+        {
+            return await RunChildAsync(notebook, options, parallelism, name, executedPath, outcomePath, watch, sandbox);
+        }
+        finally
+        {
+            if (sandbox != null) Directory.Delete(sandbox.Scratch, recursive: true);
+        }
+    }
+
+    private static async Task<NotebookReport> RunChildAsync(string notebook, NotebookRunOptions options, int parallelism, string name,
+        string executedPath, string outcomePath, Stopwatch watch, SandboxOptions? sandbox)
+    {
+        ProcessStartInfo start;
+        string childExecuted = executedPath, childOutcome = outcomePath;
+        if (sandbox == null) start = options.ChildProcess(notebook, executedPath, outcomePath);
+        else
+        {
+            // The run sees only its scratch folder: a copy of the notebook, and where it writes its results.
+            string copy = Path.Combine(sandbox.Scratch, Path.GetFileName(notebook));
+            var json = JsonNode.Parse(await File.ReadAllTextAsync(notebook))!.AsObject();
+            await File.WriteAllTextAsync(copy, Coursework.SetupCell.Relocate(json, Path.GetDirectoryName(notebook)!, toFolder: null).ToJsonString(JsonOptions));
+            childExecuted = Path.Combine(sandbox.Scratch, "executed.ipynb");
+            childOutcome = Path.Combine(sandbox.Scratch, "outcome.json");
+            NotebookSandbox.PrepareScratch(sandbox);
+            start = options.ChildProcess(copy, childExecuted, childOutcome);
+            start.WorkingDirectory = sandbox.Scratch;
+        }
         ShareCores(start, parallelism);
+        if (sandbox != null) start = NotebookSandbox.Wrap(start, sandbox);
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
@@ -154,8 +201,8 @@ public static class NotebookRunner
             await process.StandardInput.WriteLineAsync(options.ChannelSecret);
             process.StandardInput.Close();
         }
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = ReadBoundedAsync(process.StandardOutput, options.MaxOutputChars, "stdout");
+        var stderr = ReadBoundedAsync(process.StandardError, options.MaxOutputChars, "stderr");
         bool timedOut = false;
         using (var timeout = new CancellationTokenSource(options.Timeout))
         {
@@ -168,15 +215,34 @@ public static class NotebookRunner
             }
         }
         watch.Stop();
-        string log = (await stdout) + (await stderr);
+        string log = (await ChildOutput.WithinGraceAsync(stdout)) + (await ChildOutput.WithinGraceAsync(stderr));
         await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, name + ".log"), log);
 
-        var outcome = File.Exists(outcomePath) ? JsonSerializer.Deserialize<NotebookOutcome>(await File.ReadAllTextAsync(outcomePath)) : null;
+        // The process may have run a student's code: what it left is read only from regular files (never through a link
+        // or from a pipe or device it put in their place), and only up to a size.
+        string? tooLarge = null;
+        if (sandbox != null)
+            foreach (var (from, to) in new[] { (childExecuted, executedPath), (childOutcome, outcomePath) })
+                if (Workbook.Files.FileIdentity.OfLink(from) is { Kind: Workbook.Files.FileKind.Regular } written)
+                {
+                    if (written.Size <= options.MaxExecutedBytes) File.Copy(from, to, overwrite: true);
+                    else tooLarge ??= $"{Path.GetFileName(to)} written by the run is {written.Size} bytes, more than the {options.MaxExecutedBytes} allowed: not read";
+                }
+        string? outcomeText = null, executedText = null;
+        try
+        {
+            outcomeText = ChildOutput.ReadFile(outcomePath, options.MaxExecutedBytes);
+            executedText = ChildOutput.ReadFile(executedPath, options.MaxExecutedBytes);
+        }
+        catch (InvalidDataException e)
+        {
+            tooLarge ??= e.Message;
+            File.Delete(executedPath);
+        }
+        var outcome = tooLarge == null && outcomeText != null ? JsonSerializer.Deserialize<NotebookOutcome>(outcomeText) : null;
         File.Delete(outcomePath);
-        var executed = File.Exists(executedPath)
-            ? JsonNode.Parse(await File.ReadAllTextAsync(executedPath))!.AsObject()
-            : JsonNode.Parse(await File.ReadAllTextAsync(notebook))!.AsObject();
-        if (!File.Exists(executedPath)) await File.WriteAllTextAsync(executedPath, executed.ToJsonString(JsonOptions));
+        var executed = JsonNode.Parse(executedText ?? await File.ReadAllTextAsync(notebook))!.AsObject();
+        if (executedText == null) await File.WriteAllTextAsync(executedPath, executed.ToJsonString(JsonOptions));
 
         int cellsRun = outcome?.CellsRun ?? CountExecuted(executed);
         NotebookReport report;
@@ -184,6 +250,8 @@ public static class NotebookRunner
             report = new(name, notebook, cellsRun, watch.Elapsed.TotalSeconds, false, NextCodeCell(executed),
                 $"timed out after {options.Timeout.TotalSeconds:F0} s", true,
                 $"TIMED OUT after {options.Timeout.TotalSeconds:F0} s, stopped in cell {NextCodeCell(executed)}");
+        else if (tooLarge != null)
+            report = new(name, notebook, 0, watch.Elapsed.TotalSeconds, false, null, tooLarge, false, $"FAILED: {tooLarge}");
         else if (outcome == null)
             report = new(name, notebook, cellsRun, watch.Elapsed.TotalSeconds, false, null, $"the runner process exited with {process.ExitCode}: {LastLines(log)}", false,
                 $"FAILED: the runner process exited with {process.ExitCode}: {LastLines(log)}");
@@ -192,9 +260,28 @@ public static class NotebookRunner
         else
             report = new(name, notebook, cellsRun, watch.Elapsed.TotalSeconds, true, null, null, false, "ok");
 
-        await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, name + ".html"),
-            HtmlReport.Page(name, executed, $"{report.CellsRun} cells run in {report.Seconds:F1} s: {report.Status}", !report.Succeeded));
+        if (options.Pages)
+            await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, name + ".html"),
+                HtmlReport.Page(name, executed, $"{report.CellsRun} cells run in {report.Seconds:F1} s: {report.Status}", !report.Succeeded));
         return report;
+    }
+
+    /// <summary>Reads a child's stream to its end, keeping at most <paramref name="maxChars"/> characters (the rest is
+    /// read and dropped, so the child never blocks on a full pipe), and says how much was cut.</summary>
+    public static async Task<string> ReadBoundedAsync(TextReader reader, int maxChars, string streamName)
+    {
+        var kept = new System.Text.StringBuilder();
+        var buffer = new char[16384];
+        long dropped = 0;
+        int read;
+        while ((read = await reader.ReadAsync(buffer, 0, buffer.Length)) > 0)
+        {
+            int keep = Math.Min(read, maxChars - kept.Length);
+            if (keep > 0) kept.Append(buffer, 0, keep);
+            dropped += read - Math.Max(keep, 0);
+        }
+        if (dropped > 0) kept.Append(CultureInfo.InvariantCulture, $"\n[{streamName}: {dropped} more characters not kept (at most {maxChars})]\n");
+        return kept.ToString();
     }
 
     private static async Task<NotebookReport> UnreadableAsync(string notebook, NotebookRunOptions options, Exception e)
@@ -202,7 +289,7 @@ public static class NotebookRunner
         string name = Path.GetFileNameWithoutExtension(notebook);
         string problem = $"{Path.GetFileName(notebook)} is not a readable notebook: {Workbook.Files.Quoted.Escape(FirstLine(e.Message), 200)}";
         var report = new NotebookReport(name, notebook, 0, 0, false, null, problem, false, $"FAILED: {problem}");
-        await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, name + ".html"),
+        if (options.Pages) await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, name + ".html"),
             HtmlReport.Page(name, new JsonObject { ["cells"] = new JsonArray() }, report.Status, failed: true));
         return report;
     }

@@ -4,10 +4,9 @@ namespace Workbook.Notebooks.Coursework;
 public sealed record FailedProperty(string Property, string Problem);
 
 /// <summary>One exercise of one submission, graded.</summary>
-/// <param name="Status">passed, failed, not implemented, missing, not submitted, timed out, not accepted</param>
 /// <param name="Error">what stopped the exercise from being checked, in a student's terms, or null</param>
 /// <param name="Note">how it was checked, when that differs from the plain run (with an earlier exercise's model solution)</param>
-public sealed record ExerciseGrade(string Notebook, string Exercise, string Title, int Points, int Max, string Status,
+public sealed record ExerciseGrade(string Notebook, string Exercise, string Title, int Points, int Max, GradeStatus Status,
     IReadOnlyList<string> Passed, IReadOnlyList<FailedProperty> Failed, string? Error, string? Note = null);
 
 /// <summary>A student's answer to a written question, for marking by hand.</summary>

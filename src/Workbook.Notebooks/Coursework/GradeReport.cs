@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Workbook.Display;
+using Workbook.Files;
 
 namespace Workbook.Notebooks.Coursework;
 
@@ -13,16 +14,20 @@ public static class GradeReport
 {
     public const string CsvHeader = "submission,exercise,points,max,status";
 
+    /// <summary>
+    /// Writes grades.csv, grades.json and every feedback page, each file whole or not at all (through a temporary file
+    /// and a rename), so a class run stopped at any moment leaves the grades of the submissions graded so far.
+    /// </summary>
     public static void Write(string directory, IReadOnlyList<SubmissionGrade> grades)
     {
         Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, "grades.csv"), Csv(grades));
-        File.WriteAllText(Path.Combine(directory, "grades.json"), Json(grades));
         foreach (var grade in grades)
         {
             Directory.CreateDirectory(Path.Combine(directory, grade.Submission));
-            File.WriteAllText(Path.Combine(directory, grade.Submission, "feedback.html"), Feedback(grade));
+            AtomicFile.WriteAllText(Path.Combine(directory, grade.Submission, "feedback.html"), Feedback(grade));
         }
+        AtomicFile.WriteAllText(Path.Combine(directory, "grades.json"), Json(grades));
+        AtomicFile.WriteAllText(Path.Combine(directory, "grades.csv"), Csv(grades));
     }
 
     public static string Csv(IEnumerable<SubmissionGrade> grades)
@@ -30,7 +35,7 @@ public static class GradeReport
         var csv = new StringBuilder(CsvHeader).Append('\n');
         foreach (var grade in grades)
             foreach (var e in grade.Exercises)
-                csv.Append(CultureInfo.InvariantCulture, $"{Field(grade.Submission)},{e.Exercise},{e.Points},{e.Max},{Field(e.Status)}\n");
+                csv.Append(CultureInfo.InvariantCulture, $"{Field(grade.Submission)},{Field(e.Exercise)},{e.Points},{e.Max},{Field(e.Status.Word())}\n");
         return csv.ToString();
     }
 
@@ -45,7 +50,7 @@ public static class GradeReport
                 seconds = Math.Round(g.Seconds, 1),
                 exercises = g.Exercises.Select(e => new
                 {
-                    notebook = e.Notebook, exercise = e.Exercise, title = e.Title, points = e.Points, max = e.Max, status = e.Status,
+                    notebook = e.Notebook, exercise = e.Exercise, title = e.Title, points = e.Points, max = e.Max, status = e.Status.Word(),
                     passed = e.Passed, failed = e.Failed.Select(f => new { property = f.Property, problem = f.Problem }), error = e.Error, note = e.Note,
                 }),
                 answers = g.Answers.Select(a => new { notebook = a.Notebook, question = a.Question, answer = a.Answer }),
@@ -61,7 +66,7 @@ public static class GradeReport
         foreach (var e in grade.Exercises)
         {
             string colour = e.Points == e.Max ? "#2ca02c" : e.Points > 0 ? "#ff7f0e" : "#d62728";
-            html.Append(CultureInfo.InvariantCulture, $"<h2>Exercise {e.Exercise}: {Html.Encode(e.Title)} <span style=\"color:{colour}\">{e.Points}/{e.Max}</span> <small>({Html.Encode(e.Status)}, {Html.Encode(e.Notebook)})</small></h2>\n");
+            html.Append(CultureInfo.InvariantCulture, $"<h2>Exercise {e.Exercise}: {Html.Encode(e.Title)} <span style=\"color:{colour}\">{e.Points}/{e.Max}</span> <small>({Html.Encode(e.Status.Word())}, {Html.Encode(e.Notebook)})</small></h2>\n");
             if (e.Error != null) html.Append($"<p><b>{Html.Encode(e.Error)}</b></p>\n");
             if (e.Note != null) html.Append($"<p><i>Note: {Html.Encode(e.Note)}.</i></p>\n");
             if (e.Passed.Count + e.Failed.Count > 0)
@@ -88,6 +93,15 @@ public static class GradeReport
 """;
     }
 
-    private static string Field(string value) =>
-        value.IndexOfAny(new[] { ',', '"', '\n' }) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    /// <summary>
+    /// A text cell of grades.csv, safe to open in a spreadsheet: always quoted; line breaks (which would split a row
+    /// in many tools) become spaces; a leading <c>= + - @</c> or tab, which a spreadsheet would read as a formula, gets
+    /// an apostrophe before it, as OWASP's advice on CSV injection has it.
+    /// </summary>
+    public static string Field(string value)
+    {
+        string text = value.Replace("\r\n", " ", StringComparison.Ordinal).Replace('\r', ' ').Replace('\n', ' ');
+        if (text.Length > 0 && "=+-@\t".Contains(text[0], StringComparison.Ordinal)) text = "'" + text;
+        return "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    }
 }

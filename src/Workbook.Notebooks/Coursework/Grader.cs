@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Workbook.Coursework;
 using Workbook.Hosting;
@@ -6,9 +7,28 @@ using Workbook.Hosting;
 namespace Workbook.Notebooks.Coursework;
 
 /// <summary>What the grader needs: the solved notebooks, where to write, the time limit and how to start a notebook process.</summary>
-/// <param name="ChildProcess">starts a process that executes one notebook, running every cell even after a failure</param>
+/// <param name="Timeout">the limit for one run of a notebook: a cell still running then is stopped and its exercise scores 0</param>
+/// <param name="ChildProcess">starts a process that executes one notebook, running every cell even after a failure; it is
+/// given the notebook, the executed notebook's path and the outcome file's path, all three in one private folder that
+/// holds nothing else (the folder a sandbox lets the run see)</param>
 public sealed record GradingOptions(string InstructorFolder, string OutputDirectory, TimeSpan Timeout,
-    Func<string, string, string, ProcessStartInfo> ChildProcess);
+    Func<string, string, string, ProcessStartInfo> ChildProcess)
+{
+    /// <summary>The limit for a whole submission, all its runs together; what has not run by then scores 0 as timed out.</summary>
+    public TimeSpan SubmissionTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Where the notebooks being run live while a submission is graded (deleted after); never inside the output.</summary>
+    public string WorkRoot { get; init; } = Path.GetTempPath();
+
+    /// <summary>
+    /// Runs every notebook in a <see cref="NotebookSandbox"/> that sees only a private copy of the notebook to run;
+    /// null runs it as it is, with the grader's rights.
+    /// </summary>
+    public SandboxOptions? Sandbox { get; init; }
+
+    /// <summary>How many submissions are graded side by side: each notebook process then gets its share of the cores.</summary>
+    public int Jobs { get; init; } = 1;
+}
 
 /// <summary>
 /// Grades submissions like nbgrader's autograder, for C# notebooks. A submission is a folder of a student's notebooks.
@@ -26,48 +46,96 @@ public static class Grader
     private const string GradingKey = "workbook_grading";
     private const int MaxReruns = 4;
 
-    public static async Task<SubmissionGrade> GradeAsync(string submission, GradingOptions options, TextWriter? log = null)
+    /// <param name="id">the name the grades use for this submission (default: the folder's name)</param>
+    public static async Task<SubmissionGrade> GradeAsync(string submission, GradingOptions options, TextWriter? log = null, string? id = null)
     {
         var watch = Stopwatch.StartNew();
-        string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(submission)));
-        var course = NotebookRunner.Find(options.InstructorFolder).Select(CourseNotebook.Read).Where(c => c.Exercises.Count > 0 || c.Questions.Count > 0).ToList();
-        string workFolder = Path.Combine(options.OutputDirectory, name, "run");
-        if (Directory.Exists(workFolder)) Directory.Delete(workFolder, recursive: true);
-        Directory.CreateDirectory(workFolder);
+        var deadline = DateTime.UtcNow + options.SubmissionTimeout;
+        string name = id ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(submission)));
+        var course = Course(options.InstructorFolder);
+        // The notebooks being run hold the model solutions and hidden checks: they live outside the output (which a
+        // student may get to see) and are deleted once the submission is graded.
+        string workFolder = Path.Combine(Path.GetFullPath(options.WorkRoot), "workbook-grading-" + Guid.NewGuid().ToString("N")[..12]);
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(workFolder);
+        else Directory.CreateDirectory(workFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        try
+        {
+            var (grades, answers) = await GradeNotebooks(submission, course, options, workFolder, deadline);
+            var ordered = grades.OrderBy(g => g.Notebook, StringComparer.Ordinal).ThenBy(g => g.Exercise, StringComparer.Ordinal).ToList();
+            var result = new SubmissionGrade(name, ordered, answers, watch.Elapsed.TotalSeconds);
+            log?.WriteLine($"{name}: {result.Total}/{result.Max} points in {result.Seconds:F0} s");
+            return result;
+        }
+        finally
+        {
+            try { Directory.Delete(workFolder, recursive: true); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { log?.WriteLine($"{name}: could not delete the work folder {workFolder}: {e.Message}"); }
+        }
+    }
 
+    /// <summary>The instructor's notebooks that hold coursework (exercises or written questions), in name order.</summary>
+    public static IReadOnlyList<CourseNotebook> Course(string instructorFolder) =>
+        NotebookRunner.Find(instructorFolder).Select(CourseNotebook.Read).Where(c => c.Exercises.Count > 0 || c.Questions.Count > 0).ToList();
+
+    /// <summary>Every exercise of the course with one status and reason: for a submission that could not be graded at all.</summary>
+    public static SubmissionGrade Ungraded(IReadOnlyList<CourseNotebook> course, string id, GradeStatus status, string reason, double seconds = 0) =>
+        new(id, course.SelectMany(c => c.Exercises.Select(e => new ExerciseGrade(c.Name, e.Id, e.Title, 0, e.Points, status,
+                Array.Empty<string>(), Array.Empty<FailedProperty>(), reason)))
+            .OrderBy(g => g.Notebook, StringComparer.Ordinal).ThenBy(g => g.Exercise, StringComparer.Ordinal).ToList(),
+            Array.Empty<WrittenAnswer>(), seconds);
+
+    private static async Task<(List<ExerciseGrade>, List<WrittenAnswer>)> GradeNotebooks(string submission, IReadOnlyList<CourseNotebook> course,
+        GradingOptions options, string workFolder, DateTime deadline)
+    {
         var grades = new List<ExerciseGrade>();
         var answers = new List<WrittenAnswer>();
-        var toRun = new List<(CourseNotebook Course, JsonObject Student, string Merged)>();
+        var toRun = new List<(CourseNotebook Course, JsonObject Student)>();
         foreach (var notebook in course)
         {
+            IEnumerable<ExerciseGrade> All(GradeStatus status, string reason) => notebook.Exercises.Select(e => new ExerciseGrade(notebook.Name, e.Id, e.Title, 0, e.Points, status,
+                Array.Empty<string>(), Array.Empty<FailedProperty>(), reason));
             string? studentPath = FindStudentNotebook(submission, notebook.Name);
             if (studentPath == null)
             {
-                grades.AddRange(notebook.Exercises.Select(e => new ExerciseGrade(notebook.Name, e.Id, e.Title, 0, e.Points, "not submitted",
-                    Array.Empty<string>(), Array.Empty<FailedProperty>(), $"{notebook.Name}.ipynb is not in the submission")));
+                grades.AddRange(All(GradeStatus.NotSubmitted, $"{notebook.Name}.ipynb is not in the submission"));
                 continue;
             }
             JsonObject student;
-            try { student = NotebookFile.Read(studentPath); }
+            try { student = StudentNotebook.Read(studentPath, notebook); }
             catch (InvalidDataException e)
             {
-                grades.AddRange(notebook.Exercises.Select(x => new ExerciseGrade(notebook.Name, x.Id, x.Title, 0, x.Points, "not readable",
-                    Array.Empty<string>(), Array.Empty<FailedProperty>(), e.Message)));
+                grades.AddRange(All(GradeStatus.NotReadable, e.Message));
                 continue;
             }
             answers.AddRange(WrittenAnswers(notebook, student));
-            if (notebook.Exercises.Count == 0) continue;
-            // The notebook to run goes in its own folder: the runner writes the executed copy under the same name in workFolder.
-            Directory.CreateDirectory(Path.Combine(workFolder, "source"));
-            string merged = Path.Combine(workFolder, "source", notebook.Name + ".ipynb");
-            NotebookFile.Write(merged, Merge(notebook, student));
-            toRun.Add((notebook, student, merged));
+            if (notebook.Exercises.Count > 0) toRun.Add((notebook, student));
         }
 
-        foreach (var (notebook, student, merged) in toRun)
+        var runs = new NotebookRuns(workFolder, options, deadline);
+        foreach (var (notebook, student) in toRun)
         {
-            var executed = await RunWithReruns(merged, workFolder, options);
+            if (runs.PastDeadline)
+            {
+                grades.AddRange(notebook.Exercises.Select(e => new ExerciseGrade(notebook.Name, e.Id, e.Title, 0, e.Points, GradeStatus.TimedOut,
+                    Array.Empty<string>(), Array.Empty<FailedProperty>(), runs.DeadlineReason + ": this notebook was not run")));
+                continue;
+            }
+            GradedRun executed;
+            try { executed = await runs.Run(notebook.Name, UpToTheLastCheck(Merge(notebook, student))); }
+            catch (InvalidDataException e)   // what the run left cannot be read (it printed too much, or left a link in its place)
+            {
+                grades.AddRange(notebook.Exercises.Select(x => new ExerciseGrade(notebook.Name, x.Id, x.Title, 0, x.Points, GradeStatus.Failed,
+                    Array.Empty<string>(), Array.Empty<FailedProperty>(), $"{notebook.Name}.ipynb could not be graded: {e.Message}")));
+                continue;
+            }
             var byId = notebook.Exercises.ToDictionary(e => e.Id, e => GradeExercise(notebook, e, executed));
+            if (runs.StoppedAtDeadline is int cell)   // what did not pass may not have run at all
+            {
+                foreach (var e in notebook.Exercises.Where(e => byId[e.Id].Status != GradeStatus.Passed))
+                    byId[e.Id] = byId[e.Id] with { Points = 0, Status = GradeStatus.TimedOut, Error = $"{runs.DeadlineReason}: the run was stopped in cell {cell + 1}" };
+                grades.AddRange(notebook.Exercises.Select(e => byId[e.Id]));
+                continue;
+            }
             // An exercise that fails after an earlier one failed may fail only because it uses that one (Filter calls
             // Shift): check it again with the model solutions of the earlier failing exercises in place of the student's,
             // so that a mistake costs only the exercise it is in.
@@ -75,11 +143,13 @@ public static class Grader
             for (int i = 0; i < inCellOrder.Count; i++)
             {
                 var exercise = inCellOrder[i];
-                var failedBefore = inCellOrder.Take(i).Where(e => byId[e.Id].Status != "passed").Select(e => e.Id).ToList();
-                if (byId[exercise.Id].Status == "passed" || failedBefore.Count == 0 || byId[exercise.Id].Status is "missing" or "not accepted") continue;
-                string again = Path.Combine(workFolder, "source", $"{notebook.Name}.with-model-{string.Join("-", failedBefore)}.ipynb");
-                NotebookFile.Write(again, Merge(notebook, student, failedBefore.ToHashSet()));
-                var rerun = GradeExercise(notebook, exercise, await RunWithReruns(again, workFolder, options));
+                var failedBefore = inCellOrder.Take(i).Where(e => byId[e.Id].Status != GradeStatus.Passed).Select(e => e.Id).ToList();
+                if (byId[exercise.Id].Status == GradeStatus.Passed || failedBefore.Count == 0 || byId[exercise.Id].Status is GradeStatus.Missing or GradeStatus.NotAccepted) continue;
+                if (runs.PastDeadline) break;   // the first run's grade stands
+                GradedRun again;
+                try { again = await runs.Run(notebook.Name, UpToTheLastCheck(Merge(notebook, student, failedBefore.ToHashSet()))); }
+                catch (InvalidDataException) { continue; }
+                var rerun = GradeExercise(notebook, exercise, again);
                 byId[exercise.Id] = rerun with
                 {
                     Note = $"checked with the model solution of exercise{(failedBefore.Count == 1 ? "" : "s")} {string.Join(", ", failedBefore)} " +
@@ -88,10 +158,21 @@ public static class Grader
             }
             grades.AddRange(notebook.Exercises.Select(e => byId[e.Id]));
         }
-        var ordered = grades.OrderBy(g => g.Notebook, StringComparer.Ordinal).ThenBy(g => g.Exercise, StringComparer.Ordinal).ToList();
-        var result = new SubmissionGrade(name, ordered, answers, watch.Elapsed.TotalSeconds);
-        log?.WriteLine($"{name}: {result.Total}/{result.Max} points in {result.Seconds:F0} s");
-        return result;
+        return (grades, answers);
+    }
+
+    /// <summary>
+    /// The notebook to run without the cells after its last check cell: nothing after the last check can change a
+    /// grade, and those cells are the notebook's long demonstrations (notebook 04 trains the CNN twice after its checks).
+    /// </summary>
+    private static JsonObject UpToTheLastCheck(JsonObject merged)
+    {
+        var cells = merged["cells"]!.AsArray();
+        int last = -1;
+        for (int i = 0; i < cells.Count; i++)
+            if ((string?)cells[i]!["metadata"]?[GradingKey]?["role"] == "check") last = i;
+        while (cells.Count > last + 1) cells.RemoveAt(cells.Count - 1);
+        return merged;
     }
 
     /// <summary>The student's copy of a notebook: the same file name, or a file starting with the same number ("01-").</summary>
@@ -248,34 +329,62 @@ public static class Grader
             Messages.Where(m => m.Cell == cell && m.Kind == ChannelMessage.CellDone).Select(m => m.Error == null ? null : PropertyChecks.FirstLine(m.Error)).FirstOrDefault();
     }
 
-    private static async Task<GradedRun> RunWithReruns(string merged, string workFolder, GradingOptions options)
+    /// <summary>
+    /// Runs the merged notebooks of one submission. Each run gets a fresh private folder holding only a copy of the
+    /// notebook to run (the folder a sandbox shows the run); a cell that runs past the limit, or ends the process, is
+    /// replaced by a note and the notebook run again. Every run is cut short at the submission's deadline.
+    /// </summary>
+    private sealed class NotebookRuns(string workFolder, GradingOptions options, DateTime deadline)
     {
-        string name = Path.GetFileNameWithoutExtension(merged);
-        for (int attempt = 0; ; attempt++)
+        private int count;
+
+        public bool PastDeadline => DateTime.UtcNow >= deadline;
+
+        /// <summary>The cell the last run was stopped in when the submission's deadline stopped it, else null.</summary>
+        public int? StoppedAtDeadline { get; private set; }
+
+        public string DeadlineReason => $"the submission ran past its {options.SubmissionTimeout.TotalMinutes:0.#}-minute limit";
+
+        public async Task<GradedRun> Run(string name, JsonObject merged)
         {
-            string secret = CheckChannel.NewSecret();
-            var runOptions = new NotebookRunOptions(workFolder, options.Timeout, (notebook, executed, outcome) =>
+            StoppedAtDeadline = null;
+            for (int attempt = 0; ; attempt++)
             {
-                var start = options.ChildProcess(notebook, executed, outcome);
-                start.ArgumentList.Add("--check-channel");
-                return start;
-            }) { ChannelSecret = secret };
-            var report = (await NotebookRunner.RunAsync(new[] { merged }, runOptions, TextWriter.Null))[0];
-            string log = Path.Combine(workFolder, name + ".log");
-            var messages = CheckChannel.Read(File.Exists(log) ? await File.ReadAllTextAsync(log) : "", secret);
-            var notebook = NotebookFile.Read(merged);
-            // A notebook stops early when a cell runs past the limit, or when the process ends (TorchSharp's matmul ends it
-            // on a shape mismatch): the first code cell the channel did not report is the one that stopped it.
-            bool crashed = !report.TimedOut && !report.Succeeded && report.FailedCell == null;
-            int? stopped = report.TimedOut || crashed ? FirstUnreported(notebook, messages) : null;
-            if (stopped is not int index || attempt == MaxReruns) return new GradedRun(notebook, messages);
-            var cell = notebook["cells"]![index]!.AsObject();
-            string why = report.TimedOut
-                ? $"ran past the {options.Timeout.TotalMinutes:0.#}-minute limit and was stopped (an endless loop?)"
-                : $"ended the notebook's process: {ProcessEndReason(log)}";
-            cell["source"] = JupyterOutputs.Lines($"// stopped by the grader: this cell {why}");
-            if (cell["metadata"]?[GradingKey] is JsonObject tag) tag["stopped"] = why;
-            NotebookFile.Write(merged, notebook);
+                string scratch = Path.Combine(workFolder, $"run-{++count}");
+                string source = Path.Combine(scratch, "in", name + ".ipynb");
+                Directory.CreateDirectory(Path.GetDirectoryName(source)!);
+                NotebookFile.Write(source, merged);
+                var remaining = TimeSpan.FromSeconds(Math.Max(1, (deadline - DateTime.UtcNow).TotalSeconds));
+                bool cutByDeadline = remaining < options.Timeout;
+                // A fresh secret each run: the check reports are read only from messages signed with it (CheckChannel).
+                string secret = CheckChannel.NewSecret();
+                var runOptions = new NotebookRunOptions(scratch, cutByDeadline ? remaining : options.Timeout, (notebook, executed, outcome) =>
+                {
+                    var start = options.ChildProcess(notebook, executed, outcome);
+                    start.ArgumentList.Add("--check-channel");
+                    NotebookRunner.ShareCores(start, options.Jobs);
+                    return start;
+                }) { Pages = false, Sandbox = options.Sandbox, ChannelSecret = secret };
+                var report = (await NotebookRunner.RunAsync(new[] { source }, runOptions, TextWriter.Null))[0];
+                string log = Path.Combine(scratch, name + ".log");
+                var messages = CheckChannel.Read(File.Exists(log) ? await File.ReadAllTextAsync(log) : "", secret);
+                // A notebook stops early when a cell runs past the limit, or when the process ends (TorchSharp's matmul ends it
+                // on a shape mismatch): the first code cell the channel did not report is the one that stopped it.
+                bool crashed = !report.TimedOut && !report.Succeeded && report.FailedCell == null;
+                int? stopped = report.TimedOut || crashed ? FirstUnreported(merged, messages) : null;
+                bool last = attempt == MaxReruns || (report.TimedOut && cutByDeadline);
+                if (stopped is not int index) return new GradedRun(merged, messages);
+                if (report.TimedOut && cutByDeadline) StoppedAtDeadline = index;
+                var cell = merged["cells"]![index]!.AsObject();
+                string why = report.TimedOut
+                    ? cutByDeadline ? $"ran past the limit: {DeadlineReason}" : $"ran past the {options.Timeout.TotalMinutes:0.#}-minute limit and was stopped (an endless loop?)"
+                    : $"ended the notebook's process: {ProcessEndReason(log)}";
+                if (cell["metadata"]?[GradingKey] is JsonObject tag) tag["stopped"] = why;
+                if (last) return new GradedRun(merged, messages);
+                merged = merged.DeepClone().AsObject();
+                cell = merged["cells"]![index]!.AsObject();
+                cell["source"] = JupyterOutputs.Lines($"// stopped by the grader: this cell {why}");
+            }
         }
     }
 
@@ -309,20 +418,20 @@ public static class Grader
             .ToList();
         var passed = reports.SelectMany(r => r.Results.Where(p => p.Passed).Select(p => Label(r, p))).ToList();
         var failed = reports.SelectMany(r => r.Results.Where(p => !p.Passed).Select(p => new FailedProperty(Label(r, p), p.Problem ?? ""))).ToList();
-        ExerciseGrade Grade(string status, string? error, bool full = false) =>
+        ExerciseGrade Grade(GradeStatus status, string? error, bool full = false) =>
             new(course.Name, exercise.Id, exercise.Title, full ? exercise.Points : 0, exercise.Points, status, passed, failed, error);
 
         if (solution.Count == 0)
-            return Grade("missing", $"no cell starts with the line '{ExerciseMarkers.HeaderStart(exercise.Id).Trim()} …': keep that line at the top of the cell with your solution");
+            return Grade(GradeStatus.Missing, $"no cell starts with the line '{ExerciseMarkers.HeaderStart(exercise.Id).Trim()} …': keep that line at the top of the cell with your solution");
         if (solution.Select(c => c.Cell).Concat(cells.Where(c => checks.Contains(c.Index)).Select(c => c.Cell))
                 .Select(c => (string?)c["metadata"]?[GradingKey]?["stopped"]).FirstOrDefault(w => w != null) is string stopped)
-            return Grade(stopped.StartsWith("ran past", StringComparison.Ordinal) ? "timed out" : "crashed", $"your code {stopped}");
+            return Grade(stopped.StartsWith("ran past", StringComparison.Ordinal) ? GradeStatus.TimedOut : GradeStatus.Crashed, $"your code {stopped}");
         if (solution.Select(c => c.Cell).FirstOrDefault(c => c["metadata"]?[GradingKey]?["refused"] != null) is { } refusedCell)
-            return new ExerciseGrade(course.Name, exercise.Id, exercise.Title, 0, exercise.Points, "not accepted", Array.Empty<string>(), Array.Empty<FailedProperty>(),
+            return new ExerciseGrade(course.Name, exercise.Id, exercise.Title, 0, exercise.Points, GradeStatus.NotAccepted, Array.Empty<string>(), Array.Empty<FailedProperty>(),
                 $"your cell {(int?)refusedCell["metadata"]![GradingKey]!["student_cell"]} was not run: {(string?)refusedCell["metadata"]![GradingKey]!["refused"]}");
         string? solutionError = solution.Select(c => run.ErrorOf(c.Index)).FirstOrDefault(e => e != null);
         if (reports.Any(r => r.NotImplemented != null))   // every property would say the same: say it once
-            return new ExerciseGrade(course.Name, exercise.Id, exercise.Title, 0, exercise.Points, "not implemented",
+            return new ExerciseGrade(course.Name, exercise.Id, exercise.Title, 0, exercise.Points, GradeStatus.NotImplemented,
                 Array.Empty<string>(), Array.Empty<FailedProperty>(), reports.First(r => r.NotImplemented != null).NotImplemented);
         string? checkError = checks.Select(run.ErrorOf).FirstOrDefault(e => e != null)
             ?? (checks.Any(c => !run.Ran(c)) ? "it did not run" : null);
@@ -330,12 +439,12 @@ public static class Grader
         int firstSolution = solution.Min(c => c.Index);
         string refusedBefore = string.Concat(cells.Where(c => c.Index < firstSolution && Role(c.Cell).Item1 == "student" && c.Cell["metadata"]?[GradingKey]?["refused"] != null)
             .Take(1).Select(c => $" (your cell {(int?)c.Cell["metadata"]![GradingKey]!["student_cell"]} was not run: {(string?)c.Cell["metadata"]![GradingKey]!["refused"]})"));
-        if (solutionError != null) return Grade("failed", $"your cell for exercise {exercise.Id} failed: {solutionError}{refusedBefore}");
-        if (checkError != null || reports.Count < checks.Count) return Grade("failed", $"the check could not run: {checkError ?? "it showed no result"}{refusedBefore}");
+        if (solutionError != null) return Grade(GradeStatus.Failed, $"your cell for exercise {exercise.Id} failed: {solutionError}{refusedBefore}");
+        if (checkError != null || reports.Count < checks.Count) return Grade(GradeStatus.Failed, $"the check could not run: {checkError ?? "it showed no result"}{refusedBefore}");
         bool allHold = reports.Count > 0 && reports.All(r => r.Passed);
         if (!allHold && reports.Count > 0 && PartialPoints(course, exercise, reports) is int partial and > 0)
-            return new ExerciseGrade(course.Name, exercise.Id, exercise.Title, partial, exercise.Points, "partly passed", passed, failed, null);
-        return Grade(allHold ? "passed" : "failed", allHold ? null : refusedBefore.Trim() is { Length: > 0 } note ? note.Trim('(', ')') : null, full: allHold);
+            return new ExerciseGrade(course.Name, exercise.Id, exercise.Title, partial, exercise.Points, GradeStatus.PartlyPassed, passed, failed, null);
+        return Grade(allHold ? GradeStatus.Passed : GradeStatus.Failed, allHold ? null : refusedBefore.Trim() is { Length: > 0 } note ? note.Trim('(', ')') : null, full: allHold);
     }
 
     /// <summary>The points of the groups the header declares (<c>(4 points: 3 training, 1 reporting)</c>) whose

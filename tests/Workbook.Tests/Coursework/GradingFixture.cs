@@ -33,7 +33,7 @@ public sealed class GradingFixture
         Submit("bug-crash", new[] { Edited(notebooks["02"], "2.1", s => Replace(s, "ShiftOperator.Shift(x, k).transpose(1, 2), h[k])", "ShiftOperator.Shift(x, k), h[k])")) });
         Submit("bug-tanh-last", new[] { Edited(notebooks["03"], "3.1", s => Replace(s, "if (l < layers.Count - 1) x = x.tanh();", "x = x.tanh();")) });
         Submit("bug-no-zero-grad", new[] { Edited(notebooks["04"], "4.1", s => Replace(s, "optimizer.zero_grad();", "")) });
-        Result = Repository.Run("dotnet", new[] { Repository.CliDll, "grade", "--out", Output }.Concat(Directory.GetDirectories(Class).Order()), Repository.Root,
+        Result = Repository.Run("dotnet", new[] { Repository.CliDll, "grade", "--out", Output }.Concat(Sandbox).Concat(Directory.GetDirectories(Class).Order()), Repository.Root,
             TimeSpan.FromMinutes(30));
 
         // An endless loop in Split, graded on its own with a one-minute limit (the rest of that notebook fits well within it).
@@ -42,10 +42,13 @@ public sealed class GradingFixture
         var (name, notebook) = Edited(notebooks["04"], "4.2", s => Replace(s, "    var order =", "    long spin = 0;\n    while (spin >= 0) spin++;   // never ends\n    var order ="));
         NotebookFile.Write(Path.Combine(endless, name), notebook);
         EndlessOutput = Path.Combine(Class, "endless-grades");
-        EndlessResult = Repository.Run("dotnet", new[] { Repository.CliDll, "grade", endless, "--out", EndlessOutput, "--timeout-minutes", "1" },
+        EndlessResult = Repository.Run("dotnet", new[] { Repository.CliDll, "grade", endless, "--out", EndlessOutput, "--timeout-minutes", "1" }.Concat(Sandbox),
             Repository.Root, TimeSpan.FromMinutes(15));
         File.WriteAllText(Path.Combine(Repository.Root, "artifacts", "grading-test.log"), $"{Result.Output}\n{Result.Error}\n{EndlessResult.Output}\n{EndlessResult.Error}");
     }
+
+    /// <summary>Grading runs in the sandbox where there is one (Linux with bubblewrap), else without, as an instructor would have to.</summary>
+    private static IEnumerable<string> Sandbox => Repository.FindProgram("bwrap") != null && OperatingSystem.IsLinux() ? [] : ["--unsafe-no-sandbox"];
 
     public string Class { get; }
 

@@ -23,7 +23,7 @@ public class GradingTests(GradingFixture grading)
         Assert.StartsWith("submission,exercise,points,max,status\n", csv);
         foreach (string submission in Directory.GetDirectories(grading.Class).Select(d => Path.GetFileName(d)!).Where(n => n != "grades" && n != "endless" && n != "endless-grades"))
         {
-            Assert.Contains($"\n{submission},1.1,", csv);
+            Assert.Contains($"\n\"{submission}\",\"1.1\",", csv);
             Assert.True(File.Exists(Path.Combine(grading.Output, submission, "feedback.html")), submission);
             Assert.Contains($"{submission}: ", grading.Result.Output);   // one line of progress per submission
         }
