@@ -199,8 +199,9 @@ public static class WavAudio
     {
         int bytesPerSample = format == WavSampleFormat.Float32 ? 4 : 2;
         if (frames > MaxDataBytes / bytesPerSample)
-            throw new IOException($"{path}: {frames} samples of {8 * bytesPerSample}-bit audio take {(double)frames * bytesPerSample / (1L << 30):F1} GiB, " +
-                                  "more than a WAV file's 32-bit sizes can describe (4 GiB); split the input into shorter files");
+            throw new IOException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{path}: {frames} samples of {8 * bytesPerSample}-bit audio take {(double)frames * bytesPerSample / (1L << 30):F1} GiB, ") +
+                "more than a WAV file's 32-bit sizes can describe (4 GiB); split the input into shorter files");
     }
 
     /// <summary>
