@@ -8,6 +8,7 @@
 #   KaTeX (typesets the equations in the HTML report)       Debian package libjs-katex
 #   PowerShell 7.6.9 (the run.ps1/test.ps1 test)            dotnet tool, pinned in .config/dotnet-tools.json: `dotnet tool restore`
 #   bubblewrap (grade runs each notebook in its sandbox)     Debian package bubblewrap
+#   PyTorch (the export's interop test)                     Debian package python3-torch
 #
 # Elsewhere install the same by hand; tests that need a missing tool are reported as skipped, except under CI=true,
 # where they fail with the install command (and this script fails first, naming what it could not install).
@@ -40,7 +41,7 @@ apt_install() {
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
-# Debian's Jupyter, never pip's. (No python3-torch either: not needed. Workbook.Notebook.Setup() keeps its libtorch out of the kernels.)
+# Debian's Jupyter, never pip's.
 # /usr/bin first: a pyenv python3 on PATH must not shadow Debian's.
 if ! PATH="/usr/bin:$PATH" command -v jupyter-nbconvert >/dev/null 2>&1 || ! [[ -x /usr/bin/jupyter ]]; then
     apt_install "Jupyter nbconvert" jupyter-nbconvert jupyter-client jupyter-core python3-nbclient
@@ -78,6 +79,12 @@ fi
 # KaTeX, inlined into the HTML report so its equations are typeset offline.
 if [[ ! -f /usr/share/javascript/katex/katex.min.js ]]; then
     apt_install "KaTeX" libjs-katex
+fi
+
+# Debian's PyTorch, for the test that loads `export`'s state_dict into the handout's class (scripts/check-pytorch-interop.py).
+# The notebooks are unaffected: Workbook.Notebook.Setup() preloads TorchSharp's own libtorch before anything else loads one.
+if ! /usr/bin/python3 -c "import torch" >/dev/null 2>&1; then
+    apt_install "PyTorch" python3-torch
 fi
 
 # PowerShell, to test run.ps1 and test.ps1 here: the repository's tool manifest pins it (about 15 s and 200 MB, once).

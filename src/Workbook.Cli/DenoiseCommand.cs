@@ -41,6 +41,9 @@ internal static class DenoiseCommand
         // Before the work: the output must be a regular file in a writable folder, and neither the input nor the
         // model, however the paths are spelt (symlinks, hard links, symlinked folders).
         OutputFile.Prepare(output, input, model);
+        // The output is as long as the input: one that a WAV file cannot hold is refused before the model is even read.
+        using (var header = WavAudio.Open(input))
+            WavAudio.RequireFitsInWav(header.Length / header.WaveFormat.BlockAlign, asFloat ? WavSampleFormat.Float32 : WavSampleFormat.Pcm16, output);
 
         using var trained = ModelSource.LoadNetwork(model);
         trained.Network.to(device);

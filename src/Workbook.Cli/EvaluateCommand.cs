@@ -5,6 +5,7 @@ using Workbook.Data;
 using Workbook.Evaluation;
 using Workbook.Training;
 using Workbook.ModelFiles;
+using Workbook.Files;
 
 namespace Workbook.Cli;
 
@@ -55,6 +56,9 @@ internal static class EvaluateCommand
             foreach (var path in modelPaths) networks.Add(ModelSource.LoadNetwork(path));
             var first = networks[0];
             string? data = dataOption ?? first.Data;
+            // The header's data path comes from the file: it is printed in messages, so it may not carry control characters.
+            if (dataOption == null && data != null && data.Any(char.IsControl))
+                throw new InvalidDataException($"{modelPaths[0]}: the model header names its data as '{Quoted.Escape(data)}', a path with control characters; give --data");
             using var clips = DataSource.Load(data);
             var (trainOnHost, testOnHost) = DataSplit.Split(clips, first.TestCount, first.SplitSeed);
             using var train = trainOnHost.To(device);

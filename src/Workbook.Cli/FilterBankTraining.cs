@@ -18,6 +18,7 @@ internal static class FilterBankTraining
     {
         UsageException.Checked(options.ResolveDevice);
         UsageException.Checked(() => new FilterBankRecipe(options));
+        if (ModelLimits.Violation(options.Network) is string violation) throw new UsageException($"--recipe improved: its network is {violation}");
         using var run = RunFolder.Open(output);
         using var clips = DataSource.Load(data);
         var (train, test) = DataSplit.Split(clips, testCount, options.Seed);

@@ -94,10 +94,10 @@ internal static class TrainCommand
     private static int Run(string? data, TrainingOptions options, CnnSpecification specification, int testCount, string output, string? initFrom)
     {
         UsageException.Checked(options.ResolveDevice); // a missing GPU is reported before minutes of loading
-        UsageException.Checked(() => { specification.Validate(specification.Layers); return 0; });
+        // The same limits as every model file's, so that train never writes a model that evaluate refuses.
+        if (initFrom == null && ModelLimits.Violation(specification) is string violation)
+            throw new UsageException($"--taps and --features: {violation}");
         UsageException.Checked(() => new Trainer(options));   // the options' own checks
-        if (specification.Features[0] != 1 || specification.Features[^1] != 1)
-            throw new UsageException($"--features must start and end with 1 (mono audio in and out), not {string.Join(",", specification.Features)}");
 
         // A starting model is read (and refused if damaged) before the folder is locked and the data loaded. It brings
         // its architecture; the tanh placement is the model's unless --tanh-every-layer asks for tanh after every layer.

@@ -43,13 +43,13 @@ internal sealed class TrainingRunOutput(RunFolder run, int epochs, double identi
         if (finished.StopReason is string reason)
         {
             // The previous run's model, history and plot stay together; this run's history is kept beside them under its own name.
-            var kept = run.Publish((HistoryName, "diverged-" + HistoryName), (PlotName, "diverged-" + PlotName));
+            var kept = run.Keep((HistoryName, "diverged-" + HistoryName), (PlotName, "diverged-" + PlotName));
             Console.Error.WriteLine($"workbook: {reason}. Kept {string.Join(" and ", kept)} ({finished.Epochs.Count} epochs); " +
-                                    (File.Exists(modelPath) ? $"{modelPath} is the previous run's, untouched." : "no model written."));
+                                    (run.Shows(ModelName) ? $"{modelPath} is the previous run's, untouched." : "no model written."));
             return 1;
         }
         saveModel(run.Staged(ModelName));
-        var written = run.Publish((HistoryName, HistoryName), (PlotName, PlotName), (ModelName, ModelName));
+        var written = run.Publish(HistoryName, PlotName, ModelName);
         var final = finished.Final!;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"final test_l1 {final.TestL1:F6} ({(final.TestL1 < identityL1 ? "below" : "NOT below")} the identity's {identityL1:F6}); " +

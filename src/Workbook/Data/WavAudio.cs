@@ -188,6 +188,22 @@ public static class WavAudio
         : throw new InvalidDataException(
             $"{path}: sample {frame}{(channels > 1 ? $" (channel {channel + 1})" : "")} is {CoursePairsFile.Describe(value)}; the audio must be finite");
 
+    /// <summary>The most sample bytes a WAV file this workbook writes may hold: RIFF's sizes are 32-bit, and the header
+    /// (at most 58 bytes for 32-bit float with its fact chunk) counts too; beyond, the sizes would wrap and the file
+    /// could not be read back. (RF64 lifts the limit, but few programs read it; an hour of 48 kHz audio is 346 MB.)</summary>
+    public const long MaxDataBytes = uint.MaxValue - 64;
+
+    /// <summary>Refuses, before anything is written, a mono output of <paramref name="frames"/> samples that a WAV file cannot hold.</summary>
+    /// <exception cref="IOException">the output would hold more than <see cref="MaxDataBytes"/> bytes of samples</exception>
+    public static void RequireFitsInWav(long frames, WavSampleFormat format, string path)
+    {
+        int bytesPerSample = format == WavSampleFormat.Float32 ? 4 : 2;
+        if (frames > MaxDataBytes / bytesPerSample)
+            throw new IOException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{path}: {frames} samples of {8 * bytesPerSample}-bit audio take {(double)frames * bytesPerSample / (1L << 30):F1} GiB, ") +
+                "more than a WAV file's 32-bit sizes can describe (4 GiB); split the input into shorter files");
+    }
+
     /// <summary>
     /// Writes mono <paramref name="samples"/> at <paramref name="sampleRate"/> Hz. The file appears whole or not
     /// at all: the samples go to a temporary file in the same folder, which then replaces <paramref name="path"/>,
@@ -199,6 +215,7 @@ public static class WavAudio
     {
         ArgumentNullException.ThrowIfNull(samples);
         if (sampleRate <= 0) throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate, "a sample rate must be positive");
+        RequireFitsInWav(samples.LongLength, format, path);
         var waveFormat = format == WavSampleFormat.Float32
             ? WaveFormat.CreateIeeeFloatWaveFormat(sampleRate, 1)
             : new WaveFormat(sampleRate, 16, 1);

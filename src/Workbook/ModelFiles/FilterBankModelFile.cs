@@ -27,6 +27,8 @@ public static class FilterBankModelFile
     {
         if (!header.Network.Equals(model.Specification))
             throw new ArgumentException($"the header describes {header.Network} but the model is {model.Specification}");
+        if (ModelLimits.Violation(model.Specification) is string violation)
+            throw new ArgumentException($"{path}: not saved: the model is {violation}");
         Container.Write(path, header, model);
     }
 
@@ -35,22 +37,19 @@ public static class FilterBankModelFile
     public static (FilterBankCnn Model, Header Header) Load(string path)
     {
         var (header, coefficients) = Container.Read<Header>(path, h => CheckArchitecture(h, path));
-        return (ModelContainer.LoadCoefficients(new FilterBankCnn(header.Network), coefficients, path), header);
+        var model = ModelContainer.LoadCoefficients(new FilterBankCnn(header.Network), coefficients, path);
+        ModelContainer.RequireSaneCoefficients(model, path);
+        return (model, header);
     }
 
-    /// <summary>Checks the header against bounds (those of <see cref="ModelFile.Limits"/>); returns the coefficients' size.</summary>
+    /// <summary>Checks the header against bounds (<see cref="ModelLimits"/>); returns the coefficients' size.</summary>
     private static ModelContainer.Size CheckArchitecture(Header header, string path)
     {
         var n = header.Network ?? throw new InvalidDataException($"{path}: the model header has no network");
         // Checked on its own: the message below describes the network, which needs its dilations.
         if (n.Dilations is null) throw new InvalidDataException($"{path}: the model header has no dilations");
-        if (n.Dilations.Count > ModelFile.Limits.MaxLayers
-            || n.Bands is < 1 or > (int)ModelFile.Limits.MaxFeatures || n.Hidden is < 1 or > (int)ModelFile.Limits.MaxFeatures
-            || n.BandTaps is < 1 or > (int)ModelFile.Limits.MaxTaps || n.Hop is < 1 or > (int)ModelFile.Limits.MaxTaps
-            || n.Dilations.Any(d => d is < 1 or > (int)ModelFile.Limits.MaxTaps))
-            throw new InvalidDataException($"{path}: the model header describes an impossible network ({Quoted.Escape(n.ToString(), 200)})");
-        if (n.ParameterCount > ModelFile.Limits.MaxParameters)
-            throw new InvalidDataException($"{path}: the model header claims {n.ParameterCount} coefficients; at most {ModelFile.Limits.MaxParameters} are allowed");
+        if (ModelLimits.Violation(n) is string violation)
+            throw new InvalidDataException($"{path}: the model header describes {violation}");
         if (header.SampleRate is < 1 or > 10_000_000)
             throw new InvalidDataException($"{path}: the model header claims a sample rate of {header.SampleRate} Hz");
         // Module.save writes the analysis and synthesis filters, the 1×1 convolutions in and out (weight and bias

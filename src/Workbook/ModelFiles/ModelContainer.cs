@@ -150,6 +150,18 @@ internal sealed record ModelContainer(string Magic, string Kind, int Version, in
         }
     }
 
+    /// <summary>Refuses a loaded model whose coefficients are not finite or beyond <see cref="ModelLimits.MaxCoefficient"/>
+    /// (naming the file and the tensor); the model is disposed then.</summary>
+    public static void RequireSaneCoefficients(nn.Module model, string path)
+    {
+        try { ModelLimits.RequireSaneCoefficients(model, path); }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>SHA-256 over the header's UTF-8 bytes and the coefficients.</summary>
     private static byte[] Checksum(string json, ReadOnlySpan<byte> coefficients)
     {

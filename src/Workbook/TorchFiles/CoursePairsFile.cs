@@ -59,10 +59,6 @@ public static class CoursePairsFile
         }
     }
 
-    /// <summary>How much a storage entry may inflate: PyTorch stores tensors uncompressed, and deflate gains little
-    /// on audio, so a far higher ratio is a zip bomb, not data.</summary>
-    private const long MaxInflation = 16;
-
     private static PairedClips ReadZip(FileStream file, string path)
     {
         using var zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
@@ -82,10 +78,7 @@ public static class CoursePairsFile
             if (entry.Length != expected)
                 throw new InvalidDataException(
                     $"{path}: storage {storage.Key} has {entry.Length} bytes, expected {expected} ({storage.ElementCount} float32 values)");
-            if (entry.Length > Math.Max(1 << 20, MaxInflation * entry.CompressedLength))
-                throw new InvalidDataException(
-                    $"{path}: storage {storage.Key} inflates from {entry.CompressedLength} to {entry.Length} bytes, more than {MaxInflation}:1; " +
-                    "torch.save stores tensors uncompressed, so this is not a file it wrote");
+            TorchSaveFormat.RequirePlausibleInflation(entry, storage.Key, path);
         }
         return Assemble(pairs, path, fill =>
         {
@@ -209,11 +202,7 @@ public static class CoursePairsFile
             throw new InvalidDataException($"{path}: pair {q}: {name} is empty");
         // The last element read is storage[offset + (N-1)·stride]; strides are never negative in PyTorch, and a stride of 0
         // (one sample repeated) would let a tiny storage claim any length: both are refused.
-        if (t.Offset < 0 || t.Stride[1] < 1 || t.Size[1] > t.Storage.ElementCount)
-            throw new InvalidDataException(
-                $"{path}: pair {q}: {name} (offset {t.Offset}, stride {t.Stride[1]}, {t.Size[1]} samples) reads outside its storage of {t.Storage.ElementCount} elements");
-        long last = t.Offset + (t.Size[1] - 1) * t.Stride[1];
-        if (last >= t.Storage.ElementCount)
+        if (t.Stride[1] < 1 || !t.LiesWithinStorage)
             throw new InvalidDataException(
                 $"{path}: pair {q}: {name} (offset {t.Offset}, stride {t.Stride[1]}, {t.Size[1]} samples) reads outside its storage of {t.Storage.ElementCount} elements");
         return t;

@@ -7,6 +7,7 @@ using Workbook.Data;
 using Workbook.Networks;
 using static TorchSharp.torch;
 using Workbook.Files;
+using Workbook.ModelFiles;
 
 namespace Workbook.TorchFiles;
 
@@ -30,10 +31,15 @@ public static partial class LabStateDict
     /// </summary>
     /// <exception cref="FileNotFoundException">no file at <paramref name="path"/></exception>
     /// <exception cref="InvalidDataException">not a zip-format <c>state_dict</c> of float32 tensors; the message names the file</exception>
-    public static IReadOnlyList<KeyValuePair<string, Tensor>> Read(string path)
+    public static IReadOnlyList<KeyValuePair<string, Tensor>> Read(string path) => Read(path, _ => { });
+
+    /// <summary><see cref="Read(string)"/>, with <paramref name="checkShapes"/> called on every entry's name and shape after
+    /// every view is checked against its storage and before any storage is read or any tensor allocated.</summary>
+    private static IReadOnlyList<KeyValuePair<string, Tensor>> Read(string path, Action<IReadOnlyList<(string Name, long[] Shape)>> checkShapes)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"no state_dict file at {path}", path);
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var result = new List<KeyValuePair<string, Tensor>>();
         try
         {
             Span<byte> start = stackalloc byte[4];
@@ -52,47 +58,77 @@ public static partial class LabStateDict
             if (root is not Hashtable dictionary)
                 throw new InvalidDataException($"{path}: holds {PythonNames.Describe(root)}, expected a state_dict (an OrderedDict of name → tensor)");
 
-            var storages = new Dictionary<string, float[]>();
-            var result = new List<KeyValuePair<string, Tensor>>();
+            // First every entry's name, type and view, and every storage's entry, from the pickle and the zip's directory
+            // alone: nothing is read or allocated for a file that claims more than it holds.
+            var views = new List<(string Name, string Shown, TensorReference Tensor)>();
+            var storages = new Dictionary<string, StorageReference>();
             foreach (object key in dictionary.Keys.Cast<object>().OrderBy(k => k as string, NaturalOrder.Instance))
             {
                 if (key is not string name)
                     throw new InvalidDataException($"{path}: a state_dict key that is {PythonNames.Describe(key)}, not a string");
+                string shown = Quoted.Escape(name);
                 if (dictionary[key] is not TensorReference t)
-                    throw new InvalidDataException($"{path}: {name} is {PythonNames.Describe(dictionary[key])}, expected a tensor");
+                    throw new InvalidDataException($"{path}: {shown} is {PythonNames.Describe(dictionary[key])}, expected a tensor");
                 if (t.Storage.TypeName != "torch.FloatStorage")
-                    throw new InvalidDataException($"{path}: {name} has dtype {t.Storage.DType}; only float32 tensors are supported");
-                if (!storages.TryGetValue(t.Storage.Key, out var values))
+                    throw new InvalidDataException($"{path}: {shown} has dtype {t.Storage.DType}; only float32 tensors are supported");
+                if (t.Offset < 0 || t.Stride.Any(s => s < 0))
+                    throw new InvalidDataException($"{path}: {shown} has a negative offset or stride");
+                if (t.Size.Any(s => s < 0))
+                    throw new InvalidDataException($"{path}: {shown} has a negative size [{string.Join(", ", t.Size)}]");
+                if (!t.LiesWithinStorage)
+                    throw new InvalidDataException(
+                        $"{path}: {shown} (offset {t.Offset}, shape [{string.Join(", ", t.Size)}], strides [{string.Join(", ", t.Stride)}]) reads outside its storage of {t.Storage.ElementCount} elements");
+                if (!storages.TryGetValue(t.Storage.Key, out var first))
                 {
                     var data = zip.GetEntry($"{archive}/data/{t.Storage.Key}")
-                        ?? throw new InvalidDataException($"{path}: storage {t.Storage.Key} of {name} is missing");
+                        ?? throw new InvalidDataException($"{path}: storage {t.Storage.Key} of {shown} is missing");
                     if (data.Length != t.Storage.ElementCount * sizeof(float))
                         throw new InvalidDataException(
                             $"{path}: storage {t.Storage.Key} has {data.Length} bytes, expected {t.Storage.ElementCount * sizeof(float)} ({t.Storage.ElementCount} float32 values)");
-                    using var stream = data.Open();
-                    storages[t.Storage.Key] = values = TorchSaveFormat.ReadFloats(stream, t.Storage.ElementCount, bigEndian, out uint crc);
-                    if (crc != data.Crc32)
-                        throw new InvalidDataException($"{path}: storage {t.Storage.Key} of {name} is corrupt (its zip CRC-32 does not match)");
+                    TorchSaveFormat.RequirePlausibleInflation(data, t.Storage.Key, path);
+                    storages[t.Storage.Key] = t.Storage;
                 }
-                result.Add(new(name, View(values, t, name, path)));
+                else if (first != t.Storage)
+                    throw new InvalidDataException($"{path}: storage {t.Storage.Key} is described twice, as {first.ElementCount} and as {t.Storage.ElementCount} elements");
+                views.Add((name, shown, t));
+            }
+            checkShapes(views.Select(v => (v.Name, v.Tensor.Size)).ToList());
+
+            var values = new Dictionary<string, float[]>();
+            foreach (var (name, shown, t) in views)
+            {
+                if (!values.TryGetValue(t.Storage.Key, out var stored))
+                {
+                    var data = zip.GetEntry($"{archive}/data/{t.Storage.Key}")!;
+                    using var stream = data.Open();
+                    values[t.Storage.Key] = stored = TorchSaveFormat.ReadFloats(stream, t.Storage.ElementCount, bigEndian, out uint crc);
+                    if (crc != data.Crc32)
+                        throw new InvalidDataException($"{path}: storage {t.Storage.Key} of {shown} is corrupt (its zip CRC-32 does not match)");
+                }
+                result.Add(new(name, View(stored, t)));
             }
             return result;
         }
-        catch (Exception e) when (TorchSaveFormat.IsDamage(e) && !e.Message.StartsWith(path, StringComparison.Ordinal))
+        catch (Exception e)
         {
-            throw new InvalidDataException($"{path}: not a readable PyTorch file ({e.GetType().Name}: {e.Message})", e);
+            foreach (var entry in result) entry.Value.Dispose();
+            if (TorchSaveFormat.IsDamage(e) && !e.Message.StartsWith(path, StringComparison.Ordinal))
+                throw new InvalidDataException($"{path}: not a readable PyTorch file ({e.GetType().Name}: {Quoted.Escape(e.Message.Split('\n')[0], 200)})", e);
+            throw;
         }
     }
 
     /// <summary>
     /// Reads the handout's <c>MIMO_CNN</c> state_dict and builds the same network: L layers from the keys
     /// <c>layers.0.filter</c> … <c>layers.{L−1}.filter</c>, taps and features from their <c>[K, G, F]</c> shapes.
+    /// The architecture is checked against <see cref="ModelLimits"/> before any storage is read, the coefficients
+    /// (finite, bounded) before the network is built.
     /// </summary>
     /// <param name="tanh">where the handout's network applies tanh (its code: between layers); a state_dict does not say</param>
     /// <exception cref="InvalidDataException">the file is not such a state_dict; the message says what is wrong</exception>
     public static MimoCnn ReadMimoCnn(string path, TanhPlacement tanh = TanhPlacement.BetweenLayers)
     {
-        var entries = Read(path);
+        var entries = Read(path, shapes => Architecture(shapes, tanh, path));
         try
         {
             return ToMimoCnn(entries, tanh, path);
@@ -107,16 +143,35 @@ public static partial class LabStateDict
     /// <param name="source">names the state_dict in messages</param>
     public static MimoCnn ToMimoCnn(IReadOnlyList<KeyValuePair<string, Tensor>> stateDict, TanhPlacement tanh = TanhPlacement.BetweenLayers, string source = "the state_dict")
     {
-        var byLayer = new SortedDictionary<int, Tensor>();
-        foreach (var (name, value) in stateDict)
+        var specification = Architecture(stateDict.Select(e => (e.Key, e.Value.shape)).ToList(), tanh, source);
+        var byName = stateDict.ToDictionary(e => e.Key, e => e.Value);
+        for (int l = 0; l < specification.Layers; l++)
+            if (ModelLimits.CoefficientViolation(byName[$"layers.{l}.filter"]) is string why)
+                throw new InvalidDataException($"{source}: layers.{l}.filter: {why}");
+
+        var cnn = new MimoCnn(specification);
+        using (no_grad())
+            for (int l = 0; l < specification.Layers; l++)
+            {
+                using var handoutOrder = byName[$"layers.{l}.filter"].transpose(1, 2);
+                cnn.Layers[l].H.copy_(handoutOrder);
+            }
+        return cnn;
+    }
+
+    /// <summary>The network a state_dict's names and shapes describe, checked against <see cref="ModelLimits"/>.</summary>
+    private static CnnSpecification Architecture(IReadOnlyList<(string Name, long[] Shape)> entries, TanhPlacement tanh, string source)
+    {
+        var byLayer = new SortedDictionary<int, long[]>();
+        foreach (var (name, shape) in entries)
         {
             var match = LayerKey().Match(name);
             if (!match.Success || !int.TryParse(match.Groups[1].ValueSpan, out int l))
                 throw new InvalidDataException(
-                    $"{source}: an entry '{name}'; the handout's MIMO_CNN has only layers.0.filter, layers.1.filter, …");
-            if (value.dim() != 3)
-                throw new InvalidDataException($"{source}: {name} has shape [{string.Join(", ", value.shape)}], expected [K, G, F] (taps, outputs, inputs)");
-            byLayer[l] = value;
+                    $"{source}: an entry '{Quoted.Escape(name)}'; the handout's MIMO_CNN has only layers.0.filter, layers.1.filter, …");
+            if (shape.Length != 3)
+                throw new InvalidDataException($"{source}: {name} has shape [{string.Join(", ", shape)}], expected [K, G, F] (taps, outputs, inputs)");
+            byLayer[l] = shape;
         }
         if (byLayer.Count == 0) throw new InvalidDataException($"{source}: no layers.N.filter entries, so not the handout's MIMO_CNN");
         int L = byLayer.Count;
@@ -126,25 +181,20 @@ public static partial class LabStateDict
         // Layer l is [K_l, F_{l+1}, F_l] in the handout's order: its inputs are the previous layer's outputs.
         var taps = new long[L];
         var features = new long[L + 1];
-        features[0] = byLayer[0].shape[2];
+        features[0] = byLayer[0][2];
         for (int l = 0; l < L; l++)
         {
-            var shape = byLayer[l].shape;
+            var shape = byLayer[l];
             if (shape[2] != features[l])
                 throw new InvalidDataException(
                     $"{source}: layers.{l}.filter takes {shape[2]} inputs (shape [{string.Join(", ", shape)}], [K, G, F]) but the layer before outputs {features[l]}");
             taps[l] = shape[0];
             features[l + 1] = shape[1];
         }
-
-        var cnn = new MimoCnn(new CnnSpecification(taps, features, tanh));
-        using (no_grad())
-            for (int l = 0; l < L; l++)
-            {
-                using var handoutOrder = byLayer[l].transpose(1, 2);
-                cnn.Layers[l].H.copy_(handoutOrder);
-            }
-        return cnn;
+        var specification = new CnnSpecification(taps, features, tanh);
+        if (ModelLimits.Violation(specification) is string violation)
+            throw new InvalidDataException($"{source}: the state_dict describes {violation}");
+        return specification;
     }
 
     /// <summary>
@@ -207,18 +257,11 @@ public static partial class LabStateDict
     [GeneratedRegex(@"^layers\.(\d+)\.filter$")]
     private static partial Regex LayerKey();
 
-    /// <summary>The tensor a pickled view describes: <c>storage[offset + Σ i_d·stride_d]</c>, copied out.</summary>
-    private static Tensor View(float[] storage, TensorReference t, string name, string path)
+    /// <summary>The tensor a pickled view describes: <c>storage[offset + Σ i_d·stride_d]</c>, copied out. The view was
+    /// checked against the storage's claimed size (<see cref="TensorReference.LiesWithinStorage"/>), which is the size read.</summary>
+    private static Tensor View(float[] storage, TensorReference t)
     {
-        if (t.Offset < 0 || t.Stride.Any(s => s < 0))
-            throw new InvalidDataException($"{path}: {name} has a negative offset or stride");
-        if (t.Size.Any(s => s < 0))
-            throw new InvalidDataException($"{path}: {name} has a negative size [{string.Join(", ", t.Size)}]");
         if (t.Size.Contains(0)) return zeros(t.Size);
-        long last = t.Offset + t.Size.Zip(t.Stride, (size, stride) => (size - 1) * stride).Sum();
-        if (last >= storage.Length)
-            throw new InvalidDataException(
-                $"{path}: {name} (offset {t.Offset}, shape [{string.Join(", ", t.Size)}], strides [{string.Join(", ", t.Stride)}]) reads outside its storage of {storage.Length} elements");
         using var flat = tensor(storage);
         using var view = flat.as_strided(t.Size, t.Stride, t.Offset);
         return view.contiguous();

@@ -88,6 +88,20 @@ internal static class TorchSaveFormat
         return bytes;
     }
 
+    /// <summary>How much a storage entry may inflate: PyTorch stores tensors uncompressed, and deflate gains little
+    /// on audio or coefficients, so a far higher ratio is a zip bomb, not data.</summary>
+    public const long MaxInflation = 16;
+
+    /// <summary>Refuses a storage entry that inflates beyond <see cref="MaxInflation"/>:1 (and beyond 1 MB, which any
+    /// entry may take), before it is read: a small file may not claim gigabytes.</summary>
+    public static void RequirePlausibleInflation(ZipArchiveEntry entry, string key, string path)
+    {
+        if (entry.Length > Math.Max(1 << 20, MaxInflation * entry.CompressedLength))
+            throw new InvalidDataException(
+                $"{path}: storage {key} inflates from {entry.CompressedLength} to {entry.Length} bytes, more than {MaxInflation}:1; " +
+                "torch.save stores tensors uncompressed, so this is not a file it wrote");
+    }
+
     /// <summary>Reads one pickle after checking that it names only globals a file of tensors needs.</summary>
     /// <param name="maxBytes">the most the pickle may take: a bound tied to the file, so that a small file cannot inflate</param>
     public static object Unpickle(Stream stream, string path, long maxBytes = long.MaxValue)

@@ -32,7 +32,37 @@ internal sealed record StorageReference(string Key, string TypeName, long Elemen
 /// A tensor as a torch pickle describes it: a view of <see cref="Storage"/> where element
 /// <c>[i0, i1, …]</c> is <c>storage[Offset + i0·Stride[0] + i1·Stride[1] + …]</c>.
 /// </summary>
-internal sealed record TensorReference(StorageReference Storage, long Offset, long[] Size, long[] Stride);
+internal sealed record TensorReference(StorageReference Storage, long Offset, long[] Size, long[] Stride)
+{
+    /// <summary>
+    /// True when every element this view reads lies inside its storage and the view holds no more elements than the
+    /// storage (so memory stays in proportion to the file: a stride of 0 may repeat a value, but not claim a billion
+    /// copies of it). Every reader checks this before it materialises a tensor; the arithmetic is checked, so sizes and
+    /// strides that overflow are outside too.
+    /// </summary>
+    public bool LiesWithinStorage
+    {
+        get
+        {
+            if (Offset < 0 || Size.Any(s => s < 0) || Stride.Any(s => s < 0)) return false;
+            if (Size.Contains(0)) return true;
+            try
+            {
+                long elements = 1, last = Offset;
+                for (int d = 0; d < Size.Length; d++)
+                {
+                    elements = checked(elements * Size[d]);
+                    last = checked(last + checked((Size[d] - 1) * Stride[d]));
+                }
+                return elements <= Storage.ElementCount && last < Storage.ElementCount;
+            }
+            catch (OverflowException)
+            {
+                return false;
+            }
+        }
+    }
+}
 
 /// <summary>
 /// Razorvine's unpickler taught the few PyTorch names a file of tensors uses. Storages come back as

@@ -45,7 +45,7 @@ public sealed class ReadmePromiseTests(TrainedModelFixture trained) : IClassFixt
 
     private static void AssertNoPrivateFiles(string run)
     {
-        Assert.Empty(Directory.GetDirectories(run));                         // no staging folder
+        Assert.Empty(Directory.GetDirectories(run, ".run-*"));                // no staging folder
         Assert.Empty(Directory.GetFiles(run, "*.tmp", SearchOption.AllDirectories));
     }
 

@@ -28,7 +28,7 @@ public sealed class TrainOutputFolderTests : IDisposable
     private static void AssertUnchanged(Dictionary<string, byte[]> before, string run)
     {
         foreach (var (name, bytes) in before) Assert.True(bytes.SequenceEqual(File.ReadAllBytes(Path.Combine(run, name))), $"{name} changed");
-        Assert.Empty(Directory.GetDirectories(run));                                  // no staging folder left
+        Assert.Empty(Directory.GetDirectories(run, ".run-*"));                                  // no staging folder left
         Assert.Empty(Directory.GetFiles(run, "*.tmp"));
     }
 
@@ -65,7 +65,7 @@ public sealed class TrainOutputFolderTests : IDisposable
             Assert.Single(cli.Error.Trim().Split('\n'));
         }
         using (RunFolder.Open(run)) { }   // released on dispose
-        Assert.Empty(Directory.GetDirectories(run));
+        Assert.Empty(Directory.GetDirectories(run, ".run-*"));
     }
 
     [Fact]
@@ -82,17 +82,17 @@ public sealed class TrainOutputFolderTests : IDisposable
         {
             // Killed (SIGKILL: no clean-up code runs) once it has written an epoch's history into its staging folder.
             var clock = Stopwatch.StartNew();
-            while (!Directory.GetDirectories(run).Any(d => File.Exists(Path.Combine(d, "history.csv"))) && clock.Elapsed < TimeSpan.FromMinutes(2))
+            while (!Directory.GetDirectories(run, ".run-*").Any(d => File.Exists(Path.Combine(d, "history.csv"))) && clock.Elapsed < TimeSpan.FromMinutes(2))
                 Thread.Sleep(50);
             process.Kill();
             process.WaitForExit();
         }
         foreach (var (name, bytes) in before) Assert.True(bytes.SequenceEqual(File.ReadAllBytes(Path.Combine(run, name))), $"{name} changed");
-        Assert.NotEmpty(Directory.GetDirectories(run));
+        Assert.NotEmpty(Directory.GetDirectories(run, ".run-*"));
 
         var next = CommandLine.Run(Train(data, run, "--epochs", "1", "--seed", "2"));
         Assert.True(next.ExitCode == 0, next.Output + next.Error);
-        Assert.Empty(Directory.GetDirectories(run));
+        Assert.Empty(Directory.GetDirectories(run, ".run-*"));
         Assert.Empty(Directory.GetFiles(run, "*.tmp"));
         Assert.StartsWith(TrainingHistory.CsvHeader + "\n1,", File.ReadAllText(Path.Combine(run, "interrupted-history.csv")));
         Assert.Equal(2, File.ReadAllLines(Path.Combine(run, "history.csv")).Length);

@@ -147,7 +147,8 @@ public sealed class HostileFileTests : IDisposable
         string path = scratch.File("lying.cnn");
         foreach (var (taps, features, expected) in new (long[], long[], string)[]
                  {
-                     ([65536, 65536], [1, 4096, 1], "coefficients; at most"),         // 512 M coefficients: 2 GB
+                     ([255, 255, 255], [1, 256, 256, 1], "coefficients; at most"),    // 16.8 M coefficients: 67 MB
+                     ([65536, 65536], [1, 1, 1], "a receptive field of 131071 samples"), // 8 s at 16 kHz, longer than any clip
                      ([1_000_000], [1, 1_000_000], "each tap count must be 1 to"),     // 1e12 coefficients
                      ([40, 40], [1, 64, 1], "truncated or do not match"),              // a plausible size, but not the bytes present
                  })

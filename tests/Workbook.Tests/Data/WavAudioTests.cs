@@ -27,6 +27,18 @@ public class WavAudioTests
     }
 
     [Theory]
+    [InlineData(WavSampleFormat.Pcm16, 2)]
+    [InlineData(WavSampleFormat.Float32, 4)]
+    public void An_output_beyond_what_a_wav_files_32_bit_sizes_describe_is_refused_up_front(WavSampleFormat format, int bytesPerSample)
+    {
+        long most = WavAudio.MaxDataBytes / bytesPerSample;
+        Assert.True(most * bytesPerSample + 64 <= uint.MaxValue);   // the header fits beside the samples
+        WavAudio.RequireFitsInWav(most, format, "out.wav");
+        var e = Assert.Throws<IOException>(() => WavAudio.RequireFitsInWav(most + 1, format, "out.wav"));
+        Assert.StartsWith($"out.wav: {most + 1} samples of {8 * bytesPerSample}-bit audio take 4.0 GiB, more than a WAV file's 32-bit sizes", e.Message);
+    }
+
+    [Theory]
     [InlineData(WavSampleFormat.Pcm16, 1.0f / 65536)]   // half a step: one scale for writing and reading
     [InlineData(WavSampleFormat.Float32, 0f)]
     public void What_Write_writes_Read_reads_back(WavSampleFormat format, float tolerance)

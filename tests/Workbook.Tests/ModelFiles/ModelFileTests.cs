@@ -95,7 +95,7 @@ public sealed class ModelFileFailedWriteTests : IDisposable
         var previousBytes = File.ReadAllBytes(path);
 
         // 131072 coefficients: 512 kB, four times the limit.
-        using var large = new MimoCnn(new CnnSpecification(new long[] { 64, 64 }, new long[] { 1, 1024, 1 }, TanhPlacement.BetweenLayers));
+        using var large = new MimoCnn(new CnnSpecification(new long[] { 256, 256 }, new long[] { 1, 256, 1 }, TanhPlacement.BetweenLayers));
         var e = Assert.Throws<IOException>(() => FileSizeLimit.While(128 * 1024, () => ModelFile.Save(large, path, 16000, "large")));
         Assert.Contains("too large", e.Message, StringComparison.OrdinalIgnoreCase);
 

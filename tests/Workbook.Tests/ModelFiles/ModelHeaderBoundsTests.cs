@@ -51,12 +51,12 @@ public sealed class ModelHeaderBoundsTests : IDisposable
     [Fact]
     public void A_cnn_has_1_to_MaxLayers_layers_and_one_more_feature_count()
     {
-        Assert.Equal($"{path}: the model header claims 0 layers; a model has 1 to {ModelFile.Limits.MaxLayers}",
+        Assert.Equal($"{path}: the model header claims 0 layers; a model has 1 to {ModelLimits.MaxLayers}",
             LoadCnn("""{"Taps":[],"Features":[1],"Tanh":0,"SampleRate":16000,"Description":""}"""));
-        Assert.Equal($"{path}: the model header claims 65 layers; a model has 1 to {ModelFile.Limits.MaxLayers}", LoadCnn(Ones(65), Ones(66)));
+        Assert.Equal($"{path}: the model header claims 65 layers; a model has 1 to {ModelLimits.MaxLayers}", LoadCnn(Ones(65), Ones(66)));
         Assert.Contains(PassedTheHeader + "64 coefficients)", LoadCnn(Ones(64), Ones(65)));
         Assert.Contains(PassedTheHeader + "1 coefficients)", LoadCnn(Ones(1), Ones(2)));
-        Assert.Equal($"{path}: the model header has 2 layers but 2 feature counts (expected 3)", LoadCnn([3, 3], [1, 1]));
+        Assert.Equal($"{path}: the model header claims 2 layers but 2 feature counts (expected 3)", LoadCnn([3, 3], [1, 1]));
     }
 
     [Fact]
@@ -64,24 +64,41 @@ public sealed class ModelHeaderBoundsTests : IDisposable
     {
         string Refused(long[] taps, long[] features) =>
             $"{path}: the model header claims taps [{string.Join(", ", taps)}] and features [{string.Join(", ", features)}]; " +
-            $"each tap count must be 1 to {ModelFile.Limits.MaxTaps}, each feature count 1 to {ModelFile.Limits.MaxFeatures}";
+            $"each tap count must be 1 to {ModelLimits.MaxTaps}, each feature count 1 to {ModelLimits.MaxFeatures}";
         foreach (var (taps, features) in new (long[], long[])[]
                  {
                      ([5, 0], [1, 2, 1]), ([5, 65537], [1, 2, 1]),          // one bad tap among good ones
-                     ([5, 3], [1, 0, 1]), ([5, 3], [1, 4097, 1]),           // one bad feature count, the taps good
+                     ([5, 3], [1, 0, 1]), ([5, 3], [1, 257, 1]),            // one bad feature count, the taps good
                  })
             Assert.Equal(Refused(taps, features), LoadCnn(taps, features));
         Assert.Contains(PassedTheHeader + "65536 coefficients)", LoadCnn([65536], [1, 1]));
-        Assert.Contains(PassedTheHeader + "4096 coefficients)", LoadCnn([1], [4096, 1]));
+        Assert.Contains(PassedTheHeader + "512 coefficients)", LoadCnn([1, 1], [1, 256, 1]));
+    }
+
+    [Fact]
+    public void A_cnn_takes_and_gives_one_channel()
+    {
+        foreach (var features in new long[][] { [2, 1], [1, 2] })
+            Assert.Equal($"{path}: the model header claims taps [3] and features [{string.Join(", ", features)}]; " +
+                         "a denoiser takes and gives one channel (mono audio), so the first and last feature counts must be 1", LoadCnn([3], features));
+    }
+
+    [Fact]
+    public void A_cnn_sees_at_most_MaxReceptiveField_samples()
+    {
+        // R = 1 + Σ (K − 1): 1 + 65535 + 0 = 65536 passes, one tap more does not.
+        Assert.Contains(PassedTheHeader + "65537 coefficients)", LoadCnn([65536, 1], [1, 1, 1]));
+        Assert.Equal($"{path}: the model header claims taps [65536, 2] and features [1, 1, 1], a receptive field of 65537 samples; " +
+                     $"at most {ModelLimits.MaxReceptiveField} are allowed", LoadCnn([65536, 2], [1, 1, 1]));
     }
 
     [Fact]
     public void A_cnn_has_at_most_MaxParameters_coefficients()
     {
-        // 4096 · 4096 · 4 = 2^26 exactly; a second layer adds 4 more.
-        Assert.Contains(PassedTheHeader + $"{ModelFile.Limits.MaxParameters} coefficients)", LoadCnn([4096], [4096, 4]));
-        Assert.Equal($"{path}: the model header claims {ModelFile.Limits.MaxParameters + 4} coefficients; at most {ModelFile.Limits.MaxParameters} are allowed",
-            LoadCnn([4096, 1], [4096, 4, 1]));
+        // 128·256 + 255·256·256 + 128·256 = 2^24 exactly; one more tap in the first layer adds 256.
+        Assert.Contains(PassedTheHeader + $"{ModelLimits.MaxParameters} coefficients)", LoadCnn([128, 255, 128], [1, 256, 256, 1]));
+        Assert.Equal($"{path}: the model header claims {ModelLimits.MaxParameters + 256} coefficients; at most {ModelLimits.MaxParameters} are allowed",
+            LoadCnn([129, 255, 128], [1, 256, 256, 1]));
     }
 
     [Fact]
@@ -144,14 +161,19 @@ public sealed class ModelHeaderBoundsTests : IDisposable
     [Fact]
     public void An_improved_header_with_an_impossible_network_is_refused()
     {
-        foreach (var network in new[]
+        foreach (var (network, reason) in new (FilterBankCnnSpecification, string)[]
                  {
-                     Net(dilations: Enumerable.Repeat(1, 65).ToArray()),
-                     Net(bands: 0), Net(bands: 4097), Net(hidden: 0), Net(hidden: 4097),
-                     Net(bandTaps: 0), Net(bandTaps: 65537), Net(hop: 0), Net(hop: 65537),
-                     Net(dilations: [1, 0]), Net(dilations: [1, 65537]),
+                     (Net(dilations: Enumerable.Repeat(1, 65).ToArray()), "it may have at most 64 blocks"),
+                     (Net(bands: 0), "bands and hidden channels must be 1 to 256"), (Net(bands: 257), "bands and hidden channels must be 1 to 256"),
+                     (Net(hidden: 0), "bands and hidden channels must be 1 to 256"), (Net(hidden: 257), "bands and hidden channels must be 1 to 256"),
+                     (Net(bandTaps: 0), "band taps must be 1 to 65536, the hop and every dilation 1 to 65536"), (Net(bandTaps: 65537), "band taps must be 1 to 65536, the hop and every dilation 1 to 65536"),
+                     (Net(hop: 0), "band taps must be 1 to 65536, the hop and every dilation 1 to 65536"), (Net(hop: 65537), "band taps must be 1 to 65536, the hop and every dilation 1 to 65536"),
+                     (Net(dilations: [1, 0]), "band taps must be 1 to 65536, the hop and every dilation 1 to 65536"), (Net(dilations: [1, 65537]), "band taps must be 1 to 65536, the hop and every dilation 1 to 65536"),
+                     // The issue's: eight blocks of dilation 65536 with a hop of 1 (each in bounds, the whole a 1 M-sample view).
+                     (Net(hop: 1, dilations: Enumerable.Repeat(65536, 8).ToArray()), "a receptive field of 1048584 samples; at most 65536 are allowed"),
                  })
-            Assert.Equal($"{path}: the model header describes an impossible network ({Quoted.Escape(network.ToString(), 200)})", LoadImproved(network));
+            Assert.Equal($"{path}: the model header describes a network of {Quoted.Escape(network.ToString(), 200)}" +
+                         (reason.StartsWith("a receptive", StringComparison.Ordinal) ? ", " : "; ") + reason, LoadImproved(network));
     }
 
     [Fact]
@@ -160,21 +182,27 @@ public sealed class ModelHeaderBoundsTests : IDisposable
         foreach (var network in new[]
                  {
                      Net(dilations: Enumerable.Repeat(1, 64).ToArray()), Net(dilations: []),
-                     Net(bands: 1), Net(bands: 4096, hidden: 1), Net(hidden: 1), Net(hidden: 4096, bands: 1, dilations: []),
-                     Net(bandTaps: 1), Net(bandTaps: 65536), Net(hop: 1), Net(hop: 65536), Net(dilations: [1, 65536]),
+                     Net(bands: 1), Net(bands: 256, hidden: 1), Net(hidden: 1), Net(hidden: 256, bands: 1, dilations: []),
+                     Net(bandTaps: 1),
+                     Net(bandTaps: 32768, hop: 1, dilations: []),   // R = 2·32767 + 2·1 = 65536
+                     Net(bandTaps: 1, hop: 1, dilations: [32767]),  // R = (1 + 2·32767 + 1)·1 = 65536
+                     Net(bandTaps: 1, hop: 32768, dilations: []),   // R = 2·32768
                  })
             Assert.Contains(PassedTheHeader + $"{network.ParameterCount} coefficients)", LoadImproved(network));
+        foreach (var network in new[] { Net(bandTaps: 32768, hop: 2, dilations: []), Net(bandTaps: 1, hop: 1, dilations: [32768]), Net(bandTaps: 1, hop: 32769, dilations: []) })
+            Assert.EndsWith($"a receptive field of {network.ReceptiveField} samples; at most 65536 are allowed", LoadImproved(network));
     }
 
     [Fact]
     public void An_improved_network_has_at_most_MaxParameters_coefficients()
     {
-        // 2·4095·4096 + (4096·4096 + 4096) · 2 = 2^26 exactly; one more band tap adds 2·4096.
-        var most = Net(bands: 4096, bandTaps: 4095, hidden: 4096, dilations: []);
-        Assert.Equal(ModelFile.Limits.MaxParameters, most.ParameterCount);
-        Assert.Contains(PassedTheHeader + $"{ModelFile.Limits.MaxParameters} coefficients)", LoadImproved(most));
-        Assert.Equal($"{path}: the model header claims {ModelFile.Limits.MaxParameters + 8192} coefficients; at most {ModelFile.Limits.MaxParameters} are allowed",
-            LoadImproved(Net(bands: 4096, bandTaps: 4096, hidden: 4096, dilations: [])));
+        // 2·256·32000 + 2·(256·256 + 256) = 16 515 584 coefficients pass; 700 taps more per band (2·256·700 more) do not.
+        var within = Net(bands: 256, bandTaps: 32000, hop: 1, hidden: 256, dilations: []);
+        Assert.Contains(PassedTheHeader + $"{within.ParameterCount} coefficients)", LoadImproved(within));
+        var beyond = Net(bands: 256, bandTaps: 32700, hop: 1, hidden: 256, dilations: []);
+        Assert.True(beyond.ParameterCount > ModelLimits.MaxParameters);
+        Assert.Equal($"{path}: the model header describes {beyond.ParameterCount} coefficients; at most {ModelLimits.MaxParameters} are allowed",
+            LoadImproved(beyond));
     }
 
     [Fact]

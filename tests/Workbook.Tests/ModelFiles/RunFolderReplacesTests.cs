@@ -38,8 +38,8 @@ public sealed class RunFolderReplacesTests : IDisposable
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "model.cnn"), "previous");
         using var run = RunFolder.Open(folder);
-        File.WriteAllText(run.Staged("model.tmp"), "next");
-        Assert.Equal(new[] { run.Published("model.cnn") }, run.Publish(("model.tmp", "model.cnn")));
+        File.WriteAllText(run.Staged("model.cnn"), "next");
+        Assert.Equal(new[] { run.Published("model.cnn") }, run.Publish("model.cnn"));
         Assert.Equal("next", File.ReadAllText(Path.Combine(folder, "model.cnn")));
     }
 }

@@ -21,16 +21,21 @@ public sealed class RunFolderTests : IDisposable
             Assert.True(Directory.Exists(run.Staging));
             Assert.Equal(run.Folder, Path.GetDirectoryName(run.Staging));
             Assert.StartsWith(".run-" + Environment.ProcessId + "-", Path.GetFileName(run.Staging));
-            File.WriteAllText(run.Staged("model.tmp"), "model");
+            File.WriteAllText(run.Staged("model.cnn"), "model");
             File.WriteAllText(run.Staged("history.csv"), "history");
-            var published = run.Publish(("model.tmp", "model.cnn"), ("history.csv", "history.csv"), ("absent", "loss.html"));
+            var published = run.Publish("model.cnn", "history.csv", "loss.html");
             Assert.Equal(new[] { run.Published("model.cnn"), run.Published("history.csv") }, published);
             Assert.Equal("model", File.ReadAllText(Path.Combine(run.Folder, "model.cnn")));
-            Assert.False(File.Exists(run.Published("loss.html")));
-            Assert.False(File.Exists(run.Staged("model.tmp")));
+            Assert.False(run.Shows("loss.html"));
+            Assert.False(Directory.Exists(run.Staging));
         }
-        var left = Directory.GetFileSystemEntries(Path.Combine(folder, "new", "nested")).Select(Path.GetFileName).Order();
-        Assert.Equal(new[] { RunFolder.LockName, "history.csv", "model.cnn" }, left);
+        // The names are links through .published to the published run's folder; no staging folder is left.
+        string output = Path.Combine(folder, "new", "nested");
+        var left = Directory.GetFileSystemEntries(output).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.Single(left, n => n!.StartsWith(".published-"));
+        Assert.Equal(new[] { RunFolder.PublishedLink, RunFolder.LockName, "history.csv", "loss.html", "model.cnn" }, left.Where(n => !n!.StartsWith(".published-")));
+        Assert.Equal(".published/model.cnn", new FileInfo(Path.Combine(output, "model.cnn")).LinkTarget);
+        Assert.DoesNotContain(left, n => n!.StartsWith(".run-"));
     }
 
     [Fact]
