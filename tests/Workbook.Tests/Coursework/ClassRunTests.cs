@@ -45,9 +45,10 @@ public sealed class ClassRunTests : IDisposable
             ["metadata"] = new JsonObject(),
         }.ToJsonString();
 
-    private static JsonObject WithMarkdown(JsonObject notebook, string text)
+    /// <summary>The notebook with a cell of the student's own that says <paramref name="text"/> (the grader keeps a student's added code cells).</summary>
+    private static JsonObject WithOwnCell(JsonObject notebook, string text)
     {
-        notebook["cells"]!.AsArray().Insert(1, new JsonObject { ["cell_type"] = "markdown", ["metadata"] = new JsonObject(), ["source"] = text });
+        notebook["cells"]!.AsArray().Insert(1, new JsonObject { ["cell_type"] = "code", ["metadata"] = new JsonObject(), ["outputs"] = new JsonArray(), ["source"] = "// " + text });
         return notebook;
     }
 
@@ -64,7 +65,7 @@ public sealed class ClassRunTests : IDisposable
         var (name01, instructor01) = ShellKernel.Notebook01();
         var submissions = new List<string>
         {
-            Submit("honest", name01, notebook: WithMarkdown(instructor01, "honest student's notebook")),
+            Submit("honest", name01, notebook: WithOwnCell(instructor01, "honest student's notebook")),
             Submit("cells-null", name01, """{"cells": [null], "metadata": {}}"""),
             Submit("numeric-source", name01, """{"cells": [{"cell_type": "code", "source": 42, "metadata": {}, "outputs": []}], "metadata": {}}"""),
             Submit("header-comment", name01, CodeCell("// Exercise 9.9 (1 point): a comment shaped like a header\nint x = 1;")),

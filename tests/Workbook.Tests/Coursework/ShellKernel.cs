@@ -8,8 +8,9 @@ namespace Workbook.Tests.Coursework;
 
 /// <summary>
 /// A stand-in for the notebook host that starts no .NET kernel, so a class run can be tested in seconds: a short
-/// Python program that "executes" a notebook by running every code cell whose first line is <c>#sh</c> as a shell
-/// script (the student's code, for attacks), giving every code cell an execution count, and writing the executed
+/// Python program that "executes" a notebook by running every code cell that is a C# comment <c>/*sh … */</c> as a
+/// shell script (the student's code, for attacks: a comment passes the grader's code review, which the attack must
+/// get past to reach the kernel), giving every code cell an execution count, and writing the executed
 /// notebook and the outcome file where the grader asks. Its C# cells show no output, so their checks report nothing
 /// (the exercises fail), which is all a test of the class run needs. With <see cref="Leak"/>, every code cell shows
 /// an error whose message is the text of the whole notebook it was given, as student code that read the notebook file
@@ -27,7 +28,7 @@ for cell in nb["cells"]:
     if cell["cell_type"] != "code": continue
     count += 1
     source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-    if source.startswith("#sh\n"): subprocess.run(["sh", "-c", source])
+    if source.startswith("/*sh\n"): subprocess.run(["sh", "-c", source[len("/*sh\n"):].rsplit("*/", 1)[0]])
     cell["execution_count"] = count
     cell["outputs"] = [{"output_type": "error", "ename": "Leak", "evalue": text, "traceback": []}] if mode == "leak" else []
 json.dump(nb, open(executed, "w"))
@@ -68,7 +69,7 @@ json.dump({"CellsRun": count, "FailedCell": None, "Error": None}, open(outcome, 
         notebook["cells"]!.AsArray().Insert(1, new JsonObject
         {
             ["cell_type"] = "code", ["metadata"] = new JsonObject(), ["outputs"] = new JsonArray(), ["execution_count"] = null,
-            ["source"] = "#sh\n" + script,
+            ["source"] = "/*sh\n" + script + "\n*/",
         });
         return notebook;
     }
