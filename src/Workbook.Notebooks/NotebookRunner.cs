@@ -195,7 +195,7 @@ public static class NotebookRunner
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
         start.RedirectStandardInput = options.ChannelSecret != null;
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
+        using var process = await StartOnAThreadOfItsOwn(start);
         if (options.ChannelSecret != null)
         {
             await process.StandardInput.WriteLineAsync(options.ChannelSecret);
@@ -264,6 +264,29 @@ public static class NotebookRunner
             await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, name + ".html"),
                 HtmlReport.Page(name, executed, $"{report.CellsRun} cells run in {report.Seconds:F1} s: {report.Status}", !report.Succeeded));
         return report;
+    }
+
+    /// <summary>
+    /// Starts the child from a thread that lives until the child ends. The sandbox asks Linux to kill the child when its
+    /// parent goes (bwrap's --die-with-parent), and Linux means the parent thread: started from a pool thread, which the
+    /// pool retires when it has been idle a while, a notebook whose cell ran long was killed mid-cell.
+    /// </summary>
+    private static Task<Process> StartOnAThreadOfItsOwn(ProcessStartInfo start)
+    {
+        var started = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var keeper = new Thread(() =>
+        {
+            Process? process;
+            try { process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}"); }
+            catch (Exception e) { started.SetException(e); return; }
+            started.SetResult(process);
+            // The caller disposes the process once it has seen the exit; whatever waiting then throws, this thread's only
+            // job is done, and an exception escaping a thread would end the grader.
+            try { process.WaitForExit(); }
+            catch (Exception) { }
+        }) { IsBackground = true, Name = "notebook child" };
+        keeper.Start();
+        return started.Task;
     }
 
     /// <summary>Reads a child's stream to its end, keeping at most <paramref name="maxChars"/> characters (the rest is
