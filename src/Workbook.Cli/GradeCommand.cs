@@ -17,7 +17,7 @@ internal static class GradeCommand
     {
         var submissions = new Argument<string[]>("SUBMISSION") { Description = "a folder of one student's notebooks (the folder name is the student)", Arity = ArgumentArity.ZeroOrMore };
         var output = Options.Text("--out", null, "where grades.csv, grades.json and feedback pages go [default: artifacts/grades]", "DIR");
-        var jobs = Options.WholeNumber("--jobs", Environment.ProcessorCount, "how many submissions are graded side by side (the default is the number of cores)", minimum: 1);
+        var jobs = Options.WholeNumber("--jobs", Environment.ProcessorCount, "how many notebooks run side by side, spread over the submissions (the default is the number of cores)", minimum: 1);
         var minutes = Options.Number("--timeout-minutes", 5, "a notebook cell running longer is stopped and its exercise scores 0", exclusiveMinimum: 0);
         var submissionMinutes = Options.Number("--submission-timeout-minutes", 30, "what of a submission has not run by then scores 0 as timed out", exclusiveMinimum: 0);
         var unsafeRun = Options.Switch("--unsafe-no-sandbox", "run students' notebooks without a sandbox, with your rights, files and network (only for code you trust)");

@@ -8,8 +8,9 @@ namespace Workbook.Cli;
 
 /// <summary>
 /// <c>maintainer grading [--submissions N]</c>: times the grader on N copies of the instructor's notebooks (complete
-/// submissions that score full marks, so every check and the 20-epoch training run), one after the other as the
-/// <c>grade</c> verb does, and prints the seconds per submission with the CPU they ran on.
+/// submissions that score full marks, so every check, hidden ones included, runs), one after the other, each with its
+/// notebooks side by side as the <c>grade</c> verb grades a single submission, and prints the seconds per submission
+/// with the CPU they ran on.
 /// </summary>
 internal static class GradingBench
 {
@@ -33,6 +34,8 @@ internal static class GradingBench
             NotebookHostProcess.For(continueAfterError: true))
         {
             Sandbox = NotebookSandbox.Availability().Available ? GradingSandbox.Choose(withoutSandbox: false) : null,
+            // As grade does with one submission: its notebooks share the cores.
+            NotebooksAtOnce = Environment.ProcessorCount,
         };
         Console.WriteLine(options.Sandbox == null ? "  without the sandbox (none here)" : "  in the sandbox");
         var total = Stopwatch.StartNew();

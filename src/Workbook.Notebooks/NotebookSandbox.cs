@@ -89,6 +89,7 @@ public static class NotebookSandbox
     public static void PrepareScratch(SandboxOptions options)
     {
         Directory.CreateDirectory(Path.Combine(options.Scratch, "home"));
+        WriteOfflineNuGetConfig(Path.Combine(options.Scratch, "home"));
         if (!System.Environment.IsPrivilegedProcess || OperatingSystem.IsWindows()) return;
         foreach (string path in Directory.EnumerateFileSystemEntries(options.Scratch, "*", SearchOption.AllDirectories).Prepend(options.Scratch))
             Chown(path, options.User);
@@ -174,6 +175,26 @@ public static class NotebookSandbox
     /// <summary>The command line of a start, for messages and logs (words with spaces quoted).</summary>
     public static string CommandLine(ProcessStartInfo start) =>
         string.Join(' ', start.ArgumentList.Prepend(start.FileName).Select(w => w.Contains(' ') || w.Length == 0 ? $"'{w}'" : w));
+
+    /// <summary>
+    /// The sandbox has no network, so the setup cell's <c>#r "nuget: …"</c> restore is told so: the packages folder is
+    /// its one source and nothing is asked of a server (a restore that tries the configured feeds first waits for each
+    /// to fail, several seconds per notebook run).
+    /// </summary>
+    private static void WriteOfflineNuGetConfig(string home)
+    {
+        string folder = Path.Combine(home, ".nuget", "NuGet");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "NuGet.Config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="packages-folder" value="{System.Security.SecurityElement.Escape(NuGetPackages())}" />
+              </packageSources>
+            </configuration>
+            """);
+    }
 
     /// <summary>The NuGet packages folder the caller's restores use: NUGET_PACKAGES, else ~/.nuget/packages.</summary>
     public static string NuGetPackages() =>

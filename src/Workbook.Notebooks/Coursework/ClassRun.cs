@@ -23,11 +23,14 @@ public static class ClassRun
         var named = SubmissionNames.Assign(submissions);
         foreach (var s in named.Where(s => s.Problem != null))
             log.WriteLine($"{s.Folder}: graded as {s.Id} ({s.Problem})");
-        var sideBySide = options with { Jobs = Math.Max(1, jobs) };
+        // jobs notebook runs at a time: spread over submissions, and over the notebooks of each when there are
+        // fewer submissions than jobs (one submission on two cores runs two of its notebooks side by side).
+        int submissionsAtOnce = Math.Clamp(named.Count, 1, Math.Max(1, jobs));
+        var sideBySide = options with { Jobs = submissionsAtOnce, NotebooksAtOnce = Math.Max(1, jobs / submissionsAtOnce) };
 
         var grades = new SubmissionGrade?[named.Count];
         var writing = new object();
-        using var slots = new SemaphoreSlim(Math.Max(1, jobs));
+        using var slots = new SemaphoreSlim(submissionsAtOnce);
         var all = named.Select(async (submission, i) =>
         {
             await slots.WaitAsync();
@@ -72,6 +75,11 @@ public static class ClassRun
     }
 
     /// <summary>One line for the log: how many submissions, how many side by side.</summary>
-    public static string Describe(int submissions, int jobs) =>
-        string.Create(CultureInfo.InvariantCulture, $"grading {submissions} submission(s), {Math.Min(jobs, Math.Max(1, submissions))} at a time");
+    public static string Describe(int submissions, int jobs)
+    {
+        int atOnce = Math.Clamp(submissions, 1, Math.Max(1, jobs));
+        int notebooks = Math.Max(1, jobs / atOnce);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"grading {submissions} submission(s), {atOnce} at a time{(notebooks > 1 ? $", {notebooks} notebooks of each at a time" : "")}");
+    }
 }

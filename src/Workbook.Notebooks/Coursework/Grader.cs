@@ -26,8 +26,14 @@ public sealed record GradingOptions(string InstructorFolder, string OutputDirect
     /// </summary>
     public SandboxOptions? Sandbox { get; init; }
 
-    /// <summary>How many submissions are graded side by side: each notebook process then gets its share of the cores.</summary>
+    /// <summary>How many submissions are graded side by side.</summary>
     public int Jobs { get; init; } = 1;
+
+    /// <summary>How many notebooks of one submission run side by side (they are independent runs).</summary>
+    public int NotebooksAtOnce { get; init; } = 1;
+
+    /// <summary>How many notebook processes run at once: each gets its share of the cores.</summary>
+    public int ProcessesAtOnce => Math.Max(1, Jobs) * Math.Max(1, NotebooksAtOnce);
 }
 
 /// <summary>
@@ -111,54 +117,66 @@ public static class Grader
             if (notebook.Exercises.Count > 0) toRun.Add((notebook, student));
         }
 
-        var runs = new NotebookRuns(workFolder, options, deadline);
-        foreach (var (notebook, student) in toRun)
+        // The notebooks of a submission are independent runs: up to NotebooksAtOnce of them go side by side.
+        using var slots = new SemaphoreSlim(Math.Max(1, options.NotebooksAtOnce));
+        var graded = await Task.WhenAll(toRun.Select(async run =>
         {
-            if (runs.PastDeadline)
-            {
-                grades.AddRange(notebook.Exercises.Select(e => new ExerciseGrade(notebook.Name, e.Id, e.Title, 0, e.Points, GradeStatus.TimedOut,
-                    Array.Empty<string>(), Array.Empty<FailedProperty>(), runs.DeadlineReason + ": this notebook was not run")));
-                continue;
-            }
-            GradedRun executed;
-            try { executed = await runs.Run(notebook.Name, UpToTheLastCheck(Merge(notebook, student))); }
-            catch (InvalidDataException e)   // what the run left cannot be read (it printed too much, or left a link in its place)
-            {
-                grades.AddRange(notebook.Exercises.Select(x => new ExerciseGrade(notebook.Name, x.Id, x.Title, 0, x.Points, GradeStatus.Failed,
-                    Array.Empty<string>(), Array.Empty<FailedProperty>(), $"{notebook.Name}.ipynb could not be graded: {e.Message}")));
-                continue;
-            }
-            var byId = notebook.Exercises.ToDictionary(e => e.Id, e => GradeExercise(notebook, e, executed));
-            if (runs.StoppedAtDeadline is int cell)   // what did not pass may not have run at all
-            {
-                foreach (var e in notebook.Exercises.Where(e => byId[e.Id].Status != GradeStatus.Passed))
-                    byId[e.Id] = byId[e.Id] with { Points = 0, Status = GradeStatus.TimedOut, Error = $"{runs.DeadlineReason}: the run was stopped in cell {cell + 1}" };
-                grades.AddRange(notebook.Exercises.Select(e => byId[e.Id]));
-                continue;
-            }
-            // An exercise that fails after an earlier one failed may fail only because it uses that one (Filter calls
-            // Shift): check it again with the model solutions of the earlier failing exercises in place of the student's,
-            // so that a mistake costs only the exercise it is in.
-            var inCellOrder = notebook.Exercises.OrderBy(e => e.Cell).ToList();
-            for (int i = 0; i < inCellOrder.Count; i++)
-            {
-                var exercise = inCellOrder[i];
-                var failedBefore = inCellOrder.Take(i).Where(e => byId[e.Id].Status != GradeStatus.Passed).Select(e => e.Id).ToList();
-                if (byId[exercise.Id].Status == GradeStatus.Passed || failedBefore.Count == 0 || byId[exercise.Id].Status is GradeStatus.Missing or GradeStatus.NotAccepted) continue;
-                if (runs.PastDeadline) break;   // the first run's grade stands
-                GradedRun again;
-                try { again = await runs.Run(notebook.Name, UpToTheLastCheck(Merge(notebook, student, failedBefore.ToHashSet()))); }
-                catch (InvalidDataException) { continue; }
-                var rerun = GradeExercise(notebook, exercise, again);
-                byId[exercise.Id] = rerun with
-                {
-                    Note = $"checked with the model solution of exercise{(failedBefore.Count == 1 ? "" : "s")} {string.Join(", ", failedBefore)} " +
-                           "in place of yours, since yours does not pass: a mistake costs only the exercise it is in",
-                };
-            }
-            grades.AddRange(notebook.Exercises.Select(e => byId[e.Id]));
-        }
+            await slots.WaitAsync();
+            try { return await GradeNotebook(run.Course, run.Student, new NotebookRuns(Path.Combine(workFolder, run.Course.Name), options, deadline)); }
+            finally { slots.Release(); }
+        }));
+        foreach (var notebookGrades in graded) grades.AddRange(notebookGrades);
         return (grades, answers);
+    }
+
+    /// <summary>One notebook of a submission: its run, and the reruns that check an exercise with the earlier failing ones' model solutions.</summary>
+    private static async Task<List<ExerciseGrade>> GradeNotebook(CourseNotebook notebook, JsonObject student, NotebookRuns runs)
+    {
+        var grades = new List<ExerciseGrade>();
+        if (runs.PastDeadline)
+        {
+            grades.AddRange(notebook.Exercises.Select(e => new ExerciseGrade(notebook.Name, e.Id, e.Title, 0, e.Points, GradeStatus.TimedOut,
+                Array.Empty<string>(), Array.Empty<FailedProperty>(), runs.DeadlineReason + ": this notebook was not run")));
+            return grades;
+        }
+        GradedRun executed;
+        try { executed = await runs.Run(notebook.Name, UpToTheLastCheck(Merge(notebook, student))); }
+        catch (InvalidDataException e)   // what the run left cannot be read (it printed too much, or left a link in its place)
+        {
+            grades.AddRange(notebook.Exercises.Select(x => new ExerciseGrade(notebook.Name, x.Id, x.Title, 0, x.Points, GradeStatus.Failed,
+                Array.Empty<string>(), Array.Empty<FailedProperty>(), $"{notebook.Name}.ipynb could not be graded: {e.Message}")));
+            return grades;
+        }
+        var byId = notebook.Exercises.ToDictionary(e => e.Id, e => GradeExercise(notebook, e, executed));
+        if (runs.StoppedAtDeadline is int cell)   // what did not pass may not have run at all
+        {
+            foreach (var e in notebook.Exercises.Where(e => byId[e.Id].Status != GradeStatus.Passed))
+                byId[e.Id] = byId[e.Id] with { Points = 0, Status = GradeStatus.TimedOut, Error = $"{runs.DeadlineReason}: the run was stopped in cell {cell + 1}" };
+            grades.AddRange(notebook.Exercises.Select(e => byId[e.Id]));
+            return grades;
+        }
+        // An exercise that fails after an earlier one failed may fail only because it uses that one (Filter calls
+        // Shift): check it again with the model solutions of the earlier failing exercises in place of the student's,
+        // so that a mistake costs only the exercise it is in.
+        var inCellOrder = notebook.Exercises.OrderBy(e => e.Cell).ToList();
+        for (int i = 0; i < inCellOrder.Count; i++)
+        {
+            var exercise = inCellOrder[i];
+            var failedBefore = inCellOrder.Take(i).Where(e => byId[e.Id].Status != GradeStatus.Passed).Select(e => e.Id).ToList();
+            if (byId[exercise.Id].Status == GradeStatus.Passed || failedBefore.Count == 0 || byId[exercise.Id].Status is GradeStatus.Missing or GradeStatus.NotAccepted) continue;
+            if (runs.PastDeadline) break;   // the first run's grade stands
+            GradedRun again;
+            try { again = await runs.Run(notebook.Name, UpToTheLastCheck(Merge(notebook, student, failedBefore.ToHashSet()))); }
+            catch (InvalidDataException) { continue; }
+            var rerun = GradeExercise(notebook, exercise, again);
+            byId[exercise.Id] = rerun with
+            {
+                Note = $"checked with the model solution of exercise{(failedBefore.Count == 1 ? "" : "s")} {string.Join(", ", failedBefore)} " +
+                       "in place of yours, since yours does not pass: a mistake costs only the exercise it is in",
+            };
+        }
+        grades.AddRange(notebook.Exercises.Select(e => byId[e.Id]));
+        return grades;
     }
 
     /// <summary>
@@ -362,7 +380,7 @@ public static class Grader
                 {
                     var start = options.ChildProcess(notebook, executed, outcome);
                     start.ArgumentList.Add("--check-channel");
-                    NotebookRunner.ShareCores(start, options.Jobs);
+                    NotebookRunner.ShareCores(start, options.ProcessesAtOnce);
                     return start;
                 }) { Pages = false, Sandbox = options.Sandbox, ChannelSecret = secret };
                 var report = (await NotebookRunner.RunAsync(new[] { source }, runOptions, TextWriter.Null))[0];

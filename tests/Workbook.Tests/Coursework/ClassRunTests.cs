@@ -267,4 +267,25 @@ public sealed class ClassRunTests : IDisposable
         }
         finally { try { Process.GetProcessById(holder).Kill(); } catch (ArgumentException) { } }
     }
+
+    [Theory]
+    [InlineData(2, true)]
+    [InlineData(1, false)]
+    public void The_notebooks_of_a_single_submission_run_side_by_side_when_the_jobs_allow(int jobs, bool together)
+    {
+        // Each notebook's run leaves a mark and waits a while for the other's: they meet only when they run at once.
+        string marks = Directory.CreateDirectory(Path.Combine(folder, "marks")).FullName;
+        string Meeting(string me, string other) =>
+            $"touch {marks}/{me}; for i in $(seq 1 {(together ? 300 : 20)}); do [ -e {marks}/{other} ] && echo met > {marks}/{me}.result && exit; sleep 0.1; done; echo alone > {marks}/{me}.result";
+        var (name01, notebook01) = ShellKernel.Instructor("01");
+        var (name02, notebook02) = ShellKernel.Instructor("02");
+        string student = Submit("student", name01, notebook: ShellKernel.WithShellCell(Meeting("01", "02"), notebook01));
+        NotebookFile.Write(Path.Combine(student, name02), ShellKernel.WithShellCell(Meeting("02", "01"), notebook02));
+
+        Grade([student], new ShellKernel().Options(Output, Work), jobs);
+
+        // One after the other, notebook 01 waits in vain and 02 finds 01's mark left behind.
+        Assert.Equal(together ? "met" : "alone", File.ReadAllText(Path.Combine(marks, "01.result")).Trim());
+        Assert.Equal("met", File.ReadAllText(Path.Combine(marks, "02.result")).Trim());
+    }
 }

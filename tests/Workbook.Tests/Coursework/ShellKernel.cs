@@ -62,10 +62,17 @@ json.dump({"CellsRun": count, "FailedCell": None, "Error": None}, open(outcome, 
         return (Path.GetFileName(path), NotebookFile.Read(path));
     }
 
-    /// <summary>Notebook 01 with a cell of student shell code right after the setup cell (cells after the last check are not run).</summary>
-    public static JsonObject WithShellCell(string script)
+    /// <summary>The instructor's notebook whose name starts with <paramref name="number"/> ("02"): its file name and JSON.</summary>
+    public static (string Name, JsonObject Notebook) Instructor(string number)
     {
-        var notebook = Notebook01().Notebook;
+        string path = Repository.Notebooks.First(p => Path.GetFileName(p).StartsWith(number + "-", StringComparison.Ordinal));
+        return (Path.GetFileName(path), NotebookFile.Read(path));
+    }
+
+    /// <summary>Notebook 01 (or another) with a cell of student shell code right after the setup cell (cells after the last check are not run).</summary>
+    public static JsonObject WithShellCell(string script, JsonObject? into = null)
+    {
+        var notebook = into ?? Notebook01().Notebook;
         notebook["cells"]!.AsArray().Insert(1, new JsonObject
         {
             ["cell_type"] = "code", ["metadata"] = new JsonObject(), ["outputs"] = new JsonArray(), ["execution_count"] = null,

@@ -71,6 +71,17 @@ public class SandboxTests
     }
 
     [SkippableFact]
+    public void NuGet_in_the_sandbox_restores_from_the_packages_folder_alone_and_asks_no_server()
+    {
+        RequireSandbox();
+        var run = Sandboxed("dotnet nuget list source", timeout: TimeSpan.FromMinutes(2));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains(NotebookSandbox.NuGetPackages(), run.Output);
+        Assert.DoesNotContain("http", run.Output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [SkippableFact]
     public void The_run_is_the_unprivileged_user_nobody_with_no_capabilities_and_cannot_read_root_only_files_it_sees()
     {
         RequireSandbox();
