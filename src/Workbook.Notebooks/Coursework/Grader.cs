@@ -415,10 +415,20 @@ public static class Grader
     }
 
     /// <summary>What libtorch said before the process ended ("what(): mat1 and mat2 shapes cannot be multiplied …").</summary>
-    private static string ProcessEndReason(string log)
+    private static string ProcessEndReason(string log) =>
+        ProcessEndReason(File.Exists(log) ? File.ReadLines(log) : Array.Empty<string>());
+
+    /// <summary>
+    /// Why a run's process ended, from its log: libtorch's last words (<c>what(): …</c>) after a plain sentence of
+    /// what they mean (<see cref="PlainError"/>), since libtorch ends the process on some errors instead of throwing.
+    /// </summary>
+    public static string ProcessEndReason(IEnumerable<string> log)
     {
-        string? what = File.Exists(log) ? File.ReadLines(log).FirstOrDefault(l => l.TrimStart().StartsWith("what():", StringComparison.Ordinal)) : null;
-        return what == null ? "it exited without a result" : $"{what.Trim()[7..].Trim()} (libtorch's error was not turned into an exception; check the shapes you multiply)";
+        string? what = log.FirstOrDefault(l => l.TrimStart().StartsWith("what():", StringComparison.Ordinal))?.Trim()[7..].Trim();
+        if (what == null) return "it exited without a result";
+        return PlainError.Sentence(what) is string plain
+            ? $"{plain} (libtorch ended the process instead of throwing: {what})"
+            : $"libtorch ended the process instead of throwing: {what}";
     }
 
     /// <summary>

@@ -16,11 +16,15 @@ public static class PlainError
     }
 
     /// <summary>The plain sentence for the kind of error, or null when it is none of the kinds known here.</summary>
-    public static string? Sentence(Exception e)
+    public static string? Sentence(Exception e) =>
+        e is IndexOutOfRangeException or ArgumentOutOfRangeException ? Sentence("out of range") : Sentence(e.Message);
+
+    /// <summary>The plain sentence for an error message (libtorch's own text, as it printed it), or null when it is none of the kinds known here.</summary>
+    public static string? Sentence(string message)
     {
-        string text = e.Message.ToLowerInvariant();
+        string text = message.ToLowerInvariant();
         return
-            text.Contains("out of bounds") || text.Contains("out of range") || e is IndexOutOfRangeException || e is ArgumentOutOfRangeException
+            text.Contains("out of bounds") || text.Contains("out of range")
                 ? "your code read past the end of a tensor or array: an index must stay below the length (a loop over K taps runs k = 0 … K−1, so k < K, not k <= K)"
             : text.Contains("modified by an inplace operation")
                 ? "a tensor that the backward pass needs was changed in place before loss.backward() ran: call optimizer.step() after loss.backward(), and avoid in-place operations (those ending in _) on tensors that carry gradients"
