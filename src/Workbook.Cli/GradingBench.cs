@@ -38,6 +38,8 @@ internal static class GradingBench
             NotebooksAtOnce = Environment.ProcessorCount,
         };
         Console.WriteLine(options.Sandbox == null ? "  without the sandbox (none here)" : "  in the sandbox");
+        // As grade does before the first submission (a one-off: the resolution is kept for later runs).
+        options = PackageResolutionSeed.Seeded(options, Grader.Course(options.InstructorFolder), Console.Out).GetAwaiter().GetResult();
         var total = Stopwatch.StartNew();
         var seconds = new List<double>();
         foreach (string submission in names)

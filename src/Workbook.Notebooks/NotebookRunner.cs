@@ -271,7 +271,7 @@ public static class NotebookRunner
     /// parent goes (bwrap's --die-with-parent), and Linux means the parent thread: started from a pool thread, which the
     /// pool retires when it has been idle a while, a notebook whose cell ran long was killed mid-cell.
     /// </summary>
-    private static Task<Process> StartOnAThreadOfItsOwn(ProcessStartInfo start)
+    internal static Task<Process> StartOnAThreadOfItsOwn(ProcessStartInfo start)
     {
         var started = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
         var keeper = new Thread(() =>

@@ -33,6 +33,11 @@ public sealed record SandboxOptions(string Scratch)
     /// settings. Nothing else of the caller's environment is passed on (no tokens, no proxies).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>A folder whose contents are copied into the run's HOME before it starts (null: none). Only ever what a
+    /// trusted run left there (<see cref="Coursework.PackageResolutionSeed"/>): a student's run may write anything into
+    /// its HOME, and a seed reaches every later run.</summary>
+    public string? HomeSeed { get; init; }
+
     /// <summary>Sandbox even where bubblewrap is not the platform's (off: <see cref="NotebookSandbox.Availability"/>
     /// reports that only Linux has a sandbox).</summary>
     public bool Force { get; init; }
@@ -90,6 +95,7 @@ public static class NotebookSandbox
     {
         Directory.CreateDirectory(Path.Combine(options.Scratch, "home"));
         WriteOfflineNuGetConfig(Path.Combine(options.Scratch, "home"));
+        if (options.HomeSeed != null && Directory.Exists(options.HomeSeed)) CopyFolder(options.HomeSeed, Path.Combine(options.Scratch, "home"));
         if (!System.Environment.IsPrivilegedProcess || OperatingSystem.IsWindows()) return;
         foreach (string path in Directory.EnumerateFileSystemEntries(options.Scratch, "*", SearchOption.AllDirectories).Prepend(options.Scratch))
             Chown(path, options.User);
@@ -175,6 +181,14 @@ public static class NotebookSandbox
     /// <summary>The command line of a start, for messages and logs (words with spaces quoted).</summary>
     public static string CommandLine(ProcessStartInfo start) =>
         string.Join(' ', start.ArgumentList.Prepend(start.FileName).Select(w => w.Contains(' ') || w.Length == 0 ? $"'{w}'" : w));
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (string folder in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, folder)));
+        foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)), overwrite: true);
+    }
 
     /// <summary>
     /// The sandbox has no network, so the setup cell's <c>#r "nuget: …"</c> restore is told so: the packages folder is

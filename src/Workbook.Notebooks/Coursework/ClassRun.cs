@@ -19,6 +19,7 @@ public static class ClassRun
     {
         log = TextWriter.Synchronized(log);
         var course = Grader.Course(options.InstructorFolder);
+        options = await PackageResolutionSeed.Seeded(options, course, log);
         var secrets = CourseSecrets.Of(course);
         var named = SubmissionNames.Assign(submissions);
         foreach (var s in named.Where(s => s.Problem != null))

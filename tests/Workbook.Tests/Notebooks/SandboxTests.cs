@@ -82,6 +82,23 @@ public class SandboxTests
     }
 
     [SkippableFact]
+    public void A_home_seed_is_copied_into_the_runs_home_and_what_the_run_writes_there_stays_with_the_run()
+    {
+        RequireSandbox();
+        string seed = Directory.CreateTempSubdirectory("workbook-home-seed-").FullName;
+        string cache = Directory.CreateDirectory(Path.Combine(seed, ".packagemanagement", "nuget", "Cache")).FullName;
+        File.WriteAllText(Path.Combine(cache, "resolved.paths"), "seeded");
+
+        var run = Sandboxed("cat \"$HOME/.packagemanagement/nuget/Cache/resolved.paths\"; echo changed > \"$HOME/.packagemanagement/nuget/Cache/resolved.paths\"",
+            adjust: options => options with { HomeSeed = seed });
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("seeded", run.Output.Trim());
+        Assert.Equal("seeded", File.ReadAllText(Path.Combine(cache, "resolved.paths")));
+        Directory.Delete(seed, recursive: true);
+    }
+
+    [SkippableFact]
     public void The_run_is_the_unprivileged_user_nobody_with_no_capabilities_and_cannot_read_root_only_files_it_sees()
     {
         RequireSandbox();
