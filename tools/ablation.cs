@@ -24,6 +24,7 @@ var variants = new (string Name, string Change, FilterBankTrainingOptions Option
     ("sgd-0.05", "plain SGD, learning rate 0.05", recipe with { Optimizer = FilterBankOptimizer.Sgd, LearningRate = 0.05 }),
     ("constant-lr", "no cosine schedule: Adam at 0.003 throughout", recipe with { CosineSchedule = false }),
     ("no-fresh-noise", "the same noisy training clips every epoch", recipe with { FreshNoiseEachEpoch = false }),
+    ("no-snr-mix", "the manifest's 0–10 dB SNRs only: no clean inputs, no 10–40 dB, no level changes", recipe with { InputSnr = null }),
     ("l1-loss", "the lab's L1 loss instead of −SNR", recipe with { Loss = FilterBankLoss.L1 }),
     ("si-sdr-loss", "−SI-SDR instead of −SNR", recipe with { Loss = FilterBankLoss.SiSdr }),
 };
