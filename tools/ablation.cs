@@ -11,6 +11,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Workbook.Data;
 using Workbook.Evaluation;
+using Workbook.FilterBank;
 using Workbook.Networks;
 using Workbook.Training;
 using static TorchSharp.torch;
@@ -36,7 +37,6 @@ if (chosen.Length != Math.Max(1, args.Length) && args.Length > 0)
 }
 
 using var clips = DataSource.Load(null);
-using Workbook.FilterBank;
 var (train, test) = DataSplit.Split(clips, DataSplit.DefaultTestCount, recipe.Seed);
 var fresh = FreshNoise.ForBundledSplit(DataSplit.DefaultTestCount, recipe.Seed);
 var fir = ClipScores.Of(WienerFilter.Fit(train.Noisy, train.Clean), test.Noisy, test.Clean).Mean();
