@@ -15,6 +15,7 @@
 //   the lab CNN and the filter-bank CNN through StreamingDenoise (the denoise command's code: 48 → 16 kHz, the
 //   network, 16 → 48 kHz, the band above 8 kHz gated by BandSplit), and
 //   the same with a pass-through network (a one-tap identity CNN), which shows that the route itself is transparent,
+//   and with the lab's least-squares FIR (80 taps fitted on the bundled training split), the linear yardstick,
 // and scored against the clean 48 kHz file: ΔSNR and ΔSI-SDR (output's score minus the noisy input's), averaged per
 // input SNR and per noise kind. The clean files are denoised too: "clean in" is the output's SNR against its input.
 using System.Diagnostics;
@@ -91,9 +92,23 @@ using var lab = ModelSource.LoadNetwork(args[1]);
 using var filterBank = ModelSource.LoadNetwork(args[2]);
 using var identity = new MimoCnn(new CnnSpecification([1], [1, 1], TanhPlacement.BetweenLayers));
 using (no_grad()) identity.Layers[0].H.fill_(1.0f);
+// The least-squares FIR of the lab (80 taps, fitted on the bundled set's training split as evaluate fits it), as a
+// one-layer CNN, so that it goes through denoise's route like the networks: y[n] = Σ_k w_k x[n − k].
+using var bundled = BundledDataSet.Load();
+var (bundledTrain, bundledTest) = DataSplit.Split(bundled, DataSplit.DefaultTestCount, 1);
+var wiener = WienerFilter.Fit(bundledTrain.Noisy, bundledTrain.Clean);
+var firTaps = wiener.Taps;
+using var fir = new MimoCnn(new CnnSpecification([(int)firTaps.shape[0]], [1, 1], TanhPlacement.BetweenLayers));
+using (no_grad())
+{
+    fir.Layers[0].H.copy_(firTaps.to(float32).view(-1, 1, 1));
+    double apart = (fir.call(bundledTest.Noisy) - wiener.Denoise(bundledTest.Noisy).to(float32)).abs().max().item<float>();
+    if (apart > 1e-4) throw new InvalidOperationException($"the FIR as a CNN is {apart} away from the FIR itself");
+}
 var networks = new (string Key, string Name, nn.Module<Tensor, Tensor> Network, int History, int ModelRate)[]
 {
     ("roundtrip", "`denoise` with a pass-through network", identity, 0, PairedClips.LabSampleRate),
+    ("fir", "`denoise`, least-squares FIR (80 taps)", fir, (int)firTaps.shape[0] - 1, PairedClips.LabSampleRate),
     ("lab", $"denoise, lab model ({lab.Name})", lab.Network, (int)lab.History, lab.SampleRate),
     ("filterbank", $"denoise, filter-bank model ({filterBank.Name})", filterBank.Network, (int)filterBank.History, filterBank.SampleRate),
 };

@@ -10,7 +10,8 @@ namespace Workbook.FilterBank;
 
 /// <summary>
 /// Trains an <see cref="FilterBankCnn"/>: Adam (or SGD, for comparison) with a cosine learning-rate schedule, the SI-SDR (or L1) loss, and, on
-/// the bundled set, fresh noise on the clean training clips every epoch. After each epoch the train L1 and MSE (of the
+/// the bundled set, fresh noise on the clean training clips every epoch (at the input SNRs and levels of an
+/// <see cref="InputSnrMix"/>, clean inputs among them). After each epoch the train L1 and MSE (of the
 /// epoch's batches) and the test L1 and MSE (of the whole test clips) are reported as the lab's trainer reports them, so
 /// the same tables and plots show both recipes.
 /// </summary>
