@@ -11,6 +11,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Workbook.Data;
 using Workbook.Evaluation;
+using Workbook.FilterBank;
 using Workbook.Networks;
 using Workbook.Training;
 using static TorchSharp.torch;
@@ -24,6 +25,7 @@ var variants = new (string Name, string Change, FilterBankTrainingOptions Option
     ("sgd-0.05", "plain SGD, learning rate 0.05", recipe with { Optimizer = FilterBankOptimizer.Sgd, LearningRate = 0.05 }),
     ("constant-lr", "no cosine schedule: Adam at 0.003 throughout", recipe with { CosineSchedule = false }),
     ("no-fresh-noise", "the same noisy training clips every epoch", recipe with { FreshNoiseEachEpoch = false }),
+    ("no-snr-mix", "the manifest's 0–10 dB SNRs only: no clean inputs, no 10–40 dB, no level changes", recipe with { InputSnr = null }),
     ("l1-loss", "the lab's L1 loss instead of −SNR", recipe with { Loss = FilterBankLoss.L1 }),
     ("si-sdr-loss", "−SI-SDR instead of −SNR", recipe with { Loss = FilterBankLoss.SiSdr }),
 };
@@ -35,7 +37,6 @@ if (chosen.Length != Math.Max(1, args.Length) && args.Length > 0)
 }
 
 using var clips = DataSource.Load(null);
-using Workbook.FilterBank;
 var (train, test) = DataSplit.Split(clips, DataSplit.DefaultTestCount, recipe.Seed);
 var fresh = FreshNoise.ForBundledSplit(DataSplit.DefaultTestCount, recipe.Seed);
 var fir = ClipScores.Of(WienerFilter.Fit(train.Noisy, train.Clean), test.Noisy, test.Clean).Mean();

@@ -67,4 +67,40 @@ public sealed class FreshNoise
         });
         return tensor(noisy).view(indices.Length, 1, length);
     }
+
+    /// <summary>
+    /// Version <paramref name="round"/> of the training pairs with the input SNRs and levels of <paramref name="mix"/>
+    /// instead of the manifest's: per clip a seeded draw (from the clip's noise seed and the round) picks clean or an
+    /// SNR and a gain; the clip's kind of noise, drawn afresh, is added at that SNR, and noisy and clean are scaled alike.
+    /// Returns both, <c>[Q, 1, N]</c> each, in the order of the training clips.
+    /// </summary>
+    public (Tensor Noisy, Tensor Clean) Mixed(int round, InputSnrMix mix)
+    {
+        mix.Validate();
+        int length = manifest.Length;
+        var noisy = new float[indices.Length * length];
+        var scaled = new float[indices.Length * length];
+        Parallel.For(0, indices.Length, i =>
+        {
+            var clip = manifest.Clips[(int)indices[i]];
+            long seed = SeedFor(clip.NoiseSeed, round);
+            // Its own stream of draws, apart from the noise's: the same SNR and level whatever the noise generator does.
+            var (snr, gainDb) = mix.Draw(new SeededRandom((ulong)SeedFor(seed, MixRound)));
+            float gain = (float)Math.Pow(10, gainDb / 20);
+            var speech = clean[clip.Index];
+            float[] input = snr is double db
+                ? SignalToNoiseRatio.AddNoise(speech, BackgroundNoise.Generate(clip.Noise, length, seed, manifest.SampleRate,
+                    clip.Talkers.Select(t => clean[t]).ToArray()), db)
+                : (float[])speech.Clone();
+            for (int n = 0; n < length; n++)
+            {
+                noisy[i * length + n] = gain * input[n];
+                scaled[i * length + n] = gain * speech[n];
+            }
+        });
+        return (tensor(noisy).view(indices.Length, 1, length), tensor(scaled).view(indices.Length, 1, length));
+    }
+
+    /// <summary>The round mixed into a noise seed to seed a clip's SNR and level draw.</summary>
+    private const int MixRound = 0x5EED;
 }

@@ -14,6 +14,8 @@ namespace Workbook.Evaluation;
 /// every output sample sees exactly the input it sees when the whole file is denoised at once, so the result is the
 /// whole-file result up to float rounding. The lengths follow <see cref="WavAudio.Read"/> and
 /// <see cref="AudioResampler.Resample"/>: round(N·16000/rate) samples at 16 kHz, and the output as long as the input.
+/// A recording above the network's rate keeps its band above the network's Nyquist frequency, gated by how much the
+/// network takes away below it (<see cref="BandSplit"/>).
 /// </summary>
 public static class StreamingDenoise
 {
@@ -35,19 +37,60 @@ public static class StreamingDenoise
     public static (long Frames, int SampleRate) Run(nn.Module<Tensor, Tensor> network, int history, int modelRate, string input, string output,
         WavSampleFormat format = WavSampleFormat.Pcm16, int block = DefaultBlock)
     {
-        using var source = new WavSampleStream(input);
+        var opened = new List<IDisposable>();
+        try
+        {
+            var source = Open(input, opened);
+            int rate = source.WaveFormat.SampleRate;
+            long frames = source.Frames;
+            var result = rate <= modelRate
+                ? Low(source, network, history, modelRate, block, frames, opened)
+                // Above the network's rate, the band above its Nyquist frequency is kept and gated (see BandSplit): the
+                // file is read three times, as it is, through the trip alone and through the network, in step.
+                : new FullBand(source, Low(Open(input, opened), null, 0, modelRate, block, frames, opened),
+                    Low(Open(input, opened), network, history, modelRate, block, frames, opened), rate);
+            Write(result, output, format, rate);
+            return (frames, rate);
+        }
+        finally
+        {
+            foreach (var disposable in opened) disposable.Dispose();
+        }
+    }
+
+    private static WavSampleStream Open(string input, List<IDisposable> opened)
+    {
+        var stream = new WavSampleStream(input);
+        opened.Add(stream);
+        return stream;
+    }
+
+    /// <summary>
+    /// The recording brought to the network's rate, through the network (none: the trip alone) and back, exactly
+    /// <paramref name="frames"/> samples long.
+    /// </summary>
+    private static ISampleProvider Low(WavSampleStream source, nn.Module<Tensor, Tensor>? network, int history, int modelRate,
+        int block, long frames, List<IDisposable> opened)
+    {
         int rate = source.WaveFormat.SampleRate;
-        long frames = source.Frames;
         long atModelRate = rate == modelRate ? frames : (long)Math.Round((double)frames * modelRate / rate, MidpointRounding.AwayFromZero);
         ISampleProvider toModel = rate == modelRate ? source : new PolyphaseResampler(source, modelRate);
-        using var networkBlocks = new NetworkSampleProvider(new ExactLength(toModel, atModelRate), network, block, history);
-        ISampleProvider denoised = networkBlocks;
+        ISampleProvider denoised = new ExactLength(toModel, atModelRate);
+        if (network != null)
+        {
+            var networkBlocks = new NetworkSampleProvider(denoised, network, block, history);
+            opened.Add(networkBlocks);
+            denoised = networkBlocks;
+        }
         ISampleProvider back = rate == modelRate
             ? denoised
             : new ExactLength(new PolyphaseResampler(denoised, rate),
                 Math.Min(frames, (long)Math.Round((double)atModelRate * rate / modelRate, MidpointRounding.AwayFromZero)));
-        var result = new ExactLength(back, frames);   // as long as the input, padded with zeros if resampling fell short
+        return new ExactLength(back, frames);   // as long as the input, padded with zeros if resampling fell short
+    }
 
+    private static void Write(ISampleProvider result, string output, WavSampleFormat format, int rate)
+    {
         var waveFormat = format == WavSampleFormat.Float32 ? WaveFormat.CreateIeeeFloatWaveFormat(rate, 1) : new WaveFormat(rate, 16, 1);
         AtomicFile.Write(output, stream =>
         {
@@ -64,7 +107,33 @@ public static class StreamingDenoise
                 written += read;
             }
         });
-        return (frames, rate);
+    }
+
+    /// <summary>The recording, its trip to the network's rate and back, and the network's output, joined by <see cref="BandSplit"/>.</summary>
+    private sealed class FullBand(ISampleProvider input, ISampleProvider lowIn, ISampleProvider lowOut, int rate) : ISampleProvider
+    {
+        private readonly BandSplit split = new(rate);
+        private float[] x = [], l = [], lHat = [];
+
+        public WaveFormat WaveFormat => input.WaveFormat;
+
+        public int Read(Span<float> buffer)
+        {
+            if (x.Length < buffer.Length) (x, l, lHat) = (new float[buffer.Length], new float[buffer.Length], new float[buffer.Length]);
+            // All three are exactly the recording's length (ExactLength), so they fill the same counts.
+            int count = ReadFully(input, x.AsSpan(0, buffer.Length));
+            if (ReadFully(lowIn, l.AsSpan(0, count)) != count || ReadFully(lowOut, lHat.AsSpan(0, count)) != count)
+                throw new InvalidOperationException("the band split's three streams fell out of step");
+            split.Join(x.AsSpan(0, count), l.AsSpan(0, count), lHat.AsSpan(0, count), buffer[..count]);
+            return count;
+        }
+
+        private static int ReadFully(ISampleProvider source, Span<float> into)
+        {
+            int got = 0, read;
+            while (got < into.Length && (read = source.Read(into[got..])) > 0) got += read;
+            return got;
+        }
     }
 
     /// <summary>Exactly <c>length</c> samples of the source: cut where it runs longer, zeros where it runs short.</summary>

@@ -73,6 +73,12 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>
         return (Specification.Residual ? x + correction : correction).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The band energy of silence: added to every frame's mean square before its logarithm, so that digital silence
+    /// (energy 0) has a finite log-energy, about −80 dB below full scale per band, far below the quietest noise trained on.
+    /// </summary>
+    public const double EnergyFloor = 1e-8;
+
     /// <summary>The gain of every band at every sample, <c>[B, C, N]</c>, from the frames before the sample's frame.</summary>
     public Tensor FrameGains(Tensor bands)
     {
@@ -82,15 +88,21 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>
         // Frame t holds samples tH … tH + H − 1; zeros after the end touch only the last frame, whose gains fall beyond N.
         var padded = nn.functional.pad(bands, [0, frames * hop - n]);
         var energy = padded.view(bands.shape[0], bands.shape[1], frames, hop).square().mean([3]);
-        var h = input.call((energy + 1e-8).log());
+        // Before the first frame lies digital silence: as many silent frames as one gain can see, each at the floor's
+        // log-energy, go in front. Then the first frames' gains are those the network gives after a long silence (what it
+        // has met in training), not those of whatever the blocks' zero padding would make of an unheard start.
+        int lead = Specification.FrameReceptiveField;
+        var logEnergy = (energy + EnergyFloor).log();
+        logEnergy = cat([full(bands.shape[0], bands.shape[1], lead, Math.Log(EnergyFloor), dtype: logEnergy.dtype, device: logEnergy.device), logEnergy], 2);
+        var h = input.call(logEnergy);
         for (int b = 0; b < dilated.Count; b++)
         {
             long reach = (FilterBankCnnSpecification.BlockTaps - 1) * Specification.Dilations[b];
             var past = nn.functional.pad(h, [reach, 0]);   // zeros in front: frame t sees frames t − reach … t only
             h = h + activations[b].call(dilated[b].call(past));
         }
-        var frameGains = output.call(h).tanh();                                       // [B, C, T], from frames ≤ t
-        var delayed = nn.functional.pad(frameGains, [1, 0]).narrow(2, 0, frames);    // frame t gets the gains of t − 1
+        var frameGains = output.call(h).tanh();                                       // [B, C, lead + T], from frames ≤ t
+        var delayed = frameGains.narrow(2, lead - 1, frames);                         // frame t gets the gains of t − 1 (0: of silence)
         return delayed.repeat_interleave(hop, 2).narrow(2, 0, n).MoveToOuterDisposeScope();
     }
 }

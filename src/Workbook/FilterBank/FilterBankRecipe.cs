@@ -10,7 +10,8 @@ namespace Workbook.FilterBank;
 
 /// <summary>
 /// Trains an <see cref="FilterBankCnn"/>: Adam (or SGD, for comparison) with a cosine learning-rate schedule, the SI-SDR (or L1) loss, and, on
-/// the bundled set, fresh noise on the clean training clips every epoch. After each epoch the train L1 and MSE (of the
+/// the bundled set, fresh noise on the clean training clips every epoch (at the input SNRs and levels of an
+/// <see cref="InputSnrMix"/>, clean inputs among them). After each epoch the train L1 and MSE (of the
 /// epoch's batches) and the test L1 and MSE (of the whole test clips) are reported as the lab's trainer reports them, so
 /// the same tables and plots show both recipes.
 /// </summary>
@@ -55,9 +56,16 @@ public sealed class FilterBankRecipe
         {
             cancellation.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
-            using var noisy = options.FreshNoiseEachEpoch && freshNoise != null && epoch > 1
-                ? freshNoise.Noisy(epoch - 1).to(device)
-                : trainNoisy.alias();
+            // With an SNR mix every epoch is drawn afresh, the first too (the bundled noisy clips are all 0–10 dB);
+            // without one, the first epoch is the bundled set itself.
+            var (epochNoisy, epochClean) = !options.FreshNoiseEachEpoch || freshNoise == null ? (trainNoisy.alias(), trainClean.alias())
+                : options.InputSnr is { } mix ? freshNoise.Mixed(epoch, mix)
+                : epoch > 1 ? (freshNoise.Noisy(epoch - 1), trainClean.alias())
+                : (trainNoisy.alias(), trainClean.alias());
+            using var noisy = epochNoisy.to(device);
+            using var cleanOfEpoch = epochClean.to(device);
+            if (!ReferenceEquals(noisy, epochNoisy)) epochNoisy.Dispose();
+            if (!ReferenceEquals(cleanOfEpoch, epochClean)) epochClean.Dispose();
             model.train();
             var trainErrors = new ErrorSums();
             foreach (var batch in batches.NextEpoch()) run.Step(batch.Length, () =>
@@ -68,11 +76,11 @@ public sealed class FilterBankRecipe
                 optimizer.zero_grad();
                 long start = crops.NextInt64(length - crop + 1);
                 var estimate = model.call(noisy.index_select(0, index).narrow(2, start, crop));
-                var clean = trainClean.index_select(0, index).narrow(2, start, crop);
+                var clean = cleanOfEpoch.index_select(0, index).narrow(2, start, crop);
                 var loss = options.Loss switch
                 {
                     FilterBankLoss.SiSdr => SiSdrLoss.Compute(estimate, clean),
-                    FilterBankLoss.Snr => SiSdrLoss.Snr(estimate, clean),
+                    FilterBankLoss.Snr => SiSdrLoss.Snr(estimate, clean, options.SnrCeilingDb),
                     _ => nn.functional.l1_loss(estimate, clean),
                 };
                 loss.backward();

@@ -1,6 +1,7 @@
 using Workbook.Networks;
 using Workbook.Fast;
 using Workbook.Training;
+using Workbook.Data;
 
 namespace Workbook.FilterBank;
 
@@ -62,6 +63,15 @@ public sealed record FilterBankTrainingOptions
     /// <summary>Mix fresh noise onto the clean training clips every epoch (bundled set only; see <see cref="Data.FreshNoise"/>).</summary>
     public bool FreshNoiseEachEpoch { get; init; } = true;
 
+    /// <summary>
+    /// The input SNRs and levels of the training pairs when fresh noise is drawn (bundled set only): clean inputs and
+    /// 0–30 dB, so the network learns to leave clean speech alone. Null: the manifest's SNRs (0–10 dB) and levels.
+    /// </summary>
+    public InputSnrMix? InputSnr { get; init; } = InputSnrMix.Default;
+
+    /// <summary>The −SNR loss's ceiling in dB (<see cref="SiSdrLoss.Snr"/>): outputs closer than this to the clean clip count as perfect.</summary>
+    public double SnrCeilingDb { get; init; } = 40;
+
     /// <summary>Lower the learning rate along a cosine from <see cref="LearningRate"/> to a twentieth of it.</summary>
     public bool CosineSchedule { get; init; } = true;
 
@@ -85,10 +95,12 @@ public sealed record FilterBankTrainingOptions
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentException($"the learning rate must be a positive number, not {LearningRate}");
         if (BatchSize < 1) throw new ArgumentException($"the batch size must be at least 1, not {BatchSize}");
         if (CropLength < 0) throw new ArgumentException($"the crop length must be 0 (whole clips) or positive, not {CropLength}");
+        InputSnr?.Validate();
+        if (!(SnrCeilingDb > 0)) throw new ArgumentException($"the SNR ceiling must be a positive number of dB or infinity, not {SnrCeilingDb}");
         if (Threads < 1) throw new ArgumentException($"the thread count must be at least 1, not {Threads}");
     }
 
     public override string ToString() =>
         $"{Network}; {(Optimizer == FilterBankOptimizer.Adam ? "Adam" : "SGD")} lr {LearningRate}{(CosineSchedule ? " (cosine to 1/20)" : "")}, batch {BatchSize}{(CropLength > 0 ? $" crops of {CropLength} samples" : "")}, {Epochs} epochs, " +
-        $"loss {Loss switch { FilterBankLoss.SiSdr => "-SI-SDR", FilterBankLoss.Snr => "-SNR", _ => "L1" }}{(FreshNoiseEachEpoch ? ", fresh noise every epoch" : "")}, seed {Seed}";
+        $"loss {Loss switch { FilterBankLoss.SiSdr => "-SI-SDR", FilterBankLoss.Snr => "-SNR", _ => "L1" }}{(FreshNoiseEachEpoch ? ", fresh noise every epoch" : "")}{(FreshNoiseEachEpoch && InputSnr != null ? $" ({InputSnr})" : "")}, seed {Seed}";
 }

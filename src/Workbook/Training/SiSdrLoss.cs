@@ -25,12 +25,21 @@ public static class SiSdrLoss
     }
 
     /// <summary>−mean over clips of SNR(ŷ, y) = 10·log10(‖y‖² / ‖ŷ − y‖²) in dB; <c>[B, 1, N]</c> each, a scalar out.</summary>
-    public static Tensor Snr(Tensor estimate, Tensor clean)
+    /// <param name="ceilingDb">
+    /// infinity: the plain SNR. Finite: the soft-capped SNR 10·log10(‖y‖² / (‖ŷ − y‖² + τ‖y‖²)), τ = 10^(−ceiling/10),
+    /// which tends to the ceiling as the error vanishes. A clean input passed through almost untouched has an SNR of
+    /// 60 dB or more, and the plain SNR's gradient, which grows as 1/‖ŷ − y‖², would then spend the steps on polishing
+    /// it instead of on the noisy clips; above the ceiling the loss stops asking for more.
+    /// </param>
+    public static Tensor Snr(Tensor estimate, Tensor clean, double ceilingDb = double.PositiveInfinity)
     {
+        if (double.IsNaN(ceilingDb)) throw new ArgumentException("the SNR ceiling must be a number of dB or infinity", nameof(ceilingDb));
         using var scope = NewDisposeScope();
         var e = estimate.flatten(1);
         var y = clean.flatten(1);
-        var ratio = (y.square().sum(1L, keepdim: false) + Epsilon) / ((e - y).square().sum(1L, keepdim: false) + Epsilon);
+        var power = y.square().sum(1L, keepdim: false);
+        double tau = double.IsPositiveInfinity(ceilingDb) ? 0 : Math.Pow(10, -ceilingDb / 10);
+        var ratio = (power + Epsilon) / ((e - y).square().sum(1L, keepdim: false) + tau * power + Epsilon);
         return (-10 * ratio.log10().mean()).MoveToOuterDisposeScope();
     }
 }

@@ -128,6 +128,23 @@ public class FilterBankCnnTests
         Assert.Equal(0, specification.History % specification.Hop);
         Assert.True(specification.History >= specification.ReceptiveField);
     }
+
+    [Fact]
+    public void A_clip_after_digital_silence_is_treated_as_after_a_long_silence()
+    {
+        // What the network does with a clip's first frames must not depend on where the file happens to start: the
+        // output of x equals the tail of the output of (a long digital silence, then x).
+        var specification = Small with { Dilations = [1, 2, 4] };
+        using var network = Randomised(specification);
+        manual_seed(8);
+        var x = 0.3 * randn(1, 1, 400);
+        long silence = 25L * specification.Hop;   // longer than the gains' reach, a whole number of frames
+        using var _ = no_grad();
+        var alone = network.call(x);
+        var afterSilence = network.call(cat([zeros(1, 1, silence), x], 2)).narrow(2, silence, 400);
+        Assert.True(silence > specification.ReceptiveField);
+        TensorAssert.Close(afterSilence, alone, 1e-5, "x alone against x after silence");
+    }
 }
 
 /// <summary>The losses against SignalMetrics (float64, another route) and against finite differences.</summary>
@@ -163,4 +180,5 @@ public class FilterBankLossTests
             Assert.Equal(numeric, gradient[q, 0, n].item<double>(), 5);
         }
     }
+
 }

@@ -1,0 +1,45 @@
+namespace Workbook.Data;
+
+/// <summary>
+/// The input SNRs a denoiser is trained on: a share of clean inputs (no noise at all, SNR = ∞) and the rest at an SNR
+/// drawn uniformly between <paramref name="LowestDb"/> and <paramref name="HighestDb"/>. A network that only ever sees
+/// 0–10 dB learns to take something away from every input; one that also sees clean and nearly clean speech learns
+/// that sometimes the right correction is none, so mild noise and clean recordings come out no worse than they went in.
+/// </summary>
+/// <param name="LowestDb">the noisiest input, in dB SNR</param>
+/// <param name="HighestDb">the mildest noisy input, in dB SNR</param>
+/// <param name="CleanShare">the fraction of inputs with no noise, 0 ≤ share &lt; 1</param>
+/// <param name="QuietestDb">each pair (noisy and clean alike) is scaled by a gain drawn between this many dB and 0 dB,
+/// so the network meets speech at many levels, as recordings come (0: every pair at the data set's own level)</param>
+public sealed record InputSnrMix(double LowestDb, double HighestDb, double CleanShare, double QuietestDb = 0)
+{
+    /// <summary>
+    /// The filter-bank recipe's mix: a tenth clean, the rest 0–40 dB (so that 30 dB, the mildest noise it is scored on,
+    /// lies inside the range, not at its thin edge), levels down to −20 dB.
+    /// </summary>
+    public static InputSnrMix Default { get; } = new(0, 40, 0.1, -20);
+
+    /// <summary>
+    /// One pair's draw from <paramref name="random"/>: its input SNR (null for a clean input, else a number of dB in the
+    /// range) and the gain, in dB, applied to the pair.
+    /// </summary>
+    public (double? SnrDb, double GainDb) Draw(SeededRandom random)
+    {
+        double share = random.NextDouble(), position = random.NextDouble(), level = random.NextDouble();
+        return (share < CleanShare ? null : LowestDb + (HighestDb - LowestDb) * position, QuietestDb * level);
+    }
+
+    /// <summary>Throws an error naming the first setting that makes no sense.</summary>
+    public void Validate()
+    {
+        if (!double.IsFinite(LowestDb) || !double.IsFinite(HighestDb) || LowestDb > HighestDb)
+            throw new ArgumentException($"the input SNR range must run from a finite lowest to a finite highest dB, not {LowestDb}…{HighestDb}");
+        if (!(CleanShare >= 0 && CleanShare < 1))
+            throw new ArgumentException($"the share of clean inputs must be at least 0 and below 1, not {CleanShare}");
+        if (!(QuietestDb <= 0) || double.IsInfinity(QuietestDb))
+            throw new ArgumentException($"the quietest level must be a finite number of dB at or below 0, not {QuietestDb}");
+    }
+
+    public override string ToString() =>
+        FormattableString.Invariant($"{CleanShare * 100:0.#}% clean, the rest {LowestDb:0.#}–{HighestDb:0.#} dB SNR, levels {QuietestDb:0.#}–0 dB");
+}

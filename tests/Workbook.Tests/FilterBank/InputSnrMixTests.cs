@@ -1,0 +1,67 @@
+using Workbook.Data;
+using Workbook.Training;
+using static TorchSharp.torch;
+
+namespace Workbook.Tests.FilterBank;
+
+/// <summary>The training pairs drawn at many input SNRs and levels: clean ones among them, in range, the same every time.</summary>
+public class InputSnrMixTests
+{
+    [Fact]
+    public void The_mix_holds_clean_inputs_and_SNRs_across_its_range_at_levels_within_its_range_and_is_repeatable()
+    {
+        var fresh = FreshNoise.ForBundledSplit(50, 1);
+        var mix = new InputSnrMix(0, 30, 0.2, -20);
+        var (noisy, clean) = fresh.Mixed(3, mix);
+        var (noisyAgain, cleanAgain) = fresh.Mixed(3, mix);
+        TensorAssert.Close(noisy, noisyAgain, 0, "the same round twice");
+        TensorAssert.Close(clean, cleanAgain, 0, "the same round twice");
+        var (otherRound, _) = fresh.Mixed(4, mix);
+        Assert.True((otherRound - noisy).abs().max().item<float>() > 1e-3, "another round draws other noise");
+
+        using var bundled = BundledDataSet.Load();
+        var (train, test) = DataSplit.Split(bundled, 50, 1);
+        using var _ = train;
+        using var __ = test;
+        int count = fresh.Count, cleanInputs = 0;
+        var snrs = new List<double>();
+        var n = noisy.view(count, -1);
+        var c = clean.view(count, -1);
+        var original = train.Clean.view(count, -1);
+        for (int i = 0; i < count; i++)
+        {
+            var x = n[i].data<float>().ToArray();
+            var y = c[i].data<float>().ToArray();
+            // The clean target is the clip itself, scaled by a gain between −20 and 0 dB.
+            var o = original[i].data<float>().ToArray();
+            double gainDb = 10 * Math.Log10(SignalToNoiseRatio.Power(y) / SignalToNoiseRatio.Power(o));
+            Assert.InRange(gainDb, -20.001, 0.001);
+            if (x.SequenceEqual(y)) cleanInputs++;
+            else snrs.Add(SignalToNoiseRatio.Decibels(y, x));
+        }
+        // 250 draws with a share of 0.2: 50 expected, and far from 0 or all.
+        Assert.InRange(cleanInputs, 25, 80);
+        Assert.All(snrs, snr => Assert.InRange(snr, -0.01, 30.01));
+        Assert.True(snrs.Min() < 3 && snrs.Max() > 27, $"SNRs from {snrs.Min():F1} to {snrs.Max():F1} dB");
+    }
+
+    [Fact]
+    public void Settings_that_make_no_sense_are_refused_by_name()
+    {
+        Assert.StartsWith("the input SNR range", Assert.Throws<ArgumentException>(() => new InputSnrMix(10, 0, 0.1).Validate()).Message);
+        Assert.StartsWith("the input SNR range", Assert.Throws<ArgumentException>(() => new InputSnrMix(double.NaN, 0, 0.1).Validate()).Message);
+        Assert.StartsWith("the share of clean inputs", Assert.Throws<ArgumentException>(() => new InputSnrMix(0, 30, 1).Validate()).Message);
+        Assert.StartsWith("the quietest level", Assert.Throws<ArgumentException>(() => new InputSnrMix(0, 30, 0.1, 3).Validate()).Message);
+        InputSnrMix.Default.Validate();
+    }
+
+    [Fact]
+    public void The_capped_SNR_loss_tends_to_its_ceiling_and_equals_the_plain_SNR_far_below_it()
+    {
+        manual_seed(2);
+        var clean = randn(2, 1, 1000);
+        Assert.Equal(-40, SiSdrLoss.Snr(clean.clone(), clean, 40).item<float>(), 2);
+        var noisy = clean + 0.3 * randn(2, 1, 1000);
+        Assert.Equal(SiSdrLoss.Snr(noisy, clean).item<float>(), SiSdrLoss.Snr(noisy, clean, 40).item<float>(), 2);
+    }
+}
