@@ -397,11 +397,15 @@ public static class Grader
         return null;
     }
 
-    /// <summary>What libtorch said before the process ended ("what(): mat1 and mat2 shapes cannot be multiplied …").</summary>
-    private static string ProcessEndReason(string log)
+    /// <summary>What libtorch said before the process ended ("what(): mat1 and mat2 shapes cannot be multiplied …"), after a plain sentence.</summary>
+    public static string ProcessEndReason(string log)
     {
         string? what = File.Exists(log) ? File.ReadLines(log).FirstOrDefault(l => l.TrimStart().StartsWith("what():", StringComparison.Ordinal)) : null;
-        return what == null ? "it exited without a result" : $"{what.Trim()[7..].Trim()} (libtorch's error was not turned into an exception; check the shapes you multiply)";
+        if (what == null) return "it exited without a result";
+        string raw = what.Trim()[7..].Trim();
+        // The same words as a check's for the same error (a float64 tensor meeting a float32 one is not a shape problem).
+        string plain = Workbook.Coursework.PlainError.Sentence(new InvalidOperationException(raw)) ?? "libtorch stopped the process";
+        return $"{plain} (libtorch ended the process instead of throwing: {raw})";
     }
 
     /// <summary>

@@ -100,6 +100,8 @@ public static partial class StudentKit
             "This task builds on exercises you wrote before. Paste each solution over its stub below (the code of your exercise cell, " +
             "without its `// Exercise …` line): the cells after this one run on your code, and the check under each stub says whether it " +
             "still works. Until then, cells that need it print which exercise they wait for. (The grader marks each exercise in its own notebook.)");
+        var first = Find(exercises[0], course).Exercise;
+        yield return Code(first, "earlier-usings", $"{EarlierWorkLine} the namespaces the classes below use.\nusing TorchSharp;\nusing TorchSharp.Modules;\nusing static TorchSharp.torch;");
         foreach (string id in exercises)
         {
             var (notebookPath, exercise, check) = Find(id, course);
@@ -129,8 +131,8 @@ public static partial class StudentKit
 
     /// <summary>
     /// Writes the kit to <paramref name="folder"/>: the expected values (into src/Workbook.StudentKit, where the package
-    /// embeds them), the package (dotnet pack), the notebooks, the README, and the data set unless the folder is inside
-    /// the repository (whose data/ the notebooks find above them).
+    /// embeds them), the package (dotnet pack), the notebooks, the README, and the data set, except into the repository's
+    /// own notebooks/exercises/ (whose notebooks find the repository's data/ above them).
     /// </summary>
     /// <returns>the files written</returns>
     /// <param name="updateExpectedValues">false: pack the expected values as committed (a test compares them with the reference's)</param>
@@ -159,8 +161,8 @@ public static partial class StudentKit
         File.WriteAllText(readme, Readme);
         written.Add(readme);
 
-        string root = Path.GetFullPath(repositoryRoot).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
-        if (!Path.GetFullPath(folder).StartsWith(root, StringComparison.Ordinal))
+        string inRepository = Path.GetFullPath(Path.Combine(repositoryRoot, "notebooks", "exercises"));
+        if (Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar) != inRepository)
         {
             string data = Path.Combine(repositoryRoot, "data", "speech");
             foreach (string file in Directory.GetFiles(data, "*", SearchOption.AllDirectories))
