@@ -50,6 +50,8 @@ public class StudentKitTests(StudentKitFixture kit)
     [Fact]
     public void The_kits_package_holds_no_implementation_of_an_exercise()
     {
+        // The setup cell's #r names the version the project packs.
+        Assert.Equal($"{StudentKit.PackageId}.{StudentKit.PackageVersion}.nupkg", Path.GetFileName(kit.Package));
         var (types, methods, resources) = Library();
         Assert.Contains(types, t => t is ("Workbook.Coursework", "Check"));   // the reader works: the checks are there
         foreach (string answer in answerTypes)
@@ -113,6 +115,18 @@ public class StudentKitTests(StudentKitFixture kit)
             foreach (string copy in Directory.GetFiles(kit.Folder, "solved-*")) File.Delete(copy);
             Directory.Delete(output, recursive: true);
         }
+    }
+
+    [SkippableFact]
+    public void A_kit_notebook_runs_in_Jupyter_from_the_copy_with_its_stubs()
+    {
+        string notebook = Directory.GetFiles(kit.Folder, "01-*.ipynb").Single();
+        var executed = JupyterTests.ExecuteInJupyter(notebook);
+        var outputs = executed["cells"]!.AsArray().SelectMany(c => c!["outputs"]?.AsArray() ?? new JsonArray()).ToList();
+        Assert.DoesNotContain(outputs, o => (string?)o!["output_type"] == "error");
+        string text = string.Join("\n", outputs.Select(o => JupyterOutputs.Join(o!["text"] ?? o["data"]?["text/plain"])));
+        Assert.Contains($"/{StudentKit.PackageId.ToLowerInvariant()}/{StudentKit.PackageVersion}/", text);   // the setup line names the package it loaded
+        Assert.Matches(@"needs Exercise 1\.1 \(write Shift\), not written yet", text);
     }
 
     /// <summary>Each exercise's cell in the instructor's notebooks with its solution in place (the markers dropped).</summary>
