@@ -53,8 +53,11 @@ public static partial class StudentKit
         string number = Path.GetFileName(path)[..2];
         if (earlierWork.TryGetValue(number, out var exercises))
         {
+            // Before the text that introduces the first exercise, so that the exercise's text and its cell stay together.
             int first = cells.FindIndex(c => (string?)c["cell_type"] == "code" && ExerciseMarkers.Header(Source(c)) != null);
-            cells.InsertRange(first < 0 ? cells.Count : first, EarlierWorkCells(exercises, course));
+            if (first < 0) first = cells.Count;
+            while (first > 0 && (string?)cells[first - 1]["cell_type"] == "markdown") first--;
+            cells.InsertRange(first, EarlierWorkCells(exercises, course));
         }
         student["cells"] = new JsonArray(cells.Select(c => (JsonNode?)c.DeepClone()).ToArray());
         return student;
