@@ -248,7 +248,8 @@ public static class Grader
                 parts.Add((cell, i + 1, true));
                 continue;
             }
-            if (copies.Contains(Normalized(source)) || IsSetup(source) || CallsACheck(source)) continue;   // the instructor's take their place
+            // The instructor's take their place; the kit's own cells (its package source, earlier notebooks' exercises) give way to the instructor's setup and reference.
+            if (copies.Contains(Normalized(source)) || IsSetup(source) || CallsACheck(source) || StudentKit.IsKitCell(source)) continue;
             pending.Add((cell, i + 1));
         }
 

@@ -6,22 +6,24 @@ namespace Workbook.Notebooks.Coursework;
 /// <summary>
 /// Makes the student version of a solved notebook: solution code replaced by a stub that compiles and throws
 /// <see cref="NotImplementedException"/> naming the exercise, model answers replaced by "Your answer:", hidden checks
-/// removed, outputs cleared, and the setup cell's library path made right for the folder the version is written to.
+/// removed, instructor-only lines and cells removed, outputs cleared. <see cref="StudentKit"/> makes the kit's notebooks of it.
 /// </summary>
 public static class StudentVersion
 {
-    /// <summary>The student version of every notebook in <paramref name="instructorFolder"/>, written to <paramref name="outputFolder"/>.</summary>
+    /// <summary>
+    /// The student version of every notebook of the kit in <paramref name="instructorFolder"/>, as the kit has it
+    /// (<see cref="StudentKit.Notebook"/>), written to <paramref name="outputFolder"/>.
+    /// </summary>
     /// <returns>the files written</returns>
     public static IReadOnlyList<string> WriteAll(string instructorFolder, string outputFolder)
     {
         Directory.CreateDirectory(outputFolder);
         var written = new List<string>();
-        foreach (string notebook in NotebookRunner.Find(instructorFolder))
+        var course = NotebookRunner.Find(instructorFolder).Select(path => (Path: path, Notebook: NotebookFile.Read(path))).ToList();
+        foreach (var (path, instructor) in course.Where(n => StudentKit.InKit(n.Path)))
         {
-            var instructor = NotebookFile.Read(notebook);
-            var student = Make(instructor, notebook);
-            string target = Path.Combine(outputFolder, Path.GetFileName(notebook));
-            NotebookFile.Write(target, SetupCell.Relocate(student, Path.GetDirectoryName(Path.GetFullPath(notebook))!, Path.GetFullPath(outputFolder)));
+            string target = Path.Combine(outputFolder, Path.GetFileName(path));
+            NotebookFile.Write(target, StudentKit.Notebook(instructor, path, course));
             written.Add(target);
         }
         return written;
@@ -38,7 +40,9 @@ public static class StudentVersion
             var cell = cells[i]!.AsObject();
             string source = JupyterOutputs.Join(cell["source"]);
             string where = $"{name}, cell {i + 1}";
-            string changed = (string?)cell["cell_type"] == "code" ? StudentCode(source, where) : StudentMarkdown(source, where);
+            string changed = (string?)cell["cell_type"] == "code"
+                ? (IsInstructorOnly(source) ? "" : StudentCode(source, where))
+                : StudentMarkdown(source, where);
             cell["source"] = JupyterOutputs.Lines(changed);
             if ((string?)cell["cell_type"] == "code")
             {
@@ -49,7 +53,20 @@ public static class StudentVersion
         return notebook;
     }
 
-    /// <summary>A code cell with its solution regions stubbed and its hidden checks removed.</summary>
+    /// <summary>
+    /// Marks a code cell that uses what the student kit leaves out (the library's networks, trainer or fast paths): its
+    /// first line starts with this. The student version keeps its place (empty, so cells still line up with the
+    /// instructor's) and the kit drops it.
+    /// </summary>
+    public const string InstructorOnlyCell = "// Instructor only";
+
+    /// <summary>Marks one such line (a comment on it contains this): the student version leaves the line out.</summary>
+    public const string InstructorOnlyLine = "(instructor only";
+
+    /// <summary>True for a cell marked <see cref="InstructorOnlyCell"/>.</summary>
+    public static bool IsInstructorOnly(string source) => source.TrimStart().StartsWith(InstructorOnlyCell, StringComparison.Ordinal);
+
+    /// <summary>A code cell with its solution regions stubbed, its hidden checks and instructor-only lines removed.</summary>
     public static string StudentCode(string source, string where)
     {
         var header = ExerciseMarkers.Header(source);
@@ -80,7 +97,7 @@ public static class StudentVersion
                 inside = null;
                 continue;
             }
-            if (inside == null) output.Append(line).Append('\n');
+            if (inside == null && !line.Contains(InstructorOnlyLine, StringComparison.Ordinal)) output.Append(line).Append('\n');
         }
         if (inside != null) throw new InvalidDataException($"{where}: {inside} is never closed");
         return output.ToString()[..Math.Max(0, output.Length - 1)];

@@ -1,12 +1,11 @@
-using Workbook.Signals;
 using static TorchSharp.torch;
 
 namespace Workbook.Coursework;
 
 /// <summary>
 /// Exercise 1.2: the shift-register convolution <c>y = Σ_{k=0}^{K−1} h_k S^k x</c> for a signal <c>[…, N]</c> and taps
-/// <c>[K]</c>. The properties are those the library's tests assert of its own filters; the reference is
-/// <see cref="ShiftRegisterConvolution"/>.
+/// <c>[K]</c>. The properties are those the library's tests assert of its own filters; the expected values come
+/// from <see cref="Expected"/>.
 /// </summary>
 public static class FilterExercise
 {
@@ -21,7 +20,7 @@ public static class FilterExercise
             var impulse = zeros(10);
             impulse[0] = tensor(1f);
             var response = filter(impulse, taps);
-            var expected = ShiftRegisterConvolution.Filter(impulse, taps);
+            var expected = Expected.Filter(impulse, taps);
             if (TensorComparison.Difference(response, expected, "the response to an impulse") is not string problem) return null;
             if (response.shape.SequenceEqual(expected.shape) && response[..4].allclose(taps) && response[4].item<float>() != 0)
                 return problem + " — it has more than K non-zero samples: a filter with K taps uses h_0 … h_{K−1} (k = 0 … K−1, not K)";
@@ -29,9 +28,14 @@ public static class FilterExercise
         });
         checks.Add("delaying the input by d samples delays the output by d samples", () =>
         {
-            var x = randn(20);
-            return TensorComparison.Difference(filter(ShiftOperator.Shift(x, 3), taps), ShiftOperator.Shift(filter(x, taps), 3),
-                "the output for the delayed input");
+            // S^3 x comes from Expected; the output's delay is seen by comparing the outputs 3 samples apart.
+            var x = CheckInputs.Normal("1.2 delay", 1, 20);
+            var delayed = filter(Expected.Shift(x, 3), taps);
+            var output = filter(x, taps);
+            if (!delayed.shape.SequenceEqual(output.shape) || output.shape.Length != 1 || output.shape[0] != 20)
+                return $"a signal of 20 samples gave {TensorComparison.Shape(output)}, and delayed by 3 samples {TensorComparison.Shape(delayed)}: both should have the signal's shape [20]";
+            return TensorComparison.Difference(delayed[..3], zeros(3), "the first 3 outputs for the input delayed by 3 samples")
+                ?? TensorComparison.Difference(delayed[3..], output[..17], "the output for the input delayed by 3 samples, from sample 3 on (the output delayed by 3)");
         });
         checks.Add("causal: changing the input at time n₀ changes no output before n₀", () =>
         {
@@ -55,9 +59,9 @@ public static class FilterExercise
         {
             foreach (var (n, k) in new[] { (12L, 1L), (12L, 5L), (6L, 9L) })
             {
-                var x = randn(2, 1, n);
-                var h = randn(k);
-                if (TensorComparison.Difference(filter(x, h), ShiftRegisterConvolution.Filter(x, h), $"the output for N = {n}, K = {k}", 1e-4) is string p)
+                var x = CheckInputs.Normal($"1.2 x {n} {k}", 1, 2, 1, n);
+                var h = CheckInputs.Normal($"1.2 h {n} {k}", 1, k);
+                if (TensorComparison.Difference(filter(x, h), Expected.Filter(x, h), $"the output for N = {n}, K = {k}", 1e-4) is string p)
                     return p;
             }
             return null;

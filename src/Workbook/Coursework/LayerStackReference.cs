@@ -9,19 +9,13 @@ namespace Workbook.Coursework;
 internal static class LayerStackReference
 {
     /// <summary>
-    /// Null when <paramref name="network"/> maps <paramref name="x"/> as the layers with tanh between them do; otherwise
-    /// the first difference, or, when the network matches the definition with a tanh after the last layer, that mistake named.
+    /// Null when <paramref name="network"/> maps <paramref name="x"/> to <paramref name="expected"/>, the layers' filters
+    /// with tanh between them (<see cref="Expected.Network"/>); otherwise the first difference, or, when the network
+    /// matches the definition with a tanh after the last layer, that mistake named.
     /// </summary>
-    /// <param name="layers">each layer's filter, with the coefficients the network was given</param>
     /// <param name="what">what the output is, for the message</param>
-    public static string? Problem(nn.Module<Tensor, Tensor> network, Tensor x, IReadOnlyList<Func<Tensor, Tensor>> layers, string what)
+    public static string? Problem(nn.Module<Tensor, Tensor> network, Tensor x, Tensor expected, string what)
     {
-        var expected = x;
-        for (int l = 0; l < layers.Count; l++)
-        {
-            expected = layers[l](expected);
-            if (l < layers.Count - 1) expected = expected.tanh();
-        }
         Tensor output;
         using (no_grad()) output = network.call(x);
         string? problem = TensorComparison.Difference(output, expected, what, 1e-4);

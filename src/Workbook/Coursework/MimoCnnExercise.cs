@@ -22,7 +22,7 @@ public static class MimoCnnExercise
         try
         {
             if (MimoFilterExercise.NumberTypeProblem(build(2, new long[] { 3, 2 }, new long[] { 2, 2, 2 })) is string wrongType) return wrongType;
-            return OutputProblem(build, new long[] { 3, 2 }, new long[] { 2, 2, 2 }, randn(2, 2, 10)) is string square
+            return OutputProblem(build, new long[] { 3, 2 }, new long[] { 2, 2, 2 }, CheckInputs.Normal("3.1 X square", 1, 2, 2, 10)) is string square
                 ? $"not checked, because the output with equal feature counts ([2, 2, 2]) is not yet right: {square}"
                 : null;
         }
@@ -59,7 +59,7 @@ public static class MimoCnnExercise
             return got == expected ? null : $"MimoCnn(2, [40, 40], [1, 5, 1]) has learnable tensors {got}; expected {expected}";
         });
         checks.Add("the output is layer L(tanh(… tanh(layer 1(X)))), with no tanh after the last layer", () => guard ??
-            OutputProblem(build, new long[] { 4, 3 }, new long[] { 2, 3, 2 }, randn(2, 2, 12)));
+            OutputProblem(build, new long[] { 4, 3 }, new long[] { 2, 3, 2 }, CheckInputs.Normal("3.1 X", 1, 2, 2, 12)));
         checks.Add("shapes: [B, F0, N] gives [B, FL, N]", () =>
         {
             if (guard != null) return guard;
@@ -117,9 +117,8 @@ public static class MimoCnnExercise
         var shapes = taps.Select((k, l) => new[] { k, features[l], features[l + 1] }).ToArray();
         if (parameters.Count != taps.Length || parameters.Select(p => p.shape).Zip(shapes).Any(s => !s.First.SequenceEqual(s.Second)))
             return $"the network has learnable tensors {ModuleInspection.Shapes(network)}; expected one [K_l, F_(l−1), F_l] per layer";
-        var h = shapes.Select(s => randn(s) * 0.5).ToArray();
+        var h = shapes.Select((s, l) => CheckInputs.Normal($"3.1 layer {l} [{string.Join(", ", s)}]", 0.5, s)).ToArray();
         ModuleInspection.Assign(network, h);
-        return LayerStackReference.Problem(network, x, h.Select(coefficients => (Func<Tensor, Tensor>)(signal => ShiftRegisterConvolution.Filter3D(signal, coefficients))).ToArray(),
-            "the network's output");
+        return LayerStackReference.Problem(network, x, Expected.Network(x, h), "the network's output");
     }
 }

@@ -7,7 +7,7 @@ namespace Workbook.Coursework;
 /// Exercise 2.1: the MIMO filter <c>Y = Σ_k (S^k X) H_k</c>, a module with attributes K, F, G and one learnable
 /// tensor of shape <c>[K, F, G]</c> (H[k] the F×G matrix H_k), mapping <c>[B, F, N]</c> to <c>[B, G, N]</c>.
 /// The student passes <c>(K, F, G) =&gt; new MimoFilter(K, F, G)</c>; the reference is
-/// <see cref="ShiftRegisterConvolution.Filter3D"/>.
+/// <see cref="Expected.Filter3D"/>.
 /// </summary>
 public static class MimoFilterExercise
 {
@@ -27,7 +27,7 @@ public static class MimoFilterExercise
             try
             {
                 if (NumberTypeProblem(build(2, 3, 3)) is string wrongType) return new Guard(wrongType);
-                return OutputProblem(build, 2, 3, 3, randn(2, 3, 10)) is string square
+                return OutputProblem(build, 2, 3, 3, CheckInputs.Normal("2.1 X square", 1, 2, 3, 10)) is string square
                     ? new Guard($"not checked, because the output for F = G is not yet right ({(square.Contains("H_kᵀ", StringComparison.Ordinal) ? "your H_k is transposed" : "see above")}); " +
                                 "with F ≠ G a multiplication in the wrong order would end the notebook's process")
                     : new Guard((string?)null);
@@ -71,7 +71,8 @@ public static class MimoFilterExercise
         });
         checks.Add("the coefficients are float32, like the signals", () => NumberTypeProblem(build(3, 2, 4)));
         checks.Add("the output is Y = Σ_k (S^k X) H_k, for F = G and for F ≠ G", () =>
-            NumberTypeProblem(build(2, 3, 3)) ?? OutputProblem(build, 2, 3, 3, randn(2, 3, 10)) ?? guard.Problem ?? OutputProblem(build, 3, 2, 4, randn(2, 2, 10)));
+            NumberTypeProblem(build(2, 3, 3)) ?? OutputProblem(build, 2, 3, 3, CheckInputs.Normal("2.1 X square", 1, 2, 3, 10)) ?? guard.Problem
+            ?? OutputProblem(build, 3, 2, 4, CheckInputs.Normal("2.1 X", 1, 2, 2, 10)));
         checks.Add("shapes: [B, F, N] gives [B, G, N], and [F, N] gives [G, N]", () =>
         {
             if (guard.Problem != null) return guard.Problem;
@@ -141,13 +142,14 @@ public static class MimoFilterExercise
         var parameters = ModuleInspection.Parameters(filter);
         if (parameters.Count != 1 || !parameters[0].shape.SequenceEqual(new[] { k, f, g }))
             return $"MimoFilter({k}, {f}, {g}) has learnable tensors {ModuleInspection.Shapes(filter)}, not one of shape [K, F, G] = [{k}, {f}, {g}]";
-        var h = randn(k, f, g);
+        var h = CheckInputs.Normal($"2.1 H {k} {f} {g}", 1, k, f, g);
         ModuleInspection.Assign(filter, new[] { h });
         Tensor output;
         using (no_grad()) output = filter.call(x);
-        var expected = ShiftRegisterConvolution.Filter3D(x, h);
+        var expected = Expected.Filter3D(x, h);
+        var transposed = f == g ? Expected.Filter3D(x, h.transpose(1, 2)) : null;   // the mistake that fits the shapes only when F = G
         string? problem = TensorComparison.Difference(output, expected, $"the output of MimoFilter({k}, {f}, {g})", 1e-4);
-        if (problem != null && f == g && TensorComparison.Same(output, ShiftRegisterConvolution.Filter3D(x, h.transpose(1, 2)), 1e-4))
+        if (problem != null && transposed is not null && TensorComparison.Same(output, transposed, 1e-4))
             return "your output is Σ_k (S^k X) H_kᵀ: H_k is F×G and multiplies S^k X (N×F) from the right, giving N×G";
         return problem;
     }

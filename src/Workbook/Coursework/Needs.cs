@@ -48,6 +48,13 @@ public static partial class Needs
     public static T? Exercise<T>(string first, string second, Func<T> demonstration) =>
         Exercise(first, () => Exercise(second, demonstration));
 
+    /// <summary>Runs a demonstration that needs three exercises (in the student kit, training also needs the student's network).</summary>
+    public static void Exercise(string first, string second, string third, Action demonstration) =>
+        Exercise(first, () => Exercise(second, third, demonstration));
+
+    public static T? Exercise<T>(string first, string second, string third, Func<T> demonstration) =>
+        Exercise(first, () => Exercise(second, third, demonstration));
+
     /// <summary>What the check cell of <paramref name="exercise"/> found: a stub (<paramref name="notImplemented"/>, its
     /// message) or code. Called by <see cref="Check"/>.</summary>
     internal static void Checked(string exercise, string? notImplemented)

@@ -1,11 +1,10 @@
-using Workbook.Signals;
 using static TorchSharp.torch;
 
 namespace Workbook.Coursework;
 
 /// <summary>
 /// Exercise 1.1: the shift operator, <c>(S^k x)_n = x_{n−k}</c> for n ≥ k and 0 before, on the time (last) axis of
-/// <c>[N]</c> and of batches <c>[B, F, N]</c>, each row on its own. The reference is <see cref="ShiftOperator"/>.
+/// <c>[N]</c> and of batches <c>[B, F, N]</c>, each row on its own. The expected values come from <see cref="Expected"/>.
 /// </summary>
 public static class ShiftExercise
 {
@@ -21,7 +20,7 @@ public static class ShiftExercise
             foreach (long k in new long[] { 0, 1, 3 })
             {
                 var result = shift(x, k);
-                if (TensorComparison.Difference(result, ShiftOperator.Shift(x, k), $"S^{k} x") is string problem)
+                if (TensorComparison.Difference(result, Expected.Shift(x, k), $"S^{k} x") is string problem)
                     return problem + WrapAroundHint(result, x, k);
             }
             return null;
@@ -62,7 +61,7 @@ public static class ShiftExercise
             {
                 var signal = randn(1 + generator.Next(3), 1 + generator.Next(4), 2 + generator.Next(12));
                 for (long k = 0; k <= signal.shape[2] + 2; k++)
-                    if (TensorComparison.Difference(shift(signal, k), ShiftOperator.Shift(signal, k), $"S^{k} x for x of shape {TensorComparison.Shape(signal)}") is string p)
+                    if (TensorComparison.Difference(shift(signal, k), Expected.Shift(signal, k), $"S^{k} x for x of shape {TensorComparison.Shape(signal)}") is string p)
                         return p;
             }
             return null;
@@ -84,7 +83,7 @@ public static class ShiftExercise
         // Two clips of three channels, every sample different: 1 … 36.
         var batch = arange(1, 37, dtype: float32).view(2, 3, 6);
         var result = shift(batch, 1);
-        var expected = ShiftOperator.Shift(batch, 1);
+        var expected = Expected.Shift(batch, 1);
         if (TensorComparison.Difference(result, expected, "S x of a [2, 3, 6] batch") is not string problem) return null;
         if (!result.shape.SequenceEqual(batch.shape)) return problem;
         float Value(Tensor t, long b, long f, long n) => t[b, f, n].item<float>();

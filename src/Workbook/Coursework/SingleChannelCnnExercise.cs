@@ -28,9 +28,9 @@ public static class SingleChannelCnnExercise
             var module = layer(3);
             var h = tensor(new float[] { 0.5f, -1f, 2f });
             ModuleInspection.Assign(module, new[] { h.view(ModuleInspection.Parameters(module)[0].shape) });
-            var x = randn(1, 1, 12);
+            var x = CheckInputs.Normal("1.3 layer x", 1, 1, 1, 12);
             using var _ = no_grad();
-            return TensorComparison.Difference(module.call(x), ShiftRegisterConvolution.Filter(x, h), "the layer's output for a [1, 1, 12] input");
+            return TensorComparison.Difference(module.call(x), Expected.Filter(x, h), "the layer's output for a [1, 1, 12] input");
         });
         checks.Group = "network";
         checks.Add("the CNN's layers are registered: parameters() holds Σ_l K_l taps", () =>
@@ -42,7 +42,7 @@ public static class SingleChannelCnnExercise
             return count == 9 ? null : $"a CNN with taps [4, 3, 2] has {count} learnable numbers; it should have 4 + 3 + 2 = 9";
         });
         checks.Add("the CNN computes layer L(tanh(… tanh(layer 1(x)))), with no tanh after the last layer", () =>
-            OutputProblem(cnn, new long[] { 4, 3, 2 }, randn(2, 1, 16)));
+            OutputProblem(cnn, new long[] { 4, 3, 2 }, CheckInputs.Normal("1.3 network x", 1, 2, 1, 16)));
         checks.Add("shapes: [N] in gives [N] out, [B, 1, N] in gives [B, 1, N] out", () =>
         {
             var network = cnn(2, new long[] { 3, 2 });
@@ -90,9 +90,8 @@ public static class SingleChannelCnnExercise
         var network = cnn(taps.Length, taps);
         var parameters = ModuleInspection.Parameters(network);
         if (parameters.Count != taps.Length) return $"the network has {parameters.Count} learnable tensors for {taps.Length} layers";
-        var h = taps.Select(k => randn(k) * 0.7).ToArray();
+        var h = taps.Select((k, l) => CheckInputs.Normal($"1.3 taps {l} of [{string.Join(", ", taps)}]", 0.7, k)).ToArray();
         ModuleInspection.Assign(network, h.Select((t, l) => t.view(parameters[l].shape)).ToArray());
-        return LayerStackReference.Problem(network, x, h.Select(layerTaps => (Func<Tensor, Tensor>)(signal => ShiftRegisterConvolution.Filter(signal, layerTaps))).ToArray(),
-            $"the output of a CNN with taps [{string.Join(", ", taps)}]");
+        return LayerStackReference.Problem(network, x, Expected.Network(x, h), $"the output of a CNN with taps [{string.Join(", ", taps)}]");
     }
 }

@@ -24,14 +24,18 @@ public static class TrainingLoopExercise
     /// <summary>Samples kept of each clip for the check's training runs.</summary>
     public const int ClipLength = 4000;
 
+    /// <summary>Pairs the lab holds out for testing.</summary>
+    private const int LabTestCount = 50;
+
     /// <summary>Epochs of the check's main run.</summary>
     public const int Epochs = 3;
 
     private static readonly Lazy<(PairedClips Train, PairedClips Test)> labSplit = new(() =>
     {
         using var all = BundledDataSet.Load();
-        var (train, test) = DataSplit.Split(all, DataSplit.DefaultTestCount, TrainingOptions.Lab.Seed);
-        return (Shorten(train), Shorten(test));
+        // The lab split: the first 50 pairs of the permutation for testing, as Exercise 4.2 splits.
+        long[] order = Expected.SplitOrder(all.Count, TrainingOptions.Lab.Seed);
+        return (Shorten(all.Select(order[LabTestCount..])), Shorten(all.Select(order[..LabTestCount])));
     });
 
     private static PairedClips Shorten(PairedClips clips) =>

@@ -68,6 +68,8 @@ public static class ScoreBreakdown
         order.Select(label => new ClipGroup(label, Enumerable.Range(0, labels.Count).Where(q => labels[q] == label).ToArray()))
              .Where(g => g.Indices.Count > 0).ToArray();
 
+#if !STUDENT_KIT
+    // The student kit leaves the split out (it is Exercise 4.2's answer), and with it this grouping.
     /// <summary>
     /// The test clips of the bundled set grouped by noise kind (white, pink, brown, hum, babble), for the split of
     /// <paramref name="testCount"/> and <paramref name="splitSeed"/> (<see cref="Data.DataSplit"/>): test clip q is the
@@ -79,6 +81,7 @@ public static class ScoreBreakdown
         var kinds = order[..testCount].Select(i => manifest.Clips[(int)i].Noise.ToString().ToLowerInvariant()).ToArray();
         return ByLabel(kinds, Data.BackgroundNoise.Kinds.Select(k => k.ToString().ToLowerInvariant()));
     }
+#endif
 
     /// <summary>Each group's row for each denoiser, group by group.</summary>
     public static IReadOnlyList<GroupScore> Score(IReadOnlyList<ClipScores> scores, IReadOnlyList<ClipGroup> groups) =>

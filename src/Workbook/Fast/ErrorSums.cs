@@ -47,17 +47,17 @@ internal sealed class ErrorSums
     public double MeanSquared => squared / count;
 
     private static bool VectorLoopApplies(Tensor output, Tensor target) =>
-        SimdConvolution.Addressable(output) && SimdConvolution.Addressable(target) && output.shape.SequenceEqual(target.shape);
+        TensorMemory.Addressable(output) && TensorMemory.Addressable(target) && output.shape.SequenceEqual(target.shape);
 
     /// <summary>Σ|ŷ − y| and Σ(ŷ − y)² of two contiguous float32 tensors with as many elements.</summary>
     internal static (double Absolute, double Squared) Sums(Tensor output, Tensor target)
     {
         int length = (int)output.numel();
-        int chunks = (length + SimdConvolution.ChunkLength - 1) / SimdConvolution.ChunkLength;
+        int chunks = (length + TensorMemory.ChunkLength - 1) / TensorMemory.ChunkLength;
         var absolute = new double[chunks];
         var squared = new double[chunks];
-        SimdConvolution.RunChunks(length, (chunk, start, size) =>
-            (absolute[chunk], squared[chunk]) = ChunkSums(SimdConvolution.Floats(output).Slice(start, size), SimdConvolution.Floats(target).Slice(start, size)));
+        TensorMemory.RunChunks(length, (chunk, start, size) =>
+            (absolute[chunk], squared[chunk]) = ChunkSums(TensorMemory.Floats(output).Slice(start, size), TensorMemory.Floats(target).Slice(start, size)));
         double a = 0, s = 0;
         for (int chunk = 0; chunk < chunks; chunk++)
         {

@@ -45,8 +45,7 @@ internal sealed class SimdConvolution : autograd.SingleTensorFunction<SimdConvol
         signal.numel() / Math.Max(1, coefficients.shape[1]) * coefficients.shape[2] < int.MaxValue / sizeof(float); // the output
 
     /// <summary>True for a float32 tensor on the CPU small enough for <see cref="Floats"/> to address (2³¹ bytes).</summary>
-    internal static bool Addressable(Tensor t) =>
-        t.device_type == DeviceType.CPU && t.dtype == ScalarType.Float32 && t.numel() < int.MaxValue / sizeof(float);
+    internal static bool Addressable(Tensor t) => TensorMemory.Addressable(t);
 
     /// <param name="x">input <c>[B, F, N]</c>, float32 on the CPU</param>
     /// <param name="coefficients">taps <c>[K, F, G]</c>, float32 on the CPU</param>
@@ -207,33 +206,11 @@ internal sealed class SimdConvolution : autograd.SingleTensorFunction<SimdConvol
     }
 
     /// <summary>The tensor's memory, which must be contiguous float32 on the CPU (no copy is made).</summary>
-    internal static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);
+    internal static Span<float> Floats(Tensor t) => TensorMemory.Floats(t);
 
-    /// <summary>Runs the work items on as many threads as libtorch is set to use (the workbook's one thread setting), each thread with its own scratch.</summary>
-    internal static void RunTiles<TScratch>(int count, Func<TScratch> newScratch, Action<int, TScratch> work, Action<TScratch> finish)
-    {
-        int threads = Math.Min(get_num_threads(), count);
-        if (threads <= 1)
-        {
-            var scratch = newScratch();
-            for (int item = 0; item < count; item++) work(item, scratch);
-            finish(scratch);
-            return;
-        }
-        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads }, newScratch,
-            (item, _, scratch) => { work(item, scratch); return scratch; }, finish);
-    }
-
-    /// <summary>Elements per chunk of <see cref="RunChunks"/>: 256 kB of floats, enough to amortise scheduling, small enough to share out.</summary>
-    internal const int ChunkLength = 1 << 16;
-
-    /// <summary>
-    /// Runs <paramref name="work"/>(chunk, start, length) over <paramref name="count"/> elements cut into chunks of
-    /// <see cref="ChunkLength"/>, shared among threads as the tiles are: for element-wise loops over whole tensors.
-    /// </summary>
-    internal static void RunChunks(int count, Action<int, int, int> work) =>
-        RunTiles<object?>((count + ChunkLength - 1) / ChunkLength, () => null,
-            (chunk, _) => work(chunk, chunk * ChunkLength, Math.Min(ChunkLength, count - chunk * ChunkLength)), _ => { });
+    /// <summary>Runs the work items on as many threads as libtorch is set to use, each thread with its own scratch.</summary>
+    internal static void RunTiles<TScratch>(int count, Func<TScratch> newScratch, Action<int, TScratch> work, Action<TScratch> finish) =>
+        TensorMemory.RunTiles(count, newScratch, work, finish);
 
     /// <summary>How a clip of N samples is cut into tiles for K taps.</summary>
     internal readonly struct Tiles

@@ -20,7 +20,7 @@ namespace Workbook.Fast;
 internal static class VectorTanh
 {
     /// <summary>True for float32 tensors on the CPU that a span can address.</summary>
-    public static bool Supports(Tensor t) => SimdConvolution.Addressable(t);
+    public static bool Supports(Tensor t) => TensorMemory.Addressable(t);
 
     /// <summary>tanh(x), a new tensor.</summary>
     public static Tensor Forward(Tensor x)
@@ -28,7 +28,7 @@ internal static class VectorTanh
         using var input = x.contiguous();
         var y = empty_like(input);
         int count = (int)input.numel();
-        SimdConvolution.RunChunks(count, (_, start, length) => Tanh(SimdConvolution.Floats(input).Slice(start, length), SimdConvolution.Floats(y).Slice(start, length)));
+        TensorMemory.RunChunks(count, (_, start, length) => Tanh(TensorMemory.Floats(input).Slice(start, length), TensorMemory.Floats(y).Slice(start, length)));
         return y;
     }
 
@@ -38,7 +38,7 @@ internal static class VectorTanh
         using var dy = outputGradient.contiguous();
         using var y = output.contiguous();
         var dx = empty_like(y);
-        SimdConvolution.RunChunks((int)y.numel(), (_, start, length) => Slope(SimdConvolution.Floats(dy).Slice(start, length), SimdConvolution.Floats(y).Slice(start, length), SimdConvolution.Floats(dx).Slice(start, length)));
+        TensorMemory.RunChunks((int)y.numel(), (_, start, length) => Slope(TensorMemory.Floats(dy).Slice(start, length), TensorMemory.Floats(y).Slice(start, length), TensorMemory.Floats(dx).Slice(start, length)));
         return dx;
     }
 

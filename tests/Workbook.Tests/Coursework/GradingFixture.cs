@@ -30,7 +30,7 @@ public sealed class GradingFixture
         Submit("bug-k-plus-one", new[] { Edited(notebooks["01"], "1.2", s => Replace(s, "k < h.shape[0]; k++", "k <= h.shape[0]; k++")) });
         Submit("bug-transposed", new[] { Edited(notebooks["02"], "2.1", s => Replace(s, "h[k]);", "h[k].transpose(0, 1));")) });
         // Multiplies [B, F, N] by H_k without turning it to [B, N, F]: TorchSharp's matmul ends the process on that shape mismatch.
-        Submit("bug-crash", new[] { Edited(notebooks["02"], "2.1", s => Replace(s, "ShiftOperator.Shift(x, k).transpose(1, 2), h[k])", "ShiftOperator.Shift(x, k), h[k])")) });
+        Submit("bug-crash", new[] { Edited(notebooks["02"], "2.1", s => Replace(s, "Shift(x, k).transpose(1, 2), h[k])", "Shift(x, k), h[k])")) });
         Submit("bug-tanh-last", new[] { Edited(notebooks["03"], "3.1", s => Replace(s, "if (l < layers.Count - 1) x = x.tanh();", "x = x.tanh();")) });
         Submit("bug-no-zero-grad", new[] { Edited(notebooks["04"], "4.1", s => Replace(s, "optimizer.zero_grad();", "")) });
         Result = Repository.Run("dotnet", new[] { Repository.CliDll, "grade", "--out", Output }.Concat(Sandbox).Concat(Directory.GetDirectories(Class).Order()), Repository.Root,

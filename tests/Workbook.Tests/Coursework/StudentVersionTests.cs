@@ -18,15 +18,14 @@ public class StudentVersionTests
     public void The_committed_student_notebooks_are_what_the_exercises_verb_generates()
     {
         string generated = Directory.CreateTempSubdirectory("workbook-exercises-").FullName;
-        // Generated next to the committed ones would give the same relative paths; compare after relocating to the same folder.
+        // The kit's notebooks load the library from the kit's own package folder, so where they are written changes nothing.
         var written = StudentVersion.WriteAll(Repository.NotebookFolder, generated);
-        Assert.Equal(Repository.Notebooks.Count(), written.Count);
+        Assert.Equal(Repository.Notebooks.Count(StudentKit.InKit), written.Count);
         foreach (string path in written)
         {
             string committedPath = Path.Combine(ExercisesFolder, Path.GetFileName(path));
             Assert.True(File.Exists(committedPath), $"{committedPath} is missing: run ./run.sh exercises");
-            var expected = SetupCell.Relocate(NotebookFile.Read(path), generated, ExercisesFolder);
-            Assert.True(JsonNode.DeepEquals(expected, NotebookFile.Read(committedPath)),
+            Assert.True(JsonNode.DeepEquals(NotebookFile.Read(path), NotebookFile.Read(committedPath)),
                 $"{committedPath} differs from what `./run.sh exercises` writes: run it and commit the result");
         }
         Directory.Delete(generated, recursive: true);
@@ -35,7 +34,7 @@ public class StudentVersionTests
     [Fact]
     public void Student_notebooks_hold_stubs_prompts_and_no_solutions_hidden_checks_or_outputs()
     {
-        foreach (string instructorPath in Repository.Notebooks)
+        foreach (string instructorPath in Repository.Notebooks.Where(StudentKit.InKit))
         {
             var course = CourseNotebook.Read(instructorPath);
             var student = NotebookFile.Read(Path.Combine(ExercisesFolder, Path.GetFileName(instructorPath)));
@@ -52,11 +51,13 @@ public class StudentVersionTests
                 Assert.Empty(cell!["outputs"]!.AsArray());
                 Assert.Null(cell["execution_count"]);
             }
-            // The setup cell's library path is right for the exercises folder.
-            string setup = Sources(student).First();
-            string library = System.Text.RegularExpressions.Regex.Match(setup, "#r \"([^\"]*Workbook.dll)\"").Groups[1].Value;
-            Assert.Equal(Path.Combine(Repository.Root, "src", "Workbook", "bin", "Release", "net10.0", "Workbook.dll"),
-                Path.GetFullPath(Path.Combine(ExercisesFolder, library)));
+            // The library comes from the kit's package folder, never from this repository's build.
+            Assert.Equal(StudentKit.PackageSourceCell, Sources(student).First());
+            string setup = Sources(student).ElementAt(1);
+            Assert.Contains($"#r \"nuget: {StudentKit.PackageId}, {StudentKit.PackageVersion}\"", setup);
+            Assert.DoesNotContain("src/Workbook/bin", all);
+            Assert.DoesNotContain("(instructor only", all);
+            Assert.DoesNotContain(StudentVersion.InstructorOnlyCell, all);
         }
     }
 
@@ -94,7 +95,7 @@ public class StudentVersionTests
     [Fact]
     public void The_grader_runs_the_instructors_checks_whatever_the_student_did_to_the_check_cells()
     {
-        foreach (string path in Repository.Notebooks)
+        foreach (string path in Repository.Notebooks.Where(StudentKit.InKit))
         {
             var course = CourseNotebook.Read(path);
             var student = NotebookFile.Read(Path.Combine(ExercisesFolder, Path.GetFileName(path)));

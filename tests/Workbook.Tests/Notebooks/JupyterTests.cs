@@ -51,7 +51,7 @@ public class JupyterTests
     }
 
     /// <summary>Runs <c>jupyter nbconvert --execute</c> with the .NET kernel on a notebook; returns the executed notebook.</summary>
-    private static JsonObject ExecuteInJupyter(string notebook)
+    internal static JsonObject ExecuteInJupyter(string notebook)
     {
         string home = Environment.GetEnvironmentVariable("HOME") ?? "/root";
         string? jupyter = Repository.FindProgram("jupyter");

@@ -4,11 +4,12 @@ using System.Text.RegularExpressions;
 namespace Workbook.Tests.Notebooks;
 
 /// <summary>
-/// "Run All" on the student notebooks as handed out, every exercise still a stub: every cell runs, the checks say
-/// "not implemented yet", and each demonstration that needs an exercise prints one line saying which.
+/// "Run All" on the student notebooks as handed out, every exercise still a stub, from the kit copied outside the
+/// repository: every cell runs, the checks say "not implemented yet", and each demonstration that needs an exercise
+/// prints one line saying which.
 /// </summary>
 [Collection(StudentNotebookCollection.Name)]
-public class StudentNotebookRunTests
+public class StudentNotebookRunTests(StudentKitFixture kit)
 {
     [Fact]
     public void Every_student_notebook_with_its_stubs_runs_to_the_end_without_a_failed_cell()
@@ -16,10 +17,9 @@ public class StudentNotebookRunTests
         string output = Directory.CreateTempSubdirectory("workbook-student-run-").FullName;
         try
         {
-            var notebooks = Directory.GetFiles(Path.Combine(Repository.NotebookFolder, "exercises"), "*.ipynb")
-                .Where(p => Regex.IsMatch(Path.GetFileName(p), "^0[1-4]-")).Order(StringComparer.Ordinal).ToList();
+            var notebooks = Directory.GetFiles(kit.Folder, "*.ipynb").Order(StringComparer.Ordinal).ToList();
             Assert.Equal(4, notebooks.Count);
-            var result = Repository.Run("dotnet", new[] { Repository.CliDll, "run", "--out", output }.Concat(notebooks), Repository.Root, TimeSpan.FromMinutes(30));
+            var result = Repository.Run("dotnet", new[] { Repository.CliDll, "run", "--out", output }.Concat(notebooks), kit.Folder, TimeSpan.FromMinutes(30));
             string describe = $"exit code {result.ExitCode}\n{result.Output}\n{result.Error}";
             Assert.True(result.ExitCode == 0, describe);
             foreach (string notebook in notebooks)
@@ -41,9 +41,9 @@ public class StudentNotebookRunTests
     }
 }
 
-/// <summary>Notebook runs take the two cores: they run alone.</summary>
+/// <summary>Notebook runs take the two cores: they run alone, on one student kit packed for them all.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class StudentNotebookCollection
+public sealed class StudentNotebookCollection : ICollectionFixture<StudentKitFixture>
 {
     public const string Name = "Student notebooks";
 }
