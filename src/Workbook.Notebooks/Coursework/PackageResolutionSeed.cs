@@ -112,7 +112,12 @@ public static class PackageResolutionSeed
             string staging = seed + ".new-" + Guid.NewGuid().ToString("N")[..8];
             Directory.CreateDirectory(Path.Combine(staging, CacheFolder));
             foreach (string file in files) File.Copy(file, Path.Combine(staging, CacheFolder, Path.GetFileName(file)));
-            if (Directory.Exists(seed)) Directory.Delete(seed, recursive: true);
+            if (IsGood(seed))   // another grader kept one meanwhile, which runs may be copying from now
+            {
+                Directory.Delete(staging, recursive: true);
+                return true;
+            }
+            if (Directory.Exists(seed)) Directory.Delete(seed, recursive: true);   // a stale one
             try { Directory.Move(staging, seed); }
             catch (IOException) when (IsGood(seed)) { Directory.Delete(staging, recursive: true); }   // another grader kept one first
             return IsGood(seed);
