@@ -96,6 +96,7 @@ public static class Grader
         var grades = new List<ExerciseGrade>();
         var answers = new List<WrittenAnswer>();
         var toRun = new List<(CourseNotebook Course, JsonObject Student)>();
+        var courseExercises = course.SelectMany(c => c.Exercises).Select(e => e.Id).ToHashSet();
         foreach (var notebook in course)
         {
             IEnumerable<ExerciseGrade> All(GradeStatus status, string reason) => notebook.Exercises.Select(e => new ExerciseGrade(notebook.Name, e.Id, e.Title, 0, e.Points, status,
@@ -107,7 +108,7 @@ public static class Grader
                 continue;
             }
             JsonObject student;
-            try { student = StudentNotebook.Read(studentPath, notebook); }
+            try { student = StudentNotebook.Read(studentPath, notebook, courseExercises); }
             catch (InvalidDataException e)
             {
                 grades.AddRange(All(GradeStatus.NotReadable, e.Message));
@@ -248,8 +249,10 @@ public static class Grader
                 parts.Add((cell, i + 1, true));
                 continue;
             }
-            // The instructor's take their place; the kit's own cells (its package source, earlier notebooks' exercises) give way to the instructor's setup and reference.
-            if (copies.Contains(Normalized(source)) || IsSetup(source) || CallsACheck(source) || StudentKit.IsKitCell(source)) continue;
+            // The instructor's take their place; the kit's own cells (its package source, earlier notebooks' exercises,
+            // also when pasted over with the whole exercise cell, header and all) give way to the instructor's setup and reference.
+            if (copies.Contains(Normalized(source)) || IsSetup(source) || CallsACheck(source) || StudentKit.IsKitCell(source)
+                || ExerciseMarkers.Header(source) is not null) continue;
             pending.Add((cell, i + 1));
         }
 

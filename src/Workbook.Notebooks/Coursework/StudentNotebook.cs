@@ -17,7 +17,9 @@ public static class StudentNotebook
     public const long MaxBytes = 32L * 1024 * 1024;
 
     /// <exception cref="InvalidDataException">the file cannot be graded; the message names it and says why</exception>
-    public static JsonObject Read(string path, CourseNotebook course)
+    /// <param name="courseExercises">the exercises of every notebook of the course: a cell headed by another notebook's
+    /// exercise is a student's copy of earlier work (the kit asks for it), not a mistake</param>
+    public static JsonObject Read(string path, CourseNotebook course, IReadOnlySet<string>? courseExercises = null)
     {
         string file = Path.GetFileName(path);
         var identity = FileIdentity.OfLink(path) ?? throw new InvalidDataException($"{file}: the file is gone");
@@ -47,7 +49,7 @@ public static class StudentNotebook
             (string Id, int Points, string Title)? header;
             try { header = ExerciseMarkers.Header(source); }
             catch (OverflowException) { throw new InvalidDataException($"{where}: its exercise header's points are not a number the grader reads; keep the header line as the handout has it"); }
-            if (header is var (id, _, _) && course.Exercises.All(e => e.Id != id))
+            if (header is var (id, _, _) && course.Exercises.All(e => e.Id != id) && courseExercises?.Contains(id) != true)
                 throw new InvalidDataException($"{where} starts like the header of exercise {id}, which {course.Name} does not have; keep the header lines as the handout has them");
         }
         return notebook;

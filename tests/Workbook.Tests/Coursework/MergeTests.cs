@@ -100,4 +100,27 @@ public class MergeTests
         Assert.All(merged, c => Assert.Null(c["metadata"]?["workbook_grading"]?["refused"]));
         Assert.DoesNotContain(merged, c => Role(c).Role == "student");   // the student's copies of the instructor's cells are not added cells
     }
+
+    [Fact]
+    public void An_earlier_notebooks_exercise_cell_pasted_whole_into_the_kits_earlier_work_cell_is_read_and_gives_way_to_the_reference()
+    {
+        // The kit's notebook 02 asks for the student's Shift; a student who copies the whole cell of notebook 01, its
+        // "// Exercise 1.1" header too, has not made notebook 02 unreadable.
+        var course02 = CourseNotebook.Read(Repository.Notebooks.First(p => Path.GetFileName(p).StartsWith("02-", StringComparison.Ordinal)));
+        string kit02 = Path.Combine(Repository.NotebookFolder, "exercises", Path.GetFileName(course02.Path));
+        var student = NotebookFile.Read(kit02);
+        var earlier = Cells(student).First(c => Source(c).StartsWith(StudentKit.EarlierWorkLine, StringComparison.Ordinal) && Source(c).Contains("Exercise 1.1", StringComparison.Ordinal));
+        earlier["source"] = JupyterOutputs.Lines("// Exercise 1.1 (2 points): write Shift\nstatic Tensor Shift(Tensor x, long k) => x; // pasted from notebook 01");
+        string pasted = Path.Combine(Directory.CreateTempSubdirectory("workbook-merge-").FullName, Path.GetFileName(kit02));
+        NotebookFile.Write(pasted, student);
+        var allExercises = Grader.Course(Repository.NotebookFolder).SelectMany(c => c.Exercises).Select(e => e.Id).ToHashSet();
+
+        var refused = Assert.Throws<InvalidDataException>(() => StudentNotebook.Read(pasted, course02));   // without the course: a stray header
+        Assert.Contains("exercise 1.1", refused.Message);
+        var read = StudentNotebook.Read(pasted, course02, allExercises);
+        var merged = Cells(Grader.Merge(course02, read));
+
+        Assert.DoesNotContain(merged, c => Source(c).Contains("pasted from notebook 01", StringComparison.Ordinal));
+        Directory.Delete(Path.GetDirectoryName(pasted)!, recursive: true);
+    }
 }
