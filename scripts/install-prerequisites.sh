@@ -14,6 +14,8 @@
 # where they fail with the install command (and this script fails first, naming what it could not install).
 # Set WORKBOOK_SKIP_PREREQUISITES=1 to skip this script (for example on a machine without apt).
 set -euo pipefail
+# Pipelines into grep let grep read to the end (`grep … >/dev/null`, never `grep -q`): grep -q stops at the first
+# match, the writer then dies of SIGPIPE and, under pipefail, the check fails although the match was there.
 
 [[ "${WORKBOOK_SKIP_PREREQUISITES:-}" == 1 ]] && exit 0
 cd "$(dirname "$0")/.."   # the repository root: .config/dotnet-tools.json is there
@@ -48,12 +50,12 @@ if ! PATH="/usr/bin:$PATH" command -v jupyter-nbconvert >/dev/null 2>&1 || ! [[ 
 fi
 
 # The .NET kernel: the dotnet-interactive tool, and its kernel specs registered with Jupyter.
-if ! dotnet tool list --global 2>/dev/null | grep -qi "microsoft.dotnet-interactive *$DOTNET_INTERACTIVE_VERSION"; then
+if ! dotnet tool list --global 2>/dev/null | grep -i "microsoft.dotnet-interactive *$DOTNET_INTERACTIVE_VERSION" >/dev/null; then
     echo "install-prerequisites: installing dotnet-interactive $DOTNET_INTERACTIVE_VERSION (dotnet tool, global)"
     dotnet tool uninstall --global Microsoft.dotnet-interactive >/dev/null 2>&1 || true
     dotnet tool install --global Microsoft.dotnet-interactive --version "$DOTNET_INTERACTIVE_VERSION" >/dev/null
 fi
-if [[ -x /usr/bin/jupyter ]] && ! PATH="/usr/bin:$PATH" jupyter kernelspec list 2>/dev/null | grep -q '\.net-csharp'; then
+if [[ -x /usr/bin/jupyter ]] && ! PATH="/usr/bin:$PATH" jupyter kernelspec list 2>/dev/null | grep '\.net-csharp' >/dev/null; then
     echo "install-prerequisites: registering the .NET kernels with Jupyter (dotnet interactive jupyter install)"
     PATH="/usr/bin:$PATH" dotnet interactive jupyter install >/dev/null
 fi
@@ -105,7 +107,7 @@ fi
 if [[ "${CI:-}" == true || "${CI:-}" == 1 ]]; then
     missing=()
     PATH="/usr/bin:$PATH" command -v jupyter-nbconvert >/dev/null 2>&1 && [[ -x /usr/bin/jupyter ]] || missing+=("Jupyter (apt-get install jupyter-nbconvert jupyter-client jupyter-core python3-nbclient)")
-    [[ -x /usr/bin/jupyter ]] && PATH="/usr/bin:$PATH" jupyter kernelspec list 2>/dev/null | grep -q '\.net-csharp' || missing+=("the .NET Jupyter kernel (dotnet tool install -g Microsoft.dotnet-interactive --version $DOTNET_INTERACTIVE_VERSION; dotnet interactive jupyter install)")
+    [[ -x /usr/bin/jupyter ]] && PATH="/usr/bin:$PATH" jupyter kernelspec list 2>/dev/null | grep '\.net-csharp' >/dev/null || missing+=("the .NET Jupyter kernel (dotnet tool install -g Microsoft.dotnet-interactive --version $DOTNET_INTERACTIVE_VERSION; dotnet interactive jupyter install)")
     command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing+=("Chromium (apt-get install chromium)")
     [[ -f /usr/share/javascript/katex/katex.min.js ]] || missing+=("KaTeX (apt-get install libjs-katex)")
     dotnet tool run pwsh -- -NoProfile -Command 'exit 0' >/dev/null 2>&1 || missing+=("PowerShell (dotnet tool restore)")
