@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Workbook.Notebooks.Coursework;
 
@@ -8,7 +9,7 @@ namespace Workbook.Notebooks.Coursework;
 /// <see cref="NotImplementedException"/> naming the exercise, model answers replaced by "Your answer:", hidden checks
 /// removed, instructor-only lines and cells removed, outputs cleared. <see cref="StudentKit"/> makes the kit's notebooks of it.
 /// </summary>
-public static class StudentVersion
+public static partial class StudentVersion
 {
     /// <summary>
     /// The student version of every notebook of the kit in <paramref name="instructorFolder"/>, as the kit has it
@@ -100,7 +101,25 @@ public static class StudentVersion
             if (inside == null && !line.Contains(InstructorOnlyLine, StringComparison.Ordinal)) output.Append(line).Append('\n');
         }
         if (inside != null) throw new InvalidDataException($"{where}: {inside} is never closed");
-        return output.ToString()[..Math.Max(0, output.Length - 1)];
+        return PlainCheck(output.ToString()[..Math.Max(0, output.Length - 1)]);
+    }
+
+    [GeneratedRegex(@"^(?<indent>\s*)global::Microsoft\.DotNet\.Interactive\.Kernel\.display\(global::Workbook\.Coursework\.(?<check>Check\.Exercise\(.*\))\);\s*$")]
+    private static partial Regex QualifiedCheck();
+
+    /// <summary>
+    /// A check cell as a student reads it: <c>Check.Exercise("1.1", Shift)</c>, whose report the notebook shows as the
+    /// cell's value. The instructor's check cells spell out <c>global::</c> names and the display call so that nothing a
+    /// student declares can stand in for them; the grader runs those, never the student's copies, so the student's
+    /// copy can read like the mathematics. Only a check that is the cell's last line is shortened (its value is shown).
+    /// </summary>
+    private static string PlainCheck(string code)
+    {
+        var lines = code.Split('\n').ToList();
+        int last = lines.FindLastIndex(l => l.Trim().Length > 0);
+        if (last < 0 || QualifiedCheck().Match(lines[last]) is not { Success: true } match) return code;
+        lines[last] = match.Groups["indent"].Value + match.Groups["check"].Value;
+        return string.Join('\n', lines);
     }
 
     /// <summary>A markdown cell with its model answers replaced by the prompt.</summary>
