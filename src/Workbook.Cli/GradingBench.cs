@@ -34,17 +34,14 @@ internal static class GradingBench
             NotebookHostProcess.For(continueAfterError: true))
         {
             Sandbox = NotebookSandbox.Availability().Available ? GradingSandbox.Choose(withoutSandbox: false) : null,
-            // As grade does with one submission: its notebooks share the cores.
-            NotebooksAtOnce = Environment.ProcessorCount,
         };
         Console.WriteLine(options.Sandbox == null ? "  without the sandbox (none here)" : "  in the sandbox");
-        // As grade does before the first submission (a one-off: the resolution is kept for later runs).
-        options = PackageResolutionSeed.Seeded(options, Grader.Course(options.InstructorFolder), Console.Out).GetAwaiter().GetResult();
         var total = Stopwatch.StartNew();
         var seconds = new List<double>();
         foreach (string submission in names)
         {
-            var grade = Grader.GradeAsync(submission, options).GetAwaiter().GetResult();
+            // As grade grades a single submission: its notebooks share the cores.
+            var grade = ClassRun.GradeAsync([submission], options, Environment.ProcessorCount, Console.Out).GetAwaiter().GetResult()[0];
             seconds.Add(grade.Seconds);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {grade.Submission}: {grade.Total}/{grade.Max} points, {grade.Seconds:F1} s"));
         }

@@ -24,10 +24,8 @@ public static class ClassRun
         var named = SubmissionNames.Assign(submissions);
         foreach (var s in named.Where(s => s.Problem != null))
             log.WriteLine($"{s.Folder}: graded as {s.Id} ({s.Problem})");
-        // jobs notebook runs at a time: spread over submissions, and over the notebooks of each when there are
-        // fewer submissions than jobs (one submission on two cores runs two of its notebooks side by side).
-        int submissionsAtOnce = Math.Clamp(named.Count, 1, Math.Max(1, jobs));
-        var sideBySide = options with { Jobs = submissionsAtOnce, NotebooksAtOnce = Math.Max(1, jobs / submissionsAtOnce) };
+        var (submissionsAtOnce, notebooksAtOnce) = Spread(named.Count, jobs);
+        var sideBySide = options with { Jobs = submissionsAtOnce, NotebooksAtOnce = notebooksAtOnce };
 
         var grades = new SubmissionGrade?[named.Count];
         var writing = new object();
@@ -75,11 +73,20 @@ public static class ClassRun
         }
     }
 
+    /// <summary>
+    /// jobs notebook runs at a time: spread over the submissions, and over the notebooks of each when there are fewer
+    /// submissions than jobs (one submission on two cores runs two of its notebooks side by side).
+    /// </summary>
+    private static (int Submissions, int NotebooksOfEach) Spread(int submissions, int jobs)
+    {
+        int atOnce = Math.Clamp(submissions, 1, Math.Max(1, jobs));
+        return (atOnce, Math.Max(1, jobs / atOnce));
+    }
+
     /// <summary>One line for the log: how many submissions, how many side by side.</summary>
     public static string Describe(int submissions, int jobs)
     {
-        int atOnce = Math.Clamp(submissions, 1, Math.Max(1, jobs));
-        int notebooks = Math.Max(1, jobs / atOnce);
+        var (atOnce, notebooks) = Spread(submissions, jobs);
         return string.Create(CultureInfo.InvariantCulture,
             $"grading {submissions} submission(s), {atOnce} at a time{(notebooks > 1 ? $", {notebooks} notebooks of each at a time" : "")}");
     }
