@@ -21,21 +21,26 @@ internal static class DenoiseCommand
         var input = new Argument<string>("IN.wav") { Description = "8/16/24/32-bit PCM or 32-bit float, mono or stereo, any rate", Arity = ArgumentArity.ZeroOrOne };
         var output = Options.Text("--out", null, "the denoised WAV [default: IN-denoised.wav beside the input]", "OUT.wav", "-o");
         var asFloat = Options.Switch("--float", "write 32-bit float samples instead of 16-bit PCM");
+        var highBand = Options.Text("--high-band", "gate",
+            "above 16 kHz, the band above 8 kHz: gate: turned down as the network turns the low band down, and where it holds only its steady noise; follow: as the network alone (a network that changes nothing then changes nothing)",
+            "gate|follow");
+        highBand.AcceptOnlyFromAmong("gate", "follow");
         var device = Options.Device();
         var threads = Options.Threads();
-        var command = new Command("denoise", "denoise a WAV file into a WAV of the same length and rate") { input, model, output, asFloat, device, threads };
+        var command = new Command("denoise", "denoise a WAV file into a WAV of the same length and rate") { input, model, output, asFloat, highBand, device, threads };
         command.SetAction(parsed =>
         {
             string modelPath = parsed.GetValue(model) ?? throw new UsageException("denoise needs --model FILE (written by train, or a PyTorch state_dict)");
             string inputPath = parsed.GetValue(input) ?? throw new UsageException("denoise needs one input WAV file");
             var on = UsageException.Checked(() => Devices.Resolve(parsed.GetValue(device)!));
             ThreadPolicy.Apply(parsed.GetValue(threads));
-            return Run(modelPath, inputPath, parsed.GetValue(output), parsed.GetValue(asFloat), on);
+            var gate = parsed.GetValue(highBand) == "follow" ? HighBandGate.FollowNetwork : HighBandGate.NoiseFloor;
+            return Run(modelPath, inputPath, parsed.GetValue(output), parsed.GetValue(asFloat), gate, on);
         });
         return command;
     }
 
-    private static int Run(string model, string input, string? output, bool asFloat, Device device)
+    private static int Run(string model, string input, string? output, bool asFloat, HighBandGate highBand, Device device)
     {
         output ??= Path.Combine(Path.GetDirectoryName(input) ?? "", Path.GetFileNameWithoutExtension(input) + "-denoised.wav");
         // Before the work: the output must be a regular file in a writable folder, and neither the input nor the
@@ -49,7 +54,7 @@ internal static class DenoiseCommand
         trained.Network.to(device);
         // Block by block, so that an hour of audio needs no more memory than a minute (see StreamingDenoise).
         var (frames, rate) = StreamingDenoise.Run(trained.Network, (int)trained.History, trained.SampleRate, input, output,
-            asFloat ? WavSampleFormat.Float32 : WavSampleFormat.Pcm16);
+            asFloat ? WavSampleFormat.Float32 : WavSampleFormat.Pcm16, highBand: highBand);
         Console.WriteLine($"wrote {output}: {frames} samples at {rate} Hz ({(asFloat ? "32-bit float" : "16-bit PCM")})");
         return 0;
     }

@@ -14,7 +14,8 @@
 //   RNNoise (tools/rnnoise/rnnoise.mjs: 480-sample frames at 48 kHz, its one frame of delay compensated),
 //   the lab CNN and the filter-bank CNN through StreamingDenoise (the denoise command's code: 48 → 16 kHz, the
 //   network, 16 → 48 kHz, the band above 8 kHz gated by BandSplit), and
-//   the same with a pass-through network (a one-tap identity CNN), which shows that the route itself is transparent,
+//   the same with a pass-through network (a one-tap identity CNN): with --high-band follow it shows that the route
+//   itself is transparent, with the default gate what the high band's noise-floor gate does alone,
 //   and with the lab's least-squares FIR (80 taps fitted on the bundled training split), the linear yardstick,
 // and scored against the clean 48 kHz file: ΔSNR and ΔSI-SDR (output's score minus the noisy input's), averaged per
 // input SNR and per noise kind. The clean files are denoised too: "clean in" is the output's SNR against its input.
@@ -105,12 +106,15 @@ using (no_grad())
     double apart = (fir.call(bundledTest.Noisy) - wiener.Denoise(bundledTest.Noisy).to(float32)).abs().max().item<float>();
     if (apart > 1e-4) throw new InvalidOperationException($"the FIR as a CNN is {apart} away from the FIR itself");
 }
-var networks = new (string Key, string Name, nn.Module<Tensor, Tensor> Network, int History, int ModelRate)[]
+const HighBandGate Follow = HighBandGate.FollowNetwork, Gate = HighBandGate.NoiseFloor;
+var networks = new (string Key, string Name, nn.Module<Tensor, Tensor> Network, int History, int ModelRate, HighBandGate HighBand)[]
 {
-    ("roundtrip", "`denoise` with a pass-through network", identity, 0, PairedClips.LabSampleRate),
-    ("fir", "`denoise`, least-squares FIR (80 taps)", fir, (int)firTaps.shape[0] - 1, PairedClips.LabSampleRate),
-    ("lab", $"denoise, lab model ({lab.Name})", lab.Network, (int)lab.History, lab.SampleRate),
-    ("filterbank", $"denoise, filter-bank model ({filterBank.Name})", filterBank.Network, (int)filterBank.History, filterBank.SampleRate),
+    ("roundtrip", "`denoise --high-band follow` with a pass-through network", identity, 0, PairedClips.LabSampleRate, Follow),
+    ("gate", "`denoise` with a pass-through network (the high band's gate alone)", identity, 0, PairedClips.LabSampleRate, Gate),
+    ("fir", "`denoise`, least-squares FIR (80 taps)", fir, (int)firTaps.shape[0] - 1, PairedClips.LabSampleRate, Gate),
+    ("lab", $"`denoise`, lab model ({lab.Name})", lab.Network, (int)lab.History, lab.SampleRate, Gate),
+    ("filterbank-follow", $"`denoise --high-band follow`, filter-bank model", filterBank.Network, (int)filterBank.History, filterBank.SampleRate, Follow),
+    ("filterbank", $"`denoise`, filter-bank model ({filterBank.Name})", filterBank.Network, (int)filterBank.History, filterBank.SampleRate, Gate),
 };
 // One core, as a real-time denoiser on a phone or a laptop gets: the speed is seconds of audio per second of work.
 set_num_threads(1);
@@ -124,7 +128,7 @@ foreach (var n in networks)
 {
     timer.Restart();
     foreach (var pair in pairs)
-        StreamingDenoise.Run(n.Network, n.History, n.ModelRate, pair.Noisy, Output(pair.Noisy, n.Key), WavSampleFormat.Float32);
+        StreamingDenoise.Run(n.Network, n.History, n.ModelRate, pair.Noisy, Output(pair.Noisy, n.Key), WavSampleFormat.Float32, highBand: n.HighBand);
     Console.WriteLine($"{n.Name}: {pairs.Count} files in {timer.Elapsed.TotalSeconds:F1} s, one thread ({audioSeconds / timer.Elapsed.TotalSeconds:F0}× real time)");
 }
 

@@ -28,14 +28,15 @@ public static class StreamingDenoise
     /// <summary>Writes the denoised <paramref name="input"/> to <paramref name="output"/> (atomically) and returns its frame count and rate.</summary>
     /// <param name="modelRate">the rate the network was trained at</param>
     public static (long Frames, int SampleRate) Run(MimoCnn network, int modelRate, string input, string output,
-        WavSampleFormat format = WavSampleFormat.Pcm16, int block = DefaultBlock) =>
-        Run(network, (int)network.Specification.Taps.Sum(k => k - 1), modelRate, input, output, format, block);
+        WavSampleFormat format = WavSampleFormat.Pcm16, int block = DefaultBlock, HighBandGate highBand = HighBandGate.NoiseFloor) =>
+        Run(network, (int)network.Specification.Taps.Sum(k => k - 1), modelRate, input, output, format, block, highBand);
 
     /// <summary>The same for any causal network that needs <paramref name="history"/> samples before a block (see
     /// <see cref="ModelFiles.TrainedNetwork.History"/>; for a network that works in frames, a whole number of frames, and
-    /// <paramref name="block"/> a whole number of frames too, so that each block's frames fall where the whole file's do).</summary>
+    /// <paramref name="block"/> a whole number of frames too, so that each block's frames fall where the whole file's do).
+    /// <paramref name="highBand"/>: how the band above the network's is gated in a recording at a higher rate.</summary>
     public static (long Frames, int SampleRate) Run(nn.Module<Tensor, Tensor> network, int history, int modelRate, string input, string output,
-        WavSampleFormat format = WavSampleFormat.Pcm16, int block = DefaultBlock)
+        WavSampleFormat format = WavSampleFormat.Pcm16, int block = DefaultBlock, HighBandGate highBand = HighBandGate.NoiseFloor)
     {
         var opened = new List<IDisposable>();
         try
@@ -48,7 +49,7 @@ public static class StreamingDenoise
                 // Above the network's rate, the band above its Nyquist frequency is kept and gated (see BandSplit): the
                 // file is read three times, as it is, through the trip alone and through the network, in step.
                 : new FullBand(source, Low(Open(input, opened), null, 0, modelRate, block, frames, opened),
-                    Low(Open(input, opened), network, history, modelRate, block, frames, opened), rate);
+                    Low(Open(input, opened), network, history, modelRate, block, frames, opened), rate, highBand);
             Write(result, output, format, rate);
             return (frames, rate);
         }
@@ -110,9 +111,9 @@ public static class StreamingDenoise
     }
 
     /// <summary>The recording, its trip to the network's rate and back, and the network's output, joined by <see cref="BandSplit"/>.</summary>
-    private sealed class FullBand(ISampleProvider input, ISampleProvider lowIn, ISampleProvider lowOut, int rate) : ISampleProvider
+    private sealed class FullBand(ISampleProvider input, ISampleProvider lowIn, ISampleProvider lowOut, int rate, HighBandGate gate) : ISampleProvider
     {
-        private readonly BandSplit split = new(rate);
+        private readonly BandSplit split = new(rate, gate);
         private float[] x = [], l = [], lHat = [];
 
         public WaveFormat WaveFormat => input.WaveFormat;

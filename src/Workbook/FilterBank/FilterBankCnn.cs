@@ -35,7 +35,7 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>
         int c = specification.Bands, h = specification.Hidden;
         analysis = new MimoFilter(specification.BandTaps, 1, c);
         synthesis = new MimoFilter(specification.BandTaps, c, 1);
-        input = nn.Conv1d(c, h, 1);
+        input = nn.Conv1d(c * specification.FeaturesPerBand, h, 1);
         foreach (int d in specification.Dilations)
         {
             dilated.Add(nn.Conv1d(h, h, FilterBankCnnSpecification.BlockTaps, dilation: d));
@@ -93,8 +93,15 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>
         // has met in training), not those of whatever the blocks' zero padding would make of an unheard start.
         int lead = Specification.FrameReceptiveField;
         var logEnergy = (energy + EnergyFloor).log();
-        logEnergy = cat([full(bands.shape[0], bands.shape[1], lead, Math.Log(EnergyFloor), dtype: logEnergy.dtype, device: logEnergy.device), logEnergy], 2);
-        var h = input.call(logEnergy);
+        var silence = full(bands.shape[0], bands.shape[1], lead, Math.Log(EnergyFloor), dtype: logEnergy.dtype, device: logEnergy.device);
+        var features = cat([silence, logEnergy], 2);
+        if (Specification.NoiseFloorFrames > 0)
+        {
+            // Silence's level above its floor is 0: it is its own floor.
+            var aboveFloor = logEnergy - NoiseFloor(energy, Specification.NoiseFloorFrames);
+            features = cat([features, cat([zeros_like(silence), aboveFloor], 2)], 1);
+        }
+        var h = input.call(features);
         for (int b = 0; b < dilated.Count; b++)
         {
             long reach = (FilterBankCnnSpecification.BlockTaps - 1) * Specification.Dilations[b];
@@ -104,5 +111,35 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>
         var frameGains = output.call(h).tanh();                                       // [B, C, lead + T], from frames ≤ t
         var delayed = frameGains.narrow(2, lead - 1, frames);                         // frame t gets the gains of t − 1 (0: of silence)
         return delayed.repeat_interleave(hop, 2).narrow(2, 0, n).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Below this mean square a band is digitally silent (below a 16-bit recording's resolution): such frames are left
+    /// out of the noise floor, so a recording starts the same after digital silence as on its own, and a training crop
+    /// the same as a recording's start.
+    /// </summary>
+    public const double SilentEnergy = 1e-10;
+
+    /// <summary>
+    /// Each band's noise floor at every frame, <c>[B, C, T]</c> of log-energies from frame energies <c>[B, C, T]</c>:
+    /// the energy averaged over the last <see cref="FilterBankCnnSpecification.FloorSmoothingFrames"/> frames (silence
+    /// before the first), then the
+    /// lowest of those averages over the last <paramref name="window"/> frames, digital silence left out (minimum
+    /// statistics, the classic way of hearing the noise under speech: the quietest moment of the last half second or so
+    /// is a pause, and a pause holds only noise). Where a window holds nothing but silence the floor is the frame's own
+    /// level. Causal: frame t's floor depends on frames up to t.
+    /// </summary>
+    public static Tensor NoiseFloor(Tensor energy, int window)
+    {
+        using var scope = NewDisposeScope();
+        int smoothing = FilterBankCnnSpecification.FloorSmoothingFrames;
+        // A running mean over the last frames; before the first frame lies digital silence (zeros), as in a file that
+        // starts with one, so that both start alike.
+        var smoothed = nn.functional.pad(energy, [smoothing - 1, 0]).unfold(2, smoothing, 1).mean([3]);
+        var level = (smoothed + EnergyFloor).log();
+        // Digital silence counts as +∞ (never the minimum); so do the frames before the first (the padding).
+        var heard = level.masked_fill(smoothed.lt(SilentEnergy), double.PositiveInfinity);
+        var lowest = -nn.functional.max_pool1d(nn.functional.pad(-heard, [window - 1, 0], value: double.NegativeInfinity), window, 1);
+        return where(lowest.isinf(), level, lowest).MoveToOuterDisposeScope();
     }
 }

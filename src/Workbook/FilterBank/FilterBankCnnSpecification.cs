@@ -17,26 +17,49 @@ public sealed record FilterBankCnnSpecification(int Bands, int BandTaps, int Hop
     /// </summary>
     public bool Residual { get; init; } = true;
 
+    /// <summary>
+    /// Frames over which each band's noise floor is tracked (0: no noise floor, the gate network sees log-energies
+    /// only). With a window, the gate network also sees each band's log-energy above its floor: the lowest smoothed
+    /// log-energy of the last <c>NoiseFloorFrames</c> frames, which in speech with pauses is the noise's level. The
+    /// network's own blocks see a few hundred milliseconds at most, often less than a word, so without it they cannot
+    /// tell steady noise from a sustained vowel.
+    /// </summary>
+    public int NoiseFloorFrames { get; init; }
+
+    /// <summary>Frames over which a band's energy is averaged before its floor is taken: a 2 ms frame's energy of a few
+    /// dozen samples scatters widely, and the minimum of scattered values sits far below their mean.</summary>
+    public const int FloorSmoothingFrames = 8;
+
+    /// <summary>Channels the gate network reads per band: the log-energy, and with a noise floor the level above it.</summary>
+    public int FeaturesPerBand => NoiseFloorFrames > 0 ? 2 : 1;
+
+    /// <summary>How many past frames one frame's features depend on (its own included).</summary>
+    public int FeatureFrames => NoiseFloorFrames > 0 ? NoiseFloorFrames + FloorSmoothingFrames - 1 : 1;
+
     /// <summary>Taps of each block's convolution over frames.</summary>
     public const int BlockTaps = 3;
 
     /// <summary>The recipe's network: 24 bands of 48 taps, gains every 32 samples (2 ms at 16 kHz) from 8 blocks of 32 channels.</summary>
-    public static FilterBankCnnSpecification Default { get; } = new(24, 48, 32, 32, [1, 2, 4, 8, 1, 2, 4, 8]);
+    public static FilterBankCnnSpecification Default { get; } = new(24, 48, 32, 32, [1, 2, 4, 8, 1, 2, 4, 8]) { NoiseFloorFrames = 250 };
 
-    /// <summary>How many past frames one gain sees: 1 + Σ (taps − 1)·dilation.</summary>
+    /// <summary>How many past frames of features one gain sees: 1 + Σ (taps − 1)·dilation.</summary>
     public int FrameReceptiveField => 1 + Dilations.Sum(d => (BlockTaps - 1) * d);
+
+    /// <summary>How many past frames of log-energies one gain depends on: its features' frames and theirs.</summary>
+    public int EnergyFrames => FrameReceptiveField + FeatureFrames - 1;
 
     /// <summary>
     /// How many input samples one output sample depends on (the current one included): the analysis filter, the
     /// frames the gain sees (plus the frame of delay that keeps it causal) and the synthesis filter.
     /// </summary>
-    public long ReceptiveField => (BandTaps - 1) + (long)(FrameReceptiveField + 1) * Hop + (BandTaps - 1);
+    public long ReceptiveField => (BandTaps - 1) + (long)(EnergyFrames + 1) * Hop + (BandTaps - 1);
 
     /// <summary>
-    /// The learnable coefficients: the two filter banks (2·K·C), the gate network's 1×1 convolutions in (C·H + H) and
+    /// The learnable coefficients: the two filter banks (2·K·C), the gate network's 1×1 convolutions in (C·F·H + H, F
+    /// features per band) and
     /// out (H·C + C), and per block a 3-tap convolution (3·H·H + H) and a PReLU slope per channel (H).
     /// </summary>
-    public long ParameterCount => 2L * BandTaps * Bands + ((long)Bands * Hidden + Hidden) + ((long)Hidden * Bands + Bands)
+    public long ParameterCount => 2L * BandTaps * Bands + ((long)Bands * FeaturesPerBand * Hidden + Hidden) + ((long)Hidden * Bands + Bands)
                                  + Dilations.Count * ((long)BlockTaps * Hidden * Hidden + 2L * Hidden);
 
     /// <summary>Input samples a block-by-block run must carry over so that every output sees what it would in one pass:
@@ -51,15 +74,17 @@ public sealed record FilterBankCnnSpecification(int Bands, int BandTaps, int Hop
         if (Hop < 1) throw new ArgumentException($"the hop must be at least one sample, not {Hop}");
         if (Hidden < 1) throw new ArgumentException($"the gate network needs at least one channel, not {Hidden}");
         if (Dilations.Any(d => d < 1)) throw new ArgumentException($"dilations must be at least 1, not [{string.Join(", ", Dilations)}]");
+        if (NoiseFloorFrames < 0) throw new ArgumentException($"the noise floor's window must be 0 (none) or a number of frames, not {NoiseFloorFrames}");
     }
 
     public override string ToString() =>
         $"{Bands} bands of {BandTaps} taps, gains every {Hop} samples from {Dilations.Count} blocks of {Hidden} channels (dilations [{string.Join(", ", Dilations)}])" +
+        (NoiseFloorFrames > 0 ? $", noise floor over {NoiseFloorFrames} frames" : "") +
         (Residual ? "" : ", no residual path");
 
     public bool Equals(FilterBankCnnSpecification? other) =>
         other is not null && Bands == other.Bands && BandTaps == other.BandTaps && Hop == other.Hop && Hidden == other.Hidden
-        && Dilations.SequenceEqual(other.Dilations) && Residual == other.Residual;
+        && Dilations.SequenceEqual(other.Dilations) && Residual == other.Residual && NoiseFloorFrames == other.NoiseFloorFrames;
 
-    public override int GetHashCode() => HashCode.Combine(Bands, BandTaps, Hop, Hidden, Dilations.Count, Residual);
+    public override int GetHashCode() => HashCode.Combine(Bands, BandTaps, Hop, Hidden, Dilations.Count, Residual, NoiseFloorFrames);
 }

@@ -71,6 +71,8 @@ public static class ModelLimits
             return $"{network}; bands and hidden channels must be 1 to {MaxFeatures}";
         if (n.BandTaps < 1 || n.BandTaps > MaxTaps || n.Hop < 1 || n.Hop > MaxReceptiveField || n.Dilations.Any(d => d < 1 || d > MaxReceptiveField))
             return $"{network}; band taps must be 1 to {MaxTaps}, the hop and every dilation 1 to {MaxReceptiveField}";
+        if (n.NoiseFloorFrames < 0 || n.NoiseFloorFrames > MaxReceptiveField)
+            return $"{network}; the noise floor's window must be 0 to {MaxReceptiveField} frames";
         long receptiveField = n.ReceptiveField;               // each term bounded above: no overflow
         if (receptiveField > MaxReceptiveField)
             return $"{network}, a receptive field of {receptiveField} samples; at most {MaxReceptiveField} are allowed";

@@ -213,7 +213,9 @@ public sealed class ReadmePromiseTests(TrainedModelFixture trained) : IClassFixt
         // Channels that do not cancel: their mean is 0.75 × the left one.
         string input = Path.Combine(folder, "speech44k.wav");
         const int rate = 44100, length = 30000;
-        var left = Enumerable.Range(0, length).Select(n => 0.3f * MathF.Sin(2 * MathF.PI * 300 * n / rate) + 0.02f * MathF.Sin(n * 0.9f)).ToArray();
+        // A steady 15 kHz tone too, above the network's band: the noise-floor gate takes it, following the network keeps it.
+        var left = Enumerable.Range(0, length).Select(n => 0.3f * MathF.Sin(2 * MathF.PI * 300 * n / rate) + 0.02f * MathF.Sin(n * 0.9f)
+            + 0.05f * MathF.Sin(2 * MathF.PI * 15000 * n / rate)).ToArray();
         using (var writer = new WaveFileWriter(input, WaveFormat.CreateIeeeFloatWaveFormat(rate, 2)))
             for (int n = 0; n < length; n++)
             {
@@ -236,6 +238,13 @@ public sealed class ReadmePromiseTests(TrainedModelFixture trained) : IClassFixt
         var written = ReadRaw(output, out int writtenRate);
         Assert.Equal(rate, writtenRate);
         AssertCloseTo(expected, written, 1e-5f, "44.1 kHz output");
+
+        // --high-band follow: the high band follows the network alone (no noise-floor gate).
+        string follow = Path.Combine(folder, "out44k-follow.wav");
+        Assert.Equal(0, CommandLine.Run("denoise", "--model", trained.Model, input, "--float", "--high-band", "follow", "-o", follow).ExitCode);
+        var followed = BandSplit.Join(mono, lowIn, lowOut, rate, HighBandGate.FollowNetwork);
+        AssertCloseTo(followed, ReadRaw(follow, out _), 1e-5f, "44.1 kHz output, --high-band follow");
+        Assert.True(Rms(followed.Zip(expected, (a, b) => a - b).ToArray()) > 0.01, "the two ways of gating the high band differ on this input");
     }
 
     private float[] ForwardByDefinition(float[] samples)

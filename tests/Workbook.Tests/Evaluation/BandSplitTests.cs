@@ -19,7 +19,7 @@ public class BandSplitTests
     {
         var x = Noise(4800, 1);
         var low = Noise(4800, 2);   // any low band: with l̂ = l the gain is 1 and the split is undone exactly
-        var y = BandSplit.Join(x, low, (float[])low.Clone(), 48000);
+        var y = BandSplit.Join(x, low, (float[])low.Clone(), 48000, HighBandGate.FollowNetwork);
         Assert.Equal(x, y);
     }
 
@@ -40,19 +40,21 @@ public class BandSplitTests
         var x = Noise(48000, 5);
         var low = Noise(48000, 6);
         var half = low.Select(v => 0.5f * v).ToArray();
-        var y = BandSplit.Join(x, low, half, 48000);
+        var y = BandSplit.Join(x, low, half, 48000, HighBandGate.FollowNetwork);
         // l̂ = l/2: energies in the ratio 1/4, g = 1/2, so y = l/2 + (x − l)/2 = x/2 once the energies have settled.
         for (int n = 24000; n < x.Length; n += 997) Assert.Equal(0.5 * x[n], y[n], 1e-4);
     }
 
-    [Fact]
-    public void Joined_in_blocks_it_gives_what_it_gives_at_once()
+    [Theory]
+    [InlineData(HighBandGate.FollowNetwork)]
+    [InlineData(HighBandGate.NoiseFloor)]
+    public void Joined_in_blocks_it_gives_what_it_gives_at_once(HighBandGate gate)
     {
-        var x = Noise(10000, 7);
-        var low = Noise(10000, 8);
+        var x = Noise(100000, 7);
+        var low = Noise(100000, 8);
         var out_ = low.Select((v, n) => n % 3000 < 1500 ? 0.1f * v : v).ToArray();
-        var whole = BandSplit.Join(x, low, out_, 48000);
-        var split = new BandSplit(48000);
+        var whole = BandSplit.Join(x, low, out_, 48000, gate);
+        var split = new BandSplit(48000, gate);
         var blocks = new float[x.Length];
         for (int start = 0; start < x.Length; start += 777)
         {
@@ -60,6 +62,55 @@ public class BandSplitTests
             split.Join(x.AsSpan(start, count), low.AsSpan(start, count), out_.AsSpan(start, count), blocks.AsSpan(start, count));
         }
         Assert.Equal(whole, blocks);
+    }
+
+    /// <summary>A high band of steady noise with bursts 20 dB above it (a tenth of a second each, every half second), over a low band the network passes.</summary>
+    private static (float[] X, float[] Low, bool[] InBurst) NoiseWithBursts(int seconds, ulong seed)
+    {
+        int length = seconds * 48000;
+        var random = new SeededRandom(seed);
+        var burst = new bool[length];
+        var high = new float[length];
+        for (int n = 0; n < length; n++)
+        {
+            burst[n] = n % 24000 >= 12000 && n % 24000 < 16800;
+            high[n] = (float)((burst[n] ? 0.1 : 0.01) * random.NextGaussian());
+        }
+        // Only the band above 8 kHz: what the trip through 16 kHz keeps is taken back out.
+        var trip = AudioResampler.Resample(AudioResampler.Resample(high, 48000, 16000), 16000, 48000);
+        var low = Noise(length, seed + 1);
+        var x = high.Select((v, n) => v - trip[n] + low[n]).ToArray();
+        return (x, low, burst);
+    }
+
+    [Fact]
+    public void The_noise_floor_gate_takes_the_high_band_s_steady_noise_and_keeps_what_rises_far_above_it()
+    {
+        var (x, low, burst) = NoiseWithBursts(4, 21);
+        var y = BandSplit.Join(x, low, (float[])low.Clone(), 48000);   // the network passes everything: only the gate acts
+        double Power(Func<int, bool> where, float[] s) =>
+            Enumerable.Range(48000, x.Length - 48000).Where(where).Average(n => (double)(s[n] - low[n]) * (s[n] - low[n]));
+        // After the first second (the floor's window), between the bursts the steady noise is gone …
+        double between = Power(n => !burst[n] && !burst[Math.Max(0, n - 2400)], y) / Power(n => !burst[n] && !burst[Math.Max(0, n - 2400)], x);
+        Assert.True(between < 0.05, $"the steady noise keeps {between:P1} of its power");
+        // … and the bursts, 20 dB above the floor, come through nearly whole.
+        double kept = Power(n => burst[n] && burst[Math.Max(0, n - 960)], y) / Power(n => burst[n] && burst[Math.Max(0, n - 960)], x);
+        Assert.True(kept > 0.8, $"the bursts keep {kept:P1} of their power");
+    }
+
+    [Fact]
+    public void The_noise_floor_gate_starts_open_after_digital_silence_and_never_opens_wider_than_the_network()
+    {
+        var (x, low, _) = NoiseWithBursts(2, 22);
+        var silence = new float[24000];
+        var xs = silence.Concat(x).ToArray();
+        var lows = silence.Concat(low).ToArray();
+        var y = BandSplit.Join(xs, lows, (float[])lows.Clone(), 48000);
+        // The first 30 ms of sound pass untouched: no floor has been heard yet.
+        for (int n = 24000; n < 24000 + 1440; n++) Assert.Equal(xs[n], y[n], 1e-6);
+        // With the network silencing the low band, the network's gain (0) wins over the gate's.
+        var none = BandSplit.Join(x, low, new float[x.Length], 48000);
+        Assert.True(none.Skip(4800).Max(Math.Abs) < 1e-3);
     }
 
     private static float[] ReadNative(string path)
@@ -92,7 +143,7 @@ public class BandSplitTests
         var x = Noise(48000, 9);   // white: half its power lies above 8 kHz
         WavAudio.Write(input, x, 48000, WavSampleFormat.Float32);
         using var passThrough = OneTap(1f);
-        StreamingDenoise.Run(passThrough, 0, PairedClips.LabSampleRate, input, output, WavSampleFormat.Float32, block: 7000);
+        StreamingDenoise.Run(passThrough, 0, PairedClips.LabSampleRate, input, output, WavSampleFormat.Float32, block: 7000, HighBandGate.FollowNetwork);
         var y = ReadNative(output);
         Assert.Equal(x.Length, y.Length);
         double error = x.Zip(y).Average(p => (double)(p.First - p.Second) * (p.First - p.Second));

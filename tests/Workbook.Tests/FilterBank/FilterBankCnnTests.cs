@@ -67,6 +67,7 @@ public class FilterBankCnnTests
         var header = System.Text.Json.JsonSerializer.Deserialize<FilterBankModelFile.Header>(
             """{"Network":{"Bands":4,"BandTaps":6,"Hop":4,"Hidden":5,"Dilations":[1,2]},"SampleRate":16000,"Description":"old"}""")!;
         Assert.True(header.Network.Residual);
+        Assert.Equal(0, header.Network.NoiseFloorFrames);   // and without a noise floor, as they were built
         Assert.Equal(Small, header.Network);
     }
 
@@ -103,19 +104,58 @@ public class FilterBankCnnTests
     }
 
     [Fact]
+    public void The_noise_floor_is_the_lowest_smoothed_level_of_its_window_digital_silence_left_out()
+    {
+        const int window = 5, frames = 40;
+        int smoothing = FilterBankCnnSpecification.FloorSmoothingFrames;
+        manual_seed(3);
+        var energy = rand(2, 3, frames, dtype: float64) * 2 + 0.01;
+        energy[.., .., TensorIndex.Slice(10, 22)] = 0;        // digital silence, longer than the smoothing and the window
+        energy[0, 1, 30] = 1e-3;                               // one quiet frame
+        var floor = FilterBankCnn.NoiseFloor(energy, window);
+        var e = energy.data<double>().ToArray();
+        var f = floor.data<double>().ToArray();
+        for (int b = 0; b < 2; b++)
+        for (int c = 0; c < 3; c++)
+        {
+            int row = (b * 3 + c) * frames;
+            // The definition: the mean energy of the last frames (silence before the first), its log after the floor's
+            // ε, and the lowest of the window's levels whose mean is not digital silence; a window of silence alone: the
+            // frame's level.
+            double Mean(int t) => Enumerable.Range(t - smoothing + 1, smoothing).Sum(s => s < 0 ? 0 : e[row + s]) / smoothing;
+            double Level(int t) => Math.Log(Mean(t) + FilterBankCnn.EnergyFloor);
+            for (int t = 0; t < frames; t++)
+            {
+                var heard = Enumerable.Range(Math.Max(0, t - window + 1), Math.Min(window, t + 1))
+                    .Where(s => Mean(s) >= FilterBankCnn.SilentEnergy).Select(Level).ToList();
+                double expected = heard.Count > 0 ? heard.Min() : Level(t);
+                Assert.True(Math.Abs(expected - f[row + t]) < 1e-9, $"clip {b}, band {c}, frame {t}: {f[row + t]} instead of {expected}");
+            }
+        }
+        // Causal: what comes later changes no earlier floor.
+        var later = energy.clone();
+        later[.., .., TensorIndex.Slice(25, null)] = 5;
+        TensorAssert.Close(floor[.., .., ..25], FilterBankCnn.NoiseFloor(later, window)[.., .., ..25], 0);
+    }
+
+    [Fact]
     public void The_parameter_count_formula_matches_the_module()
     {
-        foreach (var specification in new[] { Small, FilterBankCnnSpecification.Default })
+        foreach (var specification in new[] { Small, Small with { NoiseFloorFrames = 6 }, FilterBankCnnSpecification.Default })
         {
             using var network = new FilterBankCnn(specification);
             Assert.Equal(specification.ParameterCount, network.ParameterCount);
         }
     }
 
-    [Fact]
-    public void The_receptive_field_is_what_a_change_reaches_and_the_history_covers_it()
+    /// <summary>The small network, and the same with a noise floor over 6 frames.</summary>
+    public static TheoryData<int> FloorWindows => new() { 0, 6 };
+
+    [Theory]
+    [MemberData(nameof(FloorWindows))]
+    public void The_receptive_field_is_what_a_change_reaches_and_the_history_covers_it(int floorWindow)
     {
-        var specification = Small;
+        var specification = Small with { NoiseFloorFrames = floorWindow };
         using var network = Randomised(specification);
         int length = (int)specification.History * 3;
         var x = randn(1, 1, length);
@@ -129,16 +169,17 @@ public class FilterBankCnnTests
         Assert.True(specification.History >= specification.ReceptiveField);
     }
 
-    [Fact]
-    public void A_clip_after_digital_silence_is_treated_as_after_a_long_silence()
+    [Theory]
+    [MemberData(nameof(FloorWindows))]
+    public void A_clip_after_digital_silence_is_treated_as_after_a_long_silence(int floorWindow)
     {
         // What the network does with a clip's first frames must not depend on where the file happens to start: the
         // output of x equals the tail of the output of (a long digital silence, then x).
-        var specification = Small with { Dilations = [1, 2, 4] };
+        var specification = Small with { Dilations = [1, 2, 4], NoiseFloorFrames = floorWindow };
         using var network = Randomised(specification);
         manual_seed(8);
         var x = 0.3 * randn(1, 1, 400);
-        long silence = 25L * specification.Hop;   // longer than the gains' reach, a whole number of frames
+        long silence = 40L * specification.Hop;   // longer than the gains' reach, a whole number of frames
         using var _ = no_grad();
         var alone = network.call(x);
         var afterSilence = network.call(cat([zeros(1, 1, silence), x], 2)).narrow(2, silence, 400);
