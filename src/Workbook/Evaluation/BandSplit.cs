@@ -86,21 +86,30 @@ public sealed class BandSplit
     {
         if (lowIn.Length != input.Length || lowOut.Length != input.Length || output.Length != input.Length)
             throw new ArgumentException($"the band split needs stretches of one length, not {input.Length}, {lowIn.Length}, {lowOut.Length} and {output.Length}");
+        // The state in locals for the loop (the JIT keeps them in registers), written back after it.
+        double eIn = energyIn, eOut = energyOut, eHigh = energyHigh, b = 1 - a;
+        bool gated = gate == HighBandGate.NoiseFloor;
         for (int n = 0; n < input.Length; n++)
         {
             double l = lowIn[n], lHat = lowOut[n], h = input[n] - l;
-            energyIn = a * energyIn + (1 - a) * l * l;
-            energyOut = a * energyOut + (1 - a) * lHat * lHat;
-            double gain = Math.Min(1, Math.Sqrt((energyOut + Epsilon) / (energyIn + Epsilon)));
-            if (gate == HighBandGate.NoiseFloor)
+            eIn = a * eIn + b * l * l;
+            eOut = a * eOut + b * lHat * lHat;
+            double ratio = (eOut + Epsilon) / (eIn + Epsilon);
+            if (gated)
             {
-                energyHigh = a * energyHigh + (1 - a) * h * h;
-                double floor = NoiseFloor(energyHigh);
+                eHigh = a * eHigh + b * h * h;
+                double floor = NoiseFloor(eHigh);
                 if (floor < double.PositiveInfinity)
-                    gain = Math.Min(gain, Math.Sqrt(Math.Max(0, 1 - FloorOverestimate * floor / energyHigh)));
+                {
+                    // The smaller of the two gains: compare their squares, and take one square root.
+                    double floorRatio = 1 - FloorOverestimate * floor / eHigh;
+                    if (floorRatio < ratio) ratio = floorRatio > 0 ? floorRatio : 0;
+                }
             }
+            double gain = ratio < 1 ? Math.Sqrt(ratio) : 1;
             output[n] = (float)(input[n] + (lHat - l) - (1 - gain) * h);
         }
+        (energyIn, energyOut, energyHigh) = (eIn, eOut, eHigh);
     }
 
     /// <summary>Takes the high band's energy at the next sample; returns its noise floor (+∞ while none has been heard).</summary>
@@ -108,19 +117,21 @@ public sealed class BandSplit
     {
         if (energy < SilentEnergy) heard = 0;                        // silence: the next sound starts from zero again
         else if (heard < warmUp) heard++;                            // the energy's first rise after silence
-        else stepSoFar = Math.Min(stepSoFar, energy);
-        if (++inStep == stepLength)
-        {
-            // A step ends: it replaces the oldest in the ring, and the window's lowest is found again.
-            stepLowest[nextStep] = stepSoFar;
-            nextStep = (nextStep + 1) % stepLowest.Length;
-            stepsKept = Math.Min(stepsKept + 1, stepLowest.Length);
-            windowLowest = double.PositiveInfinity;
-            for (int i = 0; i < stepsKept; i++) windowLowest = Math.Min(windowLowest, stepLowest[i]);
-            stepSoFar = double.PositiveInfinity;
-            inStep = 0;
-        }
-        return Math.Min(windowLowest, stepSoFar);
+        else if (energy < stepSoFar) stepSoFar = energy;
+        if (++inStep == stepLength) EndStep();
+        return windowLowest < stepSoFar ? windowLowest : stepSoFar;
+    }
+
+    /// <summary>A step of the floor's window ends: its lowest energy replaces the oldest in the ring, and the window's lowest is found again.</summary>
+    private void EndStep()
+    {
+        stepLowest[nextStep] = stepSoFar;
+        nextStep = (nextStep + 1) % stepLowest.Length;
+        stepsKept = Math.Min(stepsKept + 1, stepLowest.Length);
+        windowLowest = double.PositiveInfinity;
+        for (int i = 0; i < stepsKept; i++) windowLowest = Math.Min(windowLowest, stepLowest[i]);
+        stepSoFar = double.PositiveInfinity;
+        inStep = 0;
     }
 
     /// <summary>The whole of <see cref="Join(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> on arrays: the full-band output of one recording.</summary>
