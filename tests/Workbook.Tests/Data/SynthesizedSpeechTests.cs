@@ -65,7 +65,7 @@ public sealed class SynthesizedSpeechTests : IDisposable
             Assert.Equal(plan.Peak, first[i].Max(MathF.Abs), 3);
             // Speech, not a click: at least a quarter of the clip's 10 ms frames within 30 dB of its loudest frame.
             var frames = Enumerable.Range(0, first[i].Length / 160).Select(f => first[i].Skip(f * 160).Take(160).Sum(s => (double)s * s)).ToArray();
-            Assert.True(frames.Count(e => e > frames.Max() * 1e-3) >= frames.Length / 4, $"clip {i} ({plan.Voice}, \"{plan.Text}\") is mostly silent");
+            Assert.True(frames.Count(e => e > frames.Max() * 1e-3) >= frames.Length / 4, $"{plan} is mostly silent");
             Assert.Equal(first[i], again[i]);
         }
         for (int i = 0; i < count; i++)
@@ -106,7 +106,7 @@ public sealed class SynthesizedSpeechTests : IDisposable
             return [espeak, festival];
         }
         var first = new SynthesizedSpeech(cache, Engines(out var espeak, out var festival)).Clips(count, 3, length: 8000);
-        Assert.Equal(count, espeak.Lines + festival.Lines);
+        Assert.InRange(espeak.Lines + festival.Lines, count, count * SynthesizedSpeech.Attempts); // sentences tried until one fits
         Assert.Equal(count, Directory.GetFiles(cache, "*.clip").Length);
 
         var second = new SynthesizedSpeech(cache, Engines(out espeak, out festival)).Clips(count, 3, length: 8000);
@@ -121,13 +121,13 @@ public sealed class SynthesizedSpeechTests : IDisposable
         bytes[100] ^= 0x40;
         File.WriteAllBytes(files[1], bytes);
         var third = new SynthesizedSpeech(cache, Engines(out espeak, out festival)).Clips(count, 3, length: 8000);
-        Assert.Equal(2, espeak.Lines + festival.Lines);
+        Assert.InRange(espeak.Lines + festival.Lines, 2, 2 * SynthesizedSpeech.Attempts);
         for (int i = 0; i < count; i++) Assert.Equal(first[i], third[i]);
         Assert.Equal(count, Directory.GetFiles(cache, "*.clip").Length);
 
         // A longer clip is another clip: nothing of length 8000 is read for it.
         new SynthesizedSpeech(cache, Engines(out espeak, out festival)).Clips(1, 3, length: 9000);
-        Assert.Equal(1, espeak.Lines + festival.Lines);
+        Assert.InRange(espeak.Lines + festival.Lines, 1, SynthesizedSpeech.Attempts);
     }
 
     [Fact]
@@ -143,7 +143,8 @@ public sealed class SynthesizedSpeechTests : IDisposable
         double festivalShare = plans.Count(p => p.Voice.Engine == "festival") / (double)plans.Length;
         Assert.InRange(festivalShare, SynthesizedSpeech.FestivalShare - 0.04, SynthesizedSpeech.FestivalShare + 0.04);
         Assert.True(plans.Select(p => p.Voice).Distinct().Count() > 60);
-        Assert.True(plans.Select(p => p.Text).Distinct().Count() > 500);
+        Assert.True(plans.Select(p => p.Sentences[0]).Distinct().Count() > 500);
+        Assert.All(plans, p => Assert.Equal(SynthesizedSpeech.Attempts, p.Sentences.Count));
     }
 
     [Fact]

@@ -4,13 +4,21 @@ using System.Text;
 
 namespace Workbook.Data.Speech;
 
-/// <summary>What one synthesized clip is: who speaks what, how high and how fast, and its peak level.</summary>
-public sealed record SynthesizedClipPlan(int Index, SpeechVoice Voice, string Text, double Pitch, double Speed, double Peak);
+/// <summary>
+/// What one synthesized clip is: who speaks, how high and how fast, its peak level, and the sentences to try in turn
+/// (the first whose utterance fits the clip is kept, see <see cref="SynthesizedSpeech.Clips"/>).
+/// </summary>
+public sealed record SynthesizedClipPlan(int Index, SpeechVoice Voice, IReadOnlyList<string> Sentences, double Pitch, double Speed, double Peak)
+{
+    public override string ToString() => $"clip {Index}: {Voice}, pitch {Pitch}, speed {Speed}, peak {Peak}, \"{string.Join("\" / \"", Sentences)}\"";
+}
 
 /// <summary>
 /// Clean training speech made at run time from a seed, so the repository stores no audio for it: clip i of seed s is
 /// a sentence (<see cref="Sentences"/>) spoken by a voice of <see cref="SpeechVoice.Training"/> at a drawn pitch and
-/// speed, fitted to the bundled clips' form (silence trimmed, padded or cut with a fade to the length, peak-normalised).
+/// speed, fitted to the bundled clips' form as tools/DataGenerator fits them: sentences are tried in turn until one's
+/// utterance, its silence trimmed, lasts 55–100 % of the clip (else the one closest to 80 % is kept), so a clip holds
+/// speech and pauses as the bundled ones do; it is padded with zeros or cut with a fade to the length, and peak-normalised.
 /// Synthesizing takes a while (espeak-ng some milliseconds a clip, Festival about a second to start), so every clip is
 /// kept in a cache folder under a name made from everything that decides its samples (engine version, voice, text,
 /// pitch, speed, peak, length, rate): a second run reads them back, and a changed setting or engine makes new ones.
@@ -63,7 +71,7 @@ public sealed class SynthesizedSpeech
         double pitch = festival ? Math.Round(random.Uniform(80, 150)) : random.NextInt(20, 80);
         double speed = festival ? Math.Round(random.Uniform(0.85, 1.2), 2) : random.NextInt(120, 200);
         double peak = Math.Round(random.Uniform(0.5, 0.9), 3);
-        return new SynthesizedClipPlan(index, voice, Sentences.Draw(random), pitch, speed, peak);
+        return new SynthesizedClipPlan(index, voice, Enumerable.Range(0, Attempts).Select(_ => Sentences.Draw(random)).ToArray(), pitch, speed, peak);
     }
 
     /// <summary>
@@ -82,24 +90,44 @@ public sealed class SynthesizedSpeech
         var paths = plans.Select(p => Path.Combine(CacheDirectory, CacheKey(p, VersionOf(p.Voice.Engine), length, sampleRate) + ".clip")).ToArray();
         for (int i = 0; i < count; i++) clips[i] = SynthesizedClipFile.TryRead(paths[i], length, sampleRate)!;
 
-        var missing = Enumerable.Range(0, count).Where(i => clips[i] == null).ToArray();
-        if (missing.Length == 0) return clips;
+        var missing = Enumerable.Range(0, count).Where(i => clips[i] == null).ToList();
+        if (missing.Count == 0) return clips;
         Directory.CreateDirectory(CacheDirectory);
-        foreach (var group in missing.GroupBy(i => plans[i].Voice.Engine))
+        // Attempt a speaks sentence a of every clip still without a fitting utterance, one call per engine (Festival
+        // takes a second to start, so it speaks all of an attempt's lines at once).
+        var best = new float[count][];
+        for (int attempt = 0; attempt < Attempts && missing.Count > 0; attempt++)
         {
-            var members = group.ToArray();
-            var spoken = Engine(group.Key).Speak(members.Select(i => new SpokenLine(plans[i].Voice.Name, plans[i].Text, plans[i].Pitch, plans[i].Speed)).ToArray());
-            for (int j = 0; j < members.Length; j++)
+            foreach (var group in missing.GroupBy(i => plans[i].Voice.Engine).ToArray())
             {
-                int i = members[j];
-                var (samples, rate) = spoken[j];
-                var utterance = TrimSilence(AudioResampler.Resample(samples, rate, sampleRate), sampleRate, plans[i]);
-                clips[i] = SynthesizedClipFile.Quantised(Fit(utterance, length, sampleRate, plans[i].Peak));
-                SynthesizedClipFile.Write(paths[i], clips[i], sampleRate);
+                var members = group.ToArray();
+                var spoken = Engine(group.Key).Speak(members.Select(i =>
+                    new SpokenLine(plans[i].Voice.Name, plans[i].Sentences[attempt], plans[i].Pitch, plans[i].Speed)).ToArray());
+                for (int j = 0; j < members.Length; j++)
+                {
+                    int i = members[j];
+                    var (samples, rate) = spoken[j];
+                    var utterance = TrimSilence(AudioResampler.Resample(samples, rate, sampleRate), sampleRate, plans[i], attempt);
+                    double share = (double)utterance.Length / length;
+                    if (best[i] == null || Math.Abs(share - 0.8) < Math.Abs((double)best[i].Length / length - 0.8)) best[i] = utterance;
+                    if (share >= ShortestShare && share <= 1) missing.Remove(i);
+                }
             }
+        }
+        for (int i = 0; i < count; i++)
+        {
+            if (clips[i] != null) continue;
+            clips[i] = SynthesizedClipFile.Quantised(Fit(best[i], length, sampleRate, plans[i].Peak));
+            SynthesizedClipFile.Write(paths[i], clips[i], sampleRate);
         }
         return clips;
     }
+
+    /// <summary>Sentences tried per clip to find an utterance of a fitting length.</summary>
+    public const int Attempts = 6;
+
+    /// <summary>The shortest utterance kept at once, as a share of the clip (shorter ones leave most of it silent).</summary>
+    private const double ShortestShare = 0.55;
 
     private ISpeechEngine Engine(string program) => engines.TryGetValue(program, out var engine) ? engine
         : throw new InvalidOperationException($"no speech engine named {program} was given");
@@ -108,7 +136,7 @@ public sealed class SynthesizedSpeech
     public static string CacheKey(SynthesizedClipPlan plan, string engineVersion, int length, int sampleRate)
     {
         string key = string.Create(CultureInfo.InvariantCulture,
-            $"synthesized clip 1|{engineVersion}|{plan.Voice.Engine}|{plan.Voice.Name}|{plan.Text}|{plan.Pitch:R}|{plan.Speed:R}|{plan.Peak:R}|{length}|{sampleRate}");
+            $"synthesized clip 2|{engineVersion}|{plan.Voice.Engine}|{plan.Voice.Name}|{string.Join('|', plan.Sentences)}|{plan.Pitch:R}|{plan.Speed:R}|{plan.Peak:R}|{length}|{sampleRate}");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..32];
     }
 
@@ -117,11 +145,11 @@ public sealed class SynthesizedSpeech
 
     /// <summary>The utterance without the silence a synthesiser puts before and after it, keeping 10 ms on each side
     /// (as the bundled set's clips were made).</summary>
-    private static float[] TrimSilence(float[] samples, int sampleRate, SynthesizedClipPlan plan)
+    private static float[] TrimSilence(float[] samples, int sampleRate, SynthesizedClipPlan plan, int attempt)
     {
         float peak = samples.Length == 0 ? 0 : samples.Max(MathF.Abs);
         if (!(peak > 0))
-            throw new InvalidOperationException($"{plan.Voice} spoke silence for \"{plan.Text}\" (clip {plan.Index})");
+            throw new InvalidOperationException($"{plan.Voice} spoke silence for \"{plan.Sentences[attempt]}\" (clip {plan.Index})");
         int first = Array.FindIndex(samples, s => MathF.Abs(s) >= SpeechThreshold * peak);
         int last = Array.FindLastIndex(samples, s => MathF.Abs(s) >= SpeechThreshold * peak);
         int margin = sampleRate / 100;
