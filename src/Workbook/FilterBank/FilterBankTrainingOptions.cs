@@ -64,7 +64,7 @@ public sealed record FilterBankTrainingOptions
 
     /// <summary>How many synthesized clips <c>train --recipe filter-bank</c> adds unless told otherwise (docs/beyond-the-lab.md
     /// has the measurement behind it).</summary>
-    public const int DefaultSynthesizedClips = 750;
+    public const int DefaultSynthesizedClips = 250;
 
     /// <summary>Seeds the synthesized clips' sentences, voices, pitches and speeds (apart from <see cref="Seed"/>, so runs
     /// with other seeds share the cached clips).</summary>
