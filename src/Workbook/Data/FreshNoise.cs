@@ -90,8 +90,8 @@ public sealed class FreshNoise
     /// Synthesized clip <paramref name="j"/>'s pair in round <paramref name="round"/>: the speech (in a drawn room for a share
     /// of clip-rounds when <paramref name="mayReverberate"/>: only <see cref="Mixed"/>, which returns the target with the
     /// input, does; <see cref="Noisy"/> is trained against the dry clean clips) and the speech plus a drawn training kind of
-    /// noise at <paramref name="snrDb"/> (null: 0–10 dB drawn, as the bundled set's; <paramref name="noiseless"/>: none). Returns the input and the target, which is the speech as the room made it: a denoiser's
-    /// target, not a dereverberator's.
+    /// noise at <paramref name="snrDb"/> (null: 0–10 dB drawn, as the bundled set's; <paramref name="noiseless"/>: none).
+    /// Returns the input and the target, which is the speech as the room made it: a denoiser's target, not a dereverberator's.
     /// </summary>
     private (float[] Input, float[] Target) SynthesizedPair(int j, int round, double? snrDb, bool noiseless = false, bool mayReverberate = false)
     {
@@ -171,7 +171,8 @@ public sealed class FreshNoise
     /// <summary>
     /// Version <paramref name="round"/> of the training pairs with the input SNRs and levels of <paramref name="mix"/>
     /// instead of the manifest's: per clip a seeded draw (from the clip's noise seed and the round) picks clean or an
-    /// SNR and a gain; the clip's kind of noise, drawn afresh, is added at that SNR, and noisy and clean are scaled alike.
+    /// SNR and a gain; the clip's kind of noise (for a synthesized clip, a training kind drawn for the round), drawn afresh,
+    /// is added at that SNR, and noisy and clean are scaled alike.
     /// Returns both, <c>[Q, 1, N]</c> each, in the order of the training clips.
     /// </summary>
     public (Tensor Noisy, Tensor Clean) Mixed(int round, InputSnrMix mix)
