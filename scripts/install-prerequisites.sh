@@ -9,6 +9,7 @@
 #   PowerShell 7.6.9 (the run.ps1/test.ps1 test)            dotnet tool, pinned in .config/dotnet-tools.json: `dotnet tool restore`
 #   bubblewrap (grade runs each notebook in its sandbox)     Debian package bubblewrap
 #   PyTorch (the export's interop test)                     Debian package python3-torch
+#   speech synthesisers (synthesized training speech)        Debian packages espeak-ng festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts
 #
 # Elsewhere install the same by hand; tests that need a missing tool are reported as skipped, except under CI=true,
 # where they fail with the install command (and this script fails first, naming what it could not install).
@@ -95,6 +96,14 @@ if ! dotnet tool run pwsh -- -NoProfile -Command 'exit 0' >/dev/null 2>&1; then
     dotnet tool restore >/dev/null
 fi
 
+# The synthesisers of the filter-bank recipe's synthesized training speech (Workbook.Data.Speech): espeak-ng, and
+# Festival with kal_diphone (trained on) and ked_diphone and us-slt-hts (held out, for scoring unseen voices).
+if ! command -v espeak-ng >/dev/null 2>&1 || ! command -v festival >/dev/null 2>&1 \
+    || [[ ! -d /usr/share/festival/voices/english/kal_diphone || ! -d /usr/share/festival/voices/english/ked_diphone \
+          || ! -d /usr/share/festival/voices/us/cmu_us_slt_arctic_hts ]]; then
+    apt_install "speech synthesisers" espeak-ng festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts
+fi
+
 # Headless Chromium for the report test.
 if ! command -v chromium >/dev/null 2>&1; then
     apt_install "Chromium" chromium
@@ -112,6 +121,8 @@ if [[ "${CI:-}" == true || "${CI:-}" == 1 ]]; then
     [[ -f /usr/share/javascript/katex/katex.min.js ]] || missing+=("KaTeX (apt-get install libjs-katex)")
     dotnet tool run pwsh -- -NoProfile -Command 'exit 0' >/dev/null 2>&1 || missing+=("PowerShell (dotnet tool restore)")
     command -v bwrap >/dev/null 2>&1 || missing+=("bubblewrap (apt-get install bubblewrap)")
+    command -v espeak-ng >/dev/null 2>&1 && command -v festival >/dev/null 2>&1 && [[ -d /usr/share/festival/voices/english/kal_diphone ]] \
+        || missing+=("speech synthesisers (apt-get install espeak-ng festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts)")
     if (( ${#missing[@]} > 0 )); then
         printf 'install-prerequisites: CI=true and still missing: %s\n' "${missing[@]}" >&2
         exit 1

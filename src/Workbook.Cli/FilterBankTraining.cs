@@ -1,5 +1,6 @@
 using System.Globalization;
 using Workbook.Data;
+using Workbook.Data.Speech;
 using Workbook.Evaluation;
 using Workbook.Training;
 using Workbook.FilterBank;
@@ -21,13 +22,27 @@ internal static class FilterBankTraining
         if (ModelLimits.Violation(options.Network) is string violation) throw new UsageException($"--recipe improved: its network is {violation}");
         using var run = RunFolder.Open(output);
         using var clips = DataSource.Load(data);
-        var (train, test) = DataSplit.Split(clips, testCount, options.Seed);
-        using var _ = train;
+        var (bundledTrain, test) = DataSplit.Split(clips, testCount, options.Seed);
         using var __ = test;
         // Fresh noise needs the bundled set's seeds; other data are trained on as they are.
         var fresh = data == null && options.FreshNoiseEachEpoch ? FreshNoise.ForBundledSplit(testCount, options.Seed) : null;
+        // Synthesized speech joins the bundled clips only: other data are trained on as they are (with the epochs of 250 clips' work).
+        if (fresh == null) options = options with { SynthesizedClips = 0 };
+        var train = bundledTrain;
+        int bundledCount = bundledTrain.Count;
+        if (fresh != null && options.SynthesizedClips > 0)
+        {
+            var speech = new SynthesizedSpeech();
+            Console.WriteLine($"training speech: {options.SynthesizedClips} synthesized clips (speech seed {options.SpeechSeed}; cached in {speech.CacheDirectory})");
+            fresh = fresh.WithSynthesizedSpeech(speech.Clips(options.SynthesizedClips, options.SpeechSeed, (int)clips.Length, clips.SampleRate),
+                options.ReverberantShare);
+            train = fresh.TrainingPairs(bundledTrain);
+            bundledTrain.Dispose();
+        }
+        using var _ = train;
         double identity = EvaluationTable.Score(test, [new IdentityDenoiser()])[0].L1;
-        Console.WriteLine($"data: {clips}; {train.Count} train, {test.Count} test{(fresh == null && options.FreshNoiseEachEpoch ? " (not the bundled set: no fresh noise)" : "")}");
+        Console.WriteLine($"data: {clips}; {train.Count} train{(train != bundledTrain ? $" ({bundledCount} bundled, {options.SynthesizedClips} synthesized)" : "")}, {test.Count} test" +
+            $"{(fresh == null && options.FreshNoiseEachEpoch ? " (not the bundled set: no fresh noise, no synthesized speech)" : "")}");
         Console.WriteLine($"recipe filter-bank: {options}, {options.Device}; {options.Network.ParameterCount} coefficients");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"identity baseline (output = noisy input): test_l1 {identity:F6}"));
 

@@ -4,10 +4,11 @@
 #   tools/rnnoise/compare.sh [LAB.cnn FILTER-BANK.cnn]
 #
 # Without models it trains both with the built CLI (the filter-bank recipe's epochs from FILTER_BANK_EPOCHS, default
-# its own 60). Everything it makes goes to a scratch folder (RNNOISE_SCRATCH, default /tmp/rnnoise-compare): the npm
+# its own). Everything it makes goes to a scratch folder (RNNOISE_SCRATCH, default /tmp/rnnoise-compare): the npm
 # package, the models, the speech and every denoised file; nothing is added to the repository.
-# Needs Node 18+ with npm (registry reachable), Festival with two voices
-# (apt-get install -y festival festvox-kallpc16k festvox-kdlpc16k) and a Release build (dotnet build -c Release).
+# Needs Node 18+ with npm (registry reachable), Festival with its voices (apt-get install -y festival festvox-kallpc16k
+# festvox-kdlpc16k festvox-us-slt-hts; kal is trained on, ked and slt are the held-out voices scored here; espeak-ng too,
+# to train the filter-bank model: scripts/install-prerequisites.sh installs them all) and a Release build (dotnet build -c Release).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -30,7 +31,7 @@ elif [ $# -eq 0 ]; then
   [ -f "$cli" ] || { echo "compare.sh: $cli is missing; build first: dotnet build Workbook.sln -c Release" >&2; exit 2; }
   lab="$scratch/models/lab/model.cnn"; filter_bank="$scratch/models/filter-bank/model.cnn"
   [ -f "$lab" ] || dotnet "$cli" train --out "$scratch/models/lab"
-  [ -f "$filter_bank" ] || dotnet "$cli" train --recipe filter-bank --epochs "${FILTER_BANK_EPOCHS:-60}" --out "$scratch/models/filter-bank"
+  [ -f "$filter_bank" ] || dotnet "$cli" train --recipe filter-bank ${FILTER_BANK_EPOCHS:+--epochs "$FILTER_BANK_EPOCHS"} --out "$scratch/models/filter-bank"
 else
   echo "usage: $0 [LAB.cnn FILTER-BANK.cnn]" >&2; exit 2
 fi

@@ -1,15 +1,21 @@
 namespace Workbook.Data;
 
 /// <summary>
-/// Generators for the background noises of the bundled data set. Each one is a pure function of its
+/// Generators for the background noises of the bundled data set and of the synthesized training pairs. Each one is a pure function of its
 /// seed, so the data set stores only the seed and regenerates the noise when it is loaded, and every
 /// generator returns noise of unit power (mean square 1): the caller scales it to a signal-to-noise
 /// ratio (see <see cref="SignalToNoiseRatio"/>). Multiply by a small gain before listening.
 /// </summary>
 public static class BackgroundNoise
 {
-    /// <summary>Every kind, in a fixed order.</summary>
-    public static IReadOnlyList<NoiseKind> Kinds { get; } = Enum.GetValues<NoiseKind>();
+    /// <summary>The bundled data set's kinds, in a fixed order (the data generator deals them out in this order).</summary>
+    public static IReadOnlyList<NoiseKind> Kinds { get; } = [NoiseKind.White, NoiseKind.Pink, NoiseKind.Brown, NoiseKind.Hum, NoiseKind.Babble];
+
+    /// <summary>The kinds the filter-bank recipe trains on: the bundled ones and level changes and crackle.</summary>
+    public static IReadOnlyList<NoiseKind> TrainingKinds { get; } = [.. Kinds, NoiseKind.Fluctuating, NoiseKind.Crackle];
+
+    /// <summary>Kinds never trained on, for scoring how a denoiser does on noise it has not met (tools/rnnoise/compare.cs).</summary>
+    public static IReadOnlyList<NoiseKind> HeldOutKinds { get; } = [NoiseKind.Fan];
 
     /// <summary>
     /// Noise of the given <paramref name="kind"/>, <paramref name="length"/> samples at <paramref name="sampleRate"/>,
@@ -31,6 +37,10 @@ public static class BackgroundNoise
             NoiseKind.Hum => Hum(length, sampleRate, random.NextDouble() < 0.5 ? 50.0 : 60.0, random),
             NoiseKind.Babble => Babble(length, talkers ?? throw new ArgumentException(
                 "babble is made from other talkers: pass their clean utterances as talkers", nameof(talkers)), random),
+            NoiseKind.Fluctuating => Fluctuating(length, sampleRate, random),
+            NoiseKind.Crackle => Crackle(length, sampleRate, random),
+            // Blade-pass rates of room and laptop fans and the firing rates of idling engines.
+            NoiseKind.Fan => Fan(length, sampleRate, random.Uniform(FanLowestHz, FanHighestHz), random),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown noise kind"),
         };
     }
@@ -139,6 +149,86 @@ public static class BackgroundNoise
             double gain = random.Uniform(0.5, 1.0);
             for (int n = 0; n < length; n++) noise[n] += gain * talker[(n + shift) % talker.Length];
         }
+        return ToUnitPower(noise);
+    }
+
+    /// <summary>The level range of <see cref="Fluctuating"/> noise, in dB: its loudest moment is this much above its quietest.</summary>
+    public const double FluctuationDb = 20;
+
+    /// <summary>
+    /// Pink noise at a level that changes over time: the level in dB goes in straight lines between knots 0.1–0.4 s apart,
+    /// whose levels are drawn and then spread over exactly <see cref="FluctuationDb"/> (so the quietest knot is that much
+    /// below the loudest). A denoiser that estimates the noise from a pause and keeps it must follow such changes.
+    /// </summary>
+    public static float[] Fluctuating(int length, int sampleRate, SeededRandom random)
+    {
+        var noise = Pink(length, random);
+        var knotAt = new List<int> { 0 };
+        while (knotAt[^1] < length - 1) knotAt.Add(Math.Min(length - 1, knotAt[^1] + Math.Max(1, (int)(random.Uniform(0.1, 0.4) * sampleRate))));
+        if (knotAt.Count == 2) knotAt.Insert(1, (length - 1) / 2); // at least three knots: a short clip still changes level
+        var levels = knotAt.Select(_ => random.NextDouble()).ToArray();
+        double low = levels.Min(), high = levels.Max();
+        for (int k = 0; k < levels.Length; k++) levels[k] = high > low ? -FluctuationDb * (high - levels[k]) / (high - low) : 0;
+        var shaped = new double[length];
+        for (int k = 0; k + 1 < knotAt.Count; k++)
+            for (int n = knotAt[k]; n <= knotAt[k + 1]; n++)
+            {
+                double db = levels[k] + (levels[k + 1] - levels[k]) * (n - knotAt[k]) / Math.Max(1, knotAt[k + 1] - knotAt[k]);
+                shaped[n] = noise[n] * Math.Pow(10, db / 20);
+            }
+        return ToUnitPower(shaped);
+    }
+
+    /// <summary>
+    /// Crackle: clicks at random moments (5–40 a second on average, a Poisson process), each a sharp edge that dies away in
+    /// 0.1–1 ms, with a random sign and a size spread over 20 dB, over a hiss 30 dB below the clicks' mean power. Most of the
+    /// energy sits in a few per cent of the samples, unlike every other kind.
+    /// </summary>
+    public static float[] Crackle(int length, int sampleRate, SeededRandom random)
+    {
+        double clicksPerSecond = random.Uniform(5, 40);
+        double decaySamples = random.Uniform(0.0001, 0.001) * sampleRate;
+        var noise = new double[length];
+        // Exponential gaps between clicks, drawn from the first sample on.
+        for (double at = -Math.Log(1 - random.NextDouble()) * sampleRate / clicksPerSecond; at < length;
+             at += -Math.Log(1 - random.NextDouble()) * sampleRate / clicksPerSecond)
+        {
+            double size = (random.NextDouble() < 0.5 ? -1 : 1) * Math.Pow(10, -random.NextDouble());
+            for (int n = (int)at, k = 0; n < length && k < 10 * decaySamples + 1; n++, k++) noise[n] += size * Math.Exp(-k / decaySamples);
+        }
+        double clickPower = noise.Sum(v => v * v) / length;
+        // A clip with no click at all is the hiss alone; its level then does not matter (the result is scaled to unit power).
+        double hiss = Math.Sqrt((clickPower > 0 ? clickPower : 1) * 1e-3);
+        for (int n = 0; n < length; n++) noise[n] += hiss * random.NextGaussian();
+        return ToUnitPower(noise);
+    }
+
+    /// <summary>The range the fan's blade-pass (or engine's firing) frequency is drawn from, in Hz.</summary>
+    public const double FanLowestHz = 80, FanHighestHz = 300;
+
+    /// <summary>
+    /// A fan or an engine: lines at <paramref name="bladeHz"/> and its harmonics (3–8 of them, amplitudes falling with the
+    /// order) over brown noise, the lines carrying 30–60 % of the power. Like hum, but higher, and with the broadband
+    /// rumble of moving air that hum lacks.
+    /// </summary>
+    public static float[] Fan(int length, int sampleRate, double bladeHz, SeededRandom random)
+    {
+        if (bladeHz <= 0) throw new ArgumentOutOfRangeException(nameof(bladeHz), bladeHz, "the blade frequency must be positive");
+        double tonalShare = random.Uniform(0.3, 0.6);
+        int harmonics = random.NextInt(3, 8);
+        var lines = new double[length];
+        for (int k = 1; k <= harmonics; k++)
+        {
+            double frequency = k * bladeHz;
+            if (frequency >= sampleRate / 2.0) break; // above Nyquist it would fold back to a wrong frequency
+            double amplitude = random.Uniform(0.5, 1.0) / k;
+            double phase = random.Uniform(0, 2 * Math.PI), step = 2 * Math.PI * frequency / sampleRate;
+            for (int n = 0; n < length; n++) lines[n] += amplitude * Math.Sin(step * n + phase);
+        }
+        var rumble = Brown(length, sampleRate, random);
+        var tonal = ToUnitPower(lines);
+        var noise = new double[length];
+        for (int n = 0; n < length; n++) noise[n] = Math.Sqrt(tonalShare) * tonal[n] + Math.Sqrt(1 - tonalShare) * rumble[n];
         return ToUnitPower(noise);
     }
 

@@ -34,6 +34,9 @@ public sealed class FilterBankRecipe
         if (train.Count == 0) throw new ArgumentException("there are no training clips");
         if (freshNoise != null && freshNoise.Count != train.Count)
             throw new ArgumentException($"fresh noise for {freshNoise.Count} clips, but there are {train.Count} training clips");
+        if (options.SynthesizedClips > 0 && freshNoise?.SynthesizedCount != options.SynthesizedClips)
+            throw new ArgumentException($"the options ask for {options.SynthesizedClips} synthesized clips, but the fresh noise holds {freshNoise?.SynthesizedCount ?? 0}: " +
+                "add them with FreshNoise.WithSynthesizedSpeech and FreshNoise.TrainingPairs, as train --recipe filter-bank does");
         var device = options.ResolveDevice();
         manual_seed(options.Seed);
         var model = new FilterBankCnn(options.Network);

@@ -38,8 +38,40 @@ public sealed record FilterBankTrainingOptions
     /// <summary>The network.</summary>
     public FilterBankCnnSpecification Network { get; init; } = FilterBankCnnSpecification.Default;
 
-    /// <summary>Passes over the training clips.</summary>
-    public int Epochs { get; init; } = 60;
+    private readonly int? epochs;
+
+    /// <summary>
+    /// Passes over the training clips. By default as many as keep the work of the recipe's first form, 60 passes over the
+    /// bundled set's 250 training clips (<see cref="EpochsFor"/>): more clips, fewer epochs, about the same Adam steps.
+    /// </summary>
+    public int Epochs { get => epochs ?? EpochsFor(SynthesizedClips); init => epochs = value; }
+
+    /// <summary>Training clips × epochs of the recipe's default work: 60 epochs of the bundled set's 250 training clips.</summary>
+    public const int ClipPasses = 60 * 250;
+
+    /// <summary>The default epochs with <paramref name="synthesizedClips"/> clips added to the bundled set's 250 training clips.</summary>
+    public static int EpochsFor(int synthesizedClips) => Math.Max(1, (int)Math.Round((double)ClipPasses / (250 + synthesizedClips)));
+
+    /// <summary>
+    /// Clean clips of synthesized speech added to the bundled training clips (bundled set only; see
+    /// <see cref="Data.Speech.SynthesizedSpeech"/>): seeded sentences spoken by espeak-ng's English voices and Festival's
+    /// kal_diphone, cached on disk after the first run, with fresh noise of the training kinds every epoch. The caller
+    /// makes them and hands them over with the fresh noise (<see cref="Data.FreshNoise.WithSynthesizedSpeech"/>), as
+    /// <c>train --recipe filter-bank</c> does with <see cref="DefaultSynthesizedClips"/>; 0 (here, and so in notebook 05):
+    /// the bundled clips alone, which needs no speech synthesiser.
+    /// </summary>
+    public int SynthesizedClips { get; init; }
+
+    /// <summary>How many synthesized clips <c>train --recipe filter-bank</c> adds unless told otherwise (docs/beyond-the-lab.md
+    /// has the measurement behind it).</summary>
+    public const int DefaultSynthesizedClips = 250;
+
+    /// <summary>Seeds the synthesized clips' sentences, voices, pitches and speeds (apart from <see cref="Seed"/>, so runs
+    /// with other seeds share the cached clips).</summary>
+    public long SpeechSeed { get; init; } = 1;
+
+    /// <summary>The share of synthesized clips heard in a synthetic room each epoch (input and target alike; see <see cref="Data.Reverberation"/>).</summary>
+    public double ReverberantShare { get; init; } = 0.3;
 
     /// <summary>The optimiser.</summary>
     public FilterBankOptimizer Optimizer { get; init; } = FilterBankOptimizer.Adam;
@@ -92,6 +124,8 @@ public sealed record FilterBankTrainingOptions
     {
         Network.Validate();
         if (Epochs < 1) throw new ArgumentException($"epochs must be at least 1, not {Epochs}");
+        if (SynthesizedClips < 0) throw new ArgumentException($"the number of synthesized clips must be 0 or more, not {SynthesizedClips}");
+        if (!(ReverberantShare >= 0 && ReverberantShare <= 1)) throw new ArgumentException($"the share of reverberant clips must be between 0 and 1, not {ReverberantShare}");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentException($"the learning rate must be a positive number, not {LearningRate}");
         if (BatchSize < 1) throw new ArgumentException($"the batch size must be at least 1, not {BatchSize}");
         if (CropLength < 0) throw new ArgumentException($"the crop length must be 0 (whole clips) or positive, not {CropLength}");
@@ -102,5 +136,6 @@ public sealed record FilterBankTrainingOptions
 
     public override string ToString() =>
         $"{Network}; {(Optimizer == FilterBankOptimizer.Adam ? "Adam" : "SGD")} lr {LearningRate}{(CosineSchedule ? " (cosine to 1/20)" : "")}, batch {BatchSize}{(CropLength > 0 ? $" crops of {CropLength} samples" : "")}, {Epochs} epochs, " +
-        $"loss {Loss switch { FilterBankLoss.SiSdr => "-SI-SDR", FilterBankLoss.Snr => "-SNR", _ => "L1" }}{(FreshNoiseEachEpoch ? ", fresh noise every epoch" : "")}{(FreshNoiseEachEpoch && InputSnr != null ? $" ({InputSnr})" : "")}, seed {Seed}";
+        $"loss {Loss switch { FilterBankLoss.SiSdr => "-SI-SDR", FilterBankLoss.Snr => "-SNR", _ => "L1" }}{(FreshNoiseEachEpoch ? ", fresh noise every epoch" : "")}{(FreshNoiseEachEpoch && InputSnr != null ? $" ({InputSnr})" : "")}" +
+        $"{(SynthesizedClips > 0 ? $", {SynthesizedClips} synthesized clips (speech seed {SpeechSeed}, {ReverberantShare * 100:0.#}% reverberant)" : "")}, seed {Seed}";
 }

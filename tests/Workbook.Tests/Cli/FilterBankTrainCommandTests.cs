@@ -22,7 +22,7 @@ public sealed class FilterBankTrainCommandTests : IDisposable
     public void One_epoch_writes_an_improved_model_that_evaluate_and_denoise_take_and_a_diverged_run_keeps_it()
     {
         string run = Path.Combine(folder, "run");
-        var trained = CommandLine.RunWithin(TimeSpan.FromMinutes(5), "train", "--recipe", "filter-bank", "--epochs", "1", "--out", run);
+        var trained = CommandLine.RunWithin(TimeSpan.FromMinutes(5), "train", "--recipe", "filter-bank", "--epochs", "1", "--synthesized-clips", "0", "--out", run);
         Assert.True(trained.ExitCode == 0, trained.Output + trained.Error);
         Assert.Contains("recipe filter-bank:", trained.Output);
         Assert.Contains($"; {FilterBankCnnSpecification.Default.ParameterCount} coefficients", trained.Output);
@@ -43,7 +43,7 @@ public sealed class FilterBankTrainCommandTests : IDisposable
         Assert.Contains("22050 samples at 22050 Hz", denoised.Output);
 
         var before = File.ReadAllBytes(model);
-        var diverged = CommandLine.RunWithin(TimeSpan.FromMinutes(5), "train", "--recipe", "filter-bank", "--epochs", "1", "--lr", "1e30", "--out", run);
+        var diverged = CommandLine.RunWithin(TimeSpan.FromMinutes(5), "train", "--recipe", "filter-bank", "--epochs", "1", "--synthesized-clips", "0", "--lr", "1e30", "--out", run);
         Assert.True(diverged.ExitCode == 1, diverged.Output + diverged.Error);
         Assert.Contains("training diverged at epoch 1", diverged.Error);
         Assert.Contains("is the previous run's, untouched", diverged.Error);
@@ -58,5 +58,30 @@ public sealed class FilterBankTrainCommandTests : IDisposable
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("--recipe improved has its own network", refused.Error);
         Assert.False(Directory.Exists(Path.Combine(folder, "never", "model.cnn")));
+    }
+
+    [SkippableFact]
+    public void Synthesized_clips_join_the_bundled_training_clips_and_a_missing_synthesiser_is_one_line()
+    {
+        RequiredTool.Require(File.Exists("/usr/bin/espeak-ng") && File.Exists("/usr/bin/festival"), "espeak-ng or Festival is not installed",
+            $"apt-get install espeak-ng {Workbook.Data.Speech.Festival.Packages}, or scripts/install-prerequisites.sh");
+        string cache = Path.Combine(folder, "cache");
+        var environment = new Dictionary<string, string> { ["WORKBOOK_THREADS"] = "1", ["XDG_CACHE_HOME"] = cache };
+        string[] arguments = [Repository.CliDll, "train", "--recipe", "filter-bank", "--synthesized-clips", "4", "--epochs", "1", "--out", Path.Combine(folder, "run")];
+        var trained = Repository.Run("dotnet", arguments, Repository.Root, TimeSpan.FromMinutes(5), environment);
+        Assert.True(trained.ExitCode == 0, trained.Output + trained.Error);
+        Assert.Contains("training speech: 4 synthesized clips", trained.Output);
+        Assert.Contains("254 train (250 bundled, 4 synthesized), 50 test", trained.Output);
+        Assert.Contains("4 synthesized clips (speech seed 1, 30% reverberant)", trained.Output);
+        Assert.Equal(4, Directory.GetFiles(Path.Combine(cache, "workbook", "synthesized-speech"), "*.clip").Length);
+
+        // Without the synthesisers on PATH (and nothing cached under this cache folder): one line naming the program.
+        environment["XDG_CACHE_HOME"] = Path.Combine(folder, "empty-cache");
+        environment["PATH"] = Path.Combine(folder, "no-programs");
+        var missing = Repository.Run(Path.Combine(Path.GetDirectoryName(Environment.ProcessPath!)!, "dotnet") is var dotnet && File.Exists(dotnet) ? dotnet : "dotnet",
+            arguments, Repository.Root, TimeSpan.FromMinutes(5), environment);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Matches(@"workbook: (espeak-ng|festival) is not installed: synthesized training speech needs it \(apt-get install [a-z0-9 -]+, or scripts/install-prerequisites.sh\)", missing.Error);
+        Assert.Single(missing.Error.Trim().Split('\n'));
     }
 }

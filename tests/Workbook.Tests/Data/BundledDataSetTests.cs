@@ -64,7 +64,8 @@ public class BundledDataSetTests(BundledDataSetFixture data) : IClassFixture<Bun
     {
         var counts = data.Manifest.Clips.GroupBy(c => c.Noise).ToDictionary(g => g.Key, g => g.Count());
         Assert.True(counts.Count >= 5, $"only {counts.Count} noise kinds");
-        foreach (var kind in Enum.GetValues<NoiseKind>()) Assert.Equal(60, counts.GetValueOrDefault(kind));
+        foreach (var kind in BackgroundNoise.Kinds) Assert.Equal(60, counts.GetValueOrDefault(kind));
+        Assert.Equal(BackgroundNoise.Kinds.Count, counts.Count);
     }
 
     [Fact]

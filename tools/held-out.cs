@@ -1,0 +1,90 @@
+#:project ../src/Workbook/Workbook.csproj
+#:property Nullable=enable
+#:property PublishAot=false
+#:property TreatWarningsAsErrors=true
+// How trained models do on voices and noise they never trained on, at the lab's 16 kHz (a quick check; the side-by-side
+// with RNNoise at 48 kHz is tools/rnnoise/compare.sh). The voices are the held-out ones (SpeechVoice.HeldOut: Festival's
+// ked_diphone and us-slt-hts), four seeded sentences each (compare.cs's word lists), peak 0.7, padded to the longest;
+// the noise is white, pink and hum (trained-on kinds, seeds no training draw uses) and the held-out kinds
+// (BackgroundNoise.HeldOutKinds), at 0, 5, 10, 20 and 30 dB input SNR. Next to the models: the least-squares FIR fitted on the
+// bundled training split. Mean ΔSNR / ΔSI-SDR in dB; "clean in": the output's SNR against a clean input.
+//
+//   dotnet run -c Release tools/held-out.cs -- MODEL.cnn...      (needs Festival: scripts/install-prerequisites.sh)
+using System.Globalization;
+using Workbook.Data;
+using Workbook.Data.Speech;
+using Workbook.Evaluation;
+using Workbook.ModelFiles;
+using static TorchSharp.torch;
+
+if (args.Length == 0)
+{
+    Console.Error.WriteLine("usage: dotnet run -c Release tools/held-out.cs -- MODEL.cnn...");
+    return 2;
+}
+const int Rate = PairedClips.LabSampleRate;
+var culture = CultureInfo.InvariantCulture;
+string[] subjects = ["The old farmer", "A quiet student", "My neighbour", "The tired driver", "Her younger brother", "The nurse on duty"];
+string[] verbs = ["carried", "painted", "found", "forgot", "repaired", "sold"];
+string[] objects = ["a wooden chair", "the broken radio", "six green apples", "a letter from home", "the kitchen window", "two heavy boxes"];
+string[] endings = ["before the storm began.", "on a cold Monday morning.", "while the children were asleep.", "near the railway station.", "without saying a word.", "at the end of the summer."];
+var draw = new SeededRandom(20261206);
+var lines = SpeechVoice.HeldOut.SelectMany(voice => Enumerable.Range(0, 4).Select(_ =>
+    new SpokenLine(voice.Name, $"{draw.Choose(subjects)} {draw.Choose(verbs)} {draw.Choose(objects)} {draw.Choose(endings)}", 0, 1))).ToArray();
+var utterances = new Festival().Speak(lines).Select(u =>
+{
+    var at16 = AudioResampler.Resample(u.Samples, u.SampleRate, Rate);
+    float peak = at16.Max(Math.Abs);
+    return at16.Select(v => v * 0.7f / peak).ToArray();
+}).ToArray();
+int length = utterances.Max(u => u.Length);
+var speech = utterances.Select(u => { var clip = new float[length]; u.CopyTo(clip, 0); return clip; }).ToArray();
+Console.WriteLine($"held-out speech: {speech.Length} sentences ({string.Join(", ", SpeechVoice.HeldOut.Select(v => v.Name))}), each padded to {length / (double)Rate:F2} s at {Rate} Hz");
+
+NoiseKind[] kinds = [NoiseKind.White, NoiseKind.Pink, NoiseKind.Hum, .. BackgroundNoise.HeldOutKinds];
+double[] snrs = [0, 5, 10, 20, 30];
+Tensor Stack(IEnumerable<float[]> clips) => tensor(clips.SelectMany(c => c).ToArray()).view(-1, 1, length);
+using var clean = Stack(speech);
+var sets = new Dictionary<(NoiseKind Kind, double Snr), Tensor>();
+foreach (var kind in kinds)
+    foreach (double snr in snrs)
+        sets[(kind, snr)] = Stack(speech.Select((s, c) =>
+            SignalToNoiseRatio.AddNoise(s, BackgroundNoise.Generate(kind, length, 9_300_000 + 1000 * (int)kind + 10 * c + (int)snr, Rate), snr)));
+
+using var bundled = BundledDataSet.Load();
+var (train, _) = DataSplit.Split(bundled, DataSplit.DefaultTestCount, 1);
+var denoisers = new List<IDenoiser> { WienerFilter.Fit(train.Noisy, train.Clean) };
+var models = args.Select(ModelSource.LoadNetwork).ToList();
+denoisers.AddRange(models.Select(m => (IDenoiser)new NetworkDenoiser(m.Network, m.Name)));
+
+string D(double value) => value.ToString("+0.0;−0.0;0.0", culture);
+var scores = denoisers.ToDictionary(d => d, d => sets.ToDictionary(s => s.Key, s => ClipScores.Of(d, s.Value, clean).Mean()));
+string Cell(IDenoiser d, Func<(NoiseKind Kind, double Snr), bool> where)
+{
+    var chosen = scores[d].Where(s => where(s.Key)).Select(s => s.Value).ToArray();
+    return $"{D(chosen.Average(m => m.SnrImprovementDb))} / {D(chosen.Average(m => m.SiSdrImprovementDb))}";
+}
+double CleanIn(IDenoiser d)
+{
+    using var output = d.Denoise(clean);
+    var o = output.view(speech.Length, -1);
+    return Enumerable.Range(0, speech.Length).Average(i => SignalToNoiseRatio.Decibels(speech[i], o[i].data<float>().ToArray()));
+}
+string Name(IDenoiser d) => d is NetworkDenoiser ? args[denoisers.IndexOf(d) - 1] : d.Name;
+
+Console.WriteLine();
+Console.WriteLine($"Mean ΔSNR / ΔSI-SDR in dB per input SNR, over the sentences and {string.Join(", ", kinds.Select(k => k.ToString().ToLowerInvariant()))}");
+Console.WriteLine();
+Console.WriteLine($"| denoiser | {string.Join(" | ", snrs.Select(s => $"{s} dB in"))} | clean in |");
+Console.WriteLine($"|---|{string.Concat(snrs.Select(_ => "---:|"))}---:|");
+foreach (var d in denoisers)
+    Console.WriteLine($"| {Name(d)} | {string.Join(" | ", snrs.Select(snr => Cell(d, k => k.Snr == snr)))} | {CleanIn(d).ToString("F1", culture)} |");
+Console.WriteLine();
+Console.WriteLine("Per noise kind, over the five input SNRs; the last column: the held-out kinds at 0–10 dB input");
+Console.WriteLine();
+Console.WriteLine($"| denoiser | {string.Join(" | ", kinds.Select(k => k.ToString().ToLowerInvariant()))} | held-out kinds, 0–10 dB |");
+Console.WriteLine($"|---|{string.Concat(kinds.Select(_ => "---:|"))}---:|");
+foreach (var d in denoisers)
+    Console.WriteLine($"| {Name(d)} | {string.Join(" | ", kinds.Select(kind => Cell(d, k => k.Kind == kind)))} | " +
+        $"{Cell(d, k => BackgroundNoise.HeldOutKinds.Contains(k.Kind) && k.Snr <= 10)} |");
+return 0;
