@@ -83,8 +83,9 @@ public sealed record FilterBankTrainingOptions
     public int BatchSize { get; init; } = 16;
 
     /// <summary>Samples of each training clip an Adam step sees (a random stretch, the same for the whole batch); 0: whole clips.
-    /// A quarter of a second is still several times the network's receptive field and costs a quarter of a whole clip.</summary>
-    public int CropLength { get; init; } = 4000;
+    /// Half a second: the noise floor's window (<see cref="FilterBankCnnSpecification.NoiseFloorFrames"/>) fits in it, so
+    /// the network meets floors of every age from none to a full window, as in a recording; half of a whole clip's cost.</summary>
+    public int CropLength { get; init; } = 8000;
 
     /// <summary>Seeds the initial coefficients and the batches.</summary>
     public int Seed { get; init; } = 1;
