@@ -31,10 +31,10 @@ internal static class TrainCommand
         var threads = Options.Threads();
         var tanhEveryLayer = Options.Switch("--tanh-every-layer", "tanh after the last layer too (the handout's text; its code puts it between layers)");
         var initFrom = Options.Text("--init-from", null, "start from this model's coefficients (a model.cnn or a PyTorch state_dict .pt) instead of random ones; its architecture is used", "FILE");
-        var recipe = Options.Text("--recipe", "lab", "lab: the handout's CNN and SGD loop; filter-bank: notebook 05's filter-bank CNN and recipe (its own defaults: Adam lr 0.003, batch 16, and 60 epochs' work: 60 × 250 clips over the training clips); improved: the same as filter-bank", "lab|filter-bank");
+        var recipe = Options.Text("--recipe", "lab", "lab: the handout's CNN and SGD loop; filter-bank: notebook 05's filter-bank CNN and recipe (its own defaults: 60 epochs, Adam lr 0.003, batch 16); improved: the same as filter-bank", "lab|filter-bank");
         recipe.AcceptOnlyFromAmong("lab", "filter-bank", "improved");
         var synthesized = Options.WholeNumber("--synthesized-clips", FilterBankTrainingOptions.DefaultSynthesizedClips,
-            "filter-bank recipe: clips of synthesized speech (espeak-ng, Festival) added to the bundled training clips, cached after the first run; 0: none; the default epochs keep the work the same", minimum: 0);
+            "filter-bank recipe: clips of synthesized speech (espeak-ng, Festival) added to the bundled training clips, cached after the first run; 0: none", minimum: 0);
         var reverberant = Options.Number("--reverberant-share", FilterBankTrainingOptions.Default.ReverberantShare,
             "filter-bank recipe: the share of synthesized clips heard in a synthetic room each epoch (0 to 1)");
         var command = new Command("train", "train the denoiser (lab Task 4); diverged runs exit 1 and keep the previous model")

@@ -5,7 +5,7 @@
 // The workbook's denoisers side by side with RNNoise on the same 48 kHz files (run it through compare.sh, which
 // installs RNNoise into a scratch folder first):
 //
-//   dotnet run -c Release tools/rnnoise/compare.cs -- SCRATCH LAB.cnn FILTER-BANK.cnn
+//   dotnet run -c Release tools/rnnoise/compare.cs -- SCRATCH LAB.cnn FILTER-BANK.cnn [MORE-FILTER-BANK.cnn…]
 //
 // The speech is held out: the voices no training draws from (SpeechVoice.HeldOut: Festival's ked_diphone, diphones of a
 // recorded man, and us-slt-hts, a statistical voice trained on a recorded woman; kal_diphone, scored here before, is now
@@ -30,9 +30,9 @@ using Workbook.ModelFiles;
 using Workbook.Networks;
 using static TorchSharp.torch;
 
-if (args.Length != 3)
+if (args.Length < 3)
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release tools/rnnoise/compare.cs -- SCRATCH LAB.cnn FILTER-BANK.cnn");
+    Console.Error.WriteLine("usage: dotnet run -c Release tools/rnnoise/compare.cs -- SCRATCH LAB.cnn FILTER-BANK.cnn [MORE-FILTER-BANK.cnn…]");
     return 2;
 }
 string scratch = Path.GetFullPath(args[0]);
@@ -95,7 +95,8 @@ for (int c = 0; c < clean.Count; c++)
 // The denoisers, each writing NAME-<denoiser>.wav beside every input.
 string Output(string input, string denoiser) => Path.ChangeExtension(input, null) + $"-{denoiser}.wav";
 using var lab = ModelSource.LoadNetwork(args[1]);
-using var filterBank = ModelSource.LoadNetwork(args[2]);
+var filterBanks = args[2..].Select(ModelSource.LoadNetwork).ToArray();
+var filterBank = filterBanks[0];
 using var identity = new MimoCnn(new CnnSpecification([1], [1, 1], TanhPlacement.BetweenLayers));
 using (no_grad()) identity.Layers[0].H.fill_(1.0f);
 // The least-squares FIR of the lab (80 taps, fitted on the bundled set's training split as evaluate fits it), as a
@@ -120,6 +121,9 @@ var networks = new (string Key, string Name, nn.Module<Tensor, Tensor> Network, 
     ("lab", $"`denoise`, lab model ({lab.Name})", lab.Network, (int)lab.History, lab.SampleRate, Gate),
     ("filterbank-follow", $"`denoise --high-band follow`, filter-bank model", filterBank.Network, (int)filterBank.History, filterBank.SampleRate, Follow),
     ("filterbank", $"`denoise`, filter-bank model ({filterBank.Name})", filterBank.Network, (int)filterBank.History, filterBank.SampleRate, Gate),
+    // Further filter-bank models, each named by its file's folder (train --out's run folder).
+    .. args[3..].Select((path, i) => ($"filterbank-{i + 2}", $"`denoise`, filter-bank model {Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path)))}",
+        (nn.Module<Tensor, Tensor>)filterBanks[i + 1].Network, (int)filterBanks[i + 1].History, filterBanks[i + 1].SampleRate, Gate)),
 };
 // One core, as a real-time denoiser on a phone or a laptop gets: the speed is seconds of audio per second of work.
 set_num_threads(1);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The workbook's denoisers against RNNoise on the same held-out 48 kHz files (see compare.cs for what is scored).
 #
-#   tools/rnnoise/compare.sh [LAB.cnn FILTER-BANK.cnn]
+#   tools/rnnoise/compare.sh [LAB.cnn FILTER-BANK.cnn [MORE-FILTER-BANK.cnn…]]
 #
 # Without models it trains both with the built CLI (the filter-bank recipe's epochs from FILTER_BANK_EPOCHS, default
 # its own). Everything it makes goes to a scratch folder (RNNOISE_SCRATCH, default /tmp/rnnoise-compare): the npm
@@ -24,18 +24,19 @@ if [ ! -f "$scratch/node_modules/@echogarden/rnnoise-wasm/rnnoise.wasm" ]; then
   (cd "$scratch" && npm install --no-save --no-audit --no-fund --loglevel=error @echogarden/rnnoise-wasm@0.2.0)
 fi
 
-if [ $# -eq 2 ]; then
-  lab="$1"; filter_bank="$2"
+if [ $# -ge 2 ]; then
+  lab="$1"; shift; filter_banks=("$@")
 elif [ $# -eq 0 ]; then
   cli="$repo/src/Workbook.Cli/bin/Release/net10.0/Workbook.Cli.dll"
   [ -f "$cli" ] || { echo "compare.sh: $cli is missing; build first: dotnet build Workbook.sln -c Release" >&2; exit 2; }
   lab="$scratch/models/lab/model.cnn"; filter_bank="$scratch/models/filter-bank/model.cnn"
   [ -f "$lab" ] || dotnet "$cli" train --out "$scratch/models/lab"
   [ -f "$filter_bank" ] || dotnet "$cli" train --recipe filter-bank ${FILTER_BANK_EPOCHS:+--epochs "$FILTER_BANK_EPOCHS"} --out "$scratch/models/filter-bank"
+  filter_banks=("$filter_bank")
 else
-  echo "usage: $0 [LAB.cnn FILTER-BANK.cnn]" >&2; exit 2
+  echo "usage: $0 [LAB.cnn FILTER-BANK.cnn [MORE-FILTER-BANK.cnn…]]" >&2; exit 2
 fi
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); $(date -u '+%Y-%m-%d %H:%M UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
-dotnet run -c Release "$here/compare.cs" -- "$scratch" "$lab" "$filter_bank"
+dotnet run -c Release "$here/compare.cs" -- "$scratch" "$lab" "${filter_banks[@]}"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
