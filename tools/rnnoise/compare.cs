@@ -113,7 +113,7 @@ using (no_grad())
     if (apart > 1e-4) throw new InvalidOperationException($"the FIR as a CNN is {apart} away from the FIR itself");
 }
 const HighBandGate Follow = HighBandGate.FollowNetwork, Gate = HighBandGate.NoiseFloor;
-var networks = new (string Key, string Name, nn.Module<Tensor, Tensor> Network, int History, int ModelRate, HighBandGate HighBand)[]
+var networks = new List<(string Key, string Name, nn.Module<Tensor, Tensor> Network, int History, int ModelRate, HighBandGate HighBand)>
 {
     ("roundtrip", "`denoise --high-band follow` with a pass-through network", identity, 0, PairedClips.LabSampleRate, Follow),
     ("gate", "`denoise` with a pass-through network (the high band's gate alone)", identity, 0, PairedClips.LabSampleRate, Gate),
@@ -121,10 +121,11 @@ var networks = new (string Key, string Name, nn.Module<Tensor, Tensor> Network, 
     ("lab", $"`denoise`, lab model ({lab.Name})", lab.Network, (int)lab.History, lab.SampleRate, Gate),
     ("filterbank-follow", $"`denoise --high-band follow`, filter-bank model", filterBank.Network, (int)filterBank.History, filterBank.SampleRate, Follow),
     ("filterbank", $"`denoise`, filter-bank model ({filterBank.Name})", filterBank.Network, (int)filterBank.History, filterBank.SampleRate, Gate),
-    // Further filter-bank models, each named by its file's folder (train --out's run folder).
-    .. args[3..].Select((path, i) => ($"filterbank-{i + 2}", $"`denoise`, filter-bank model {Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path)))}",
-        (nn.Module<Tensor, Tensor>)filterBanks[i + 1].Network, (int)filterBanks[i + 1].History, filterBanks[i + 1].SampleRate, Gate)),
 };
+// Further filter-bank models, each named by its file's folder (train --out's run folder).
+for (int i = 1; i < filterBanks.Length; i++)
+    networks.Add(($"filterbank-{i + 1}", $"`denoise`, filter-bank model {Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(args[2 + i])))}",
+        filterBanks[i].Network, (int)filterBanks[i].History, filterBanks[i].SampleRate, Gate));
 // One core, as a real-time denoiser on a phone or a laptop gets: the speed is seconds of audio per second of work.
 set_num_threads(1);
 double audioSeconds = pairs.Sum(p => p.Clean.Length) / (double)Rate;
