@@ -4,7 +4,7 @@
 #:property TreatWarningsAsErrors=true
 // How trained models do on voices and noise they never trained on, at the lab's 16 kHz (a quick check; the side-by-side
 // with RNNoise at 48 kHz is tools/rnnoise/compare.sh). The voices are the held-out ones (SpeechVoice.HeldOut: Festival's
-// ked_diphone and us-slt-hts), four seeded sentences each (compare.cs's word lists), peak 0.7, padded to the longest;
+// ked_diphone and us-slt-hts), four seeded sentences each (HeldOutSentences), peak 0.7, padded to the longest;
 // the noise is white, pink and hum (trained-on kinds, seeds no training draw uses) and the held-out kinds
 // (BackgroundNoise.HeldOutKinds), at 0, 5, 10, 20 and 30 dB input SNR. Next to the models: the least-squares FIR fitted on the
 // bundled training split. Mean ΔSNR / ΔSI-SDR in dB; "clean in": the output's SNR against a clean input.
@@ -24,13 +24,9 @@ if (args.Length == 0)
 }
 const int Rate = PairedClips.LabSampleRate;
 var culture = CultureInfo.InvariantCulture;
-string[] subjects = ["The old farmer", "A quiet student", "My neighbour", "The tired driver", "Her younger brother", "The nurse on duty"];
-string[] verbs = ["carried", "painted", "found", "forgot", "repaired", "sold"];
-string[] objects = ["a wooden chair", "the broken radio", "six green apples", "a letter from home", "the kitchen window", "two heavy boxes"];
-string[] endings = ["before the storm began.", "on a cold Monday morning.", "while the children were asleep.", "near the railway station.", "without saying a word.", "at the end of the summer."];
 var draw = new SeededRandom(20261206);
 var lines = SpeechVoice.HeldOut.SelectMany(voice => Enumerable.Range(0, 4).Select(_ =>
-    new SpokenLine(voice.Name, $"{draw.Choose(subjects)} {draw.Choose(verbs)} {draw.Choose(objects)} {draw.Choose(endings)}", 0, 1))).ToArray();
+    new SpokenLine(voice.Name, HeldOutSentences.Draw(draw), 0, 1))).ToArray();
 var utterances = new Festival().Speak(lines).Select(u =>
 {
     var at16 = AudioResampler.Resample(u.Samples, u.SampleRate, Rate);

@@ -42,12 +42,8 @@ const int Rate = 48000;
 var culture = CultureInfo.InvariantCulture;
 
 // The sentences: a seeded draw, so every run speaks the same words.
-string[] subjects = ["The old farmer", "A quiet student", "My neighbour", "The tired driver", "Her younger brother", "The nurse on duty"];
-string[] verbs = ["carried", "painted", "found", "forgot", "repaired", "sold"];
-string[] objects = ["a wooden chair", "the broken radio", "six green apples", "a letter from home", "the kitchen window", "two heavy boxes"];
-string[] endings = ["before the storm began.", "on a cold Monday morning.", "while the children were asleep.", "near the railway station.", "without saying a word.", "at the end of the summer."];
 var draw = new SeededRandom(20261205);
-var sentences = Enumerable.Range(0, 3).Select(_ => $"{draw.Choose(subjects)} {draw.Choose(verbs)} {draw.Choose(objects)} {draw.Choose(endings)}").ToArray();
+var sentences = Enumerable.Range(0, 3).Select(_ => HeldOutSentences.Draw(draw)).ToArray();
 string[] voices = [.. SpeechVoice.HeldOut.Select(v => v.Name)];
 // Short names for the files and tables: ked, slt.
 string Short(string voice) => voice.Contains("slt") ? "slt" : voice.Split('_')[0];

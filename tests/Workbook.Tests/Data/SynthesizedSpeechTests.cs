@@ -188,3 +188,17 @@ public sealed class SynthesizedSpeechTests : IDisposable
         }
     }
 }
+
+/// <summary>The held-out sentences are the ones the documented figures were measured on.</summary>
+public class HeldOutSentencesTests
+{
+    [Fact]
+    public void The_seeded_draw_speaks_the_sentences_the_RNNoise_comparison_was_scored_on()
+    {
+        var draw = new SeededRandom(20261205);
+        string[] sentences = [.. Enumerable.Range(0, 3).Select(_ => HeldOutSentences.Draw(draw))];
+        Assert.Equal(["Her younger brother repaired a letter from home without saying a word.",
+                      "A quiet student found a letter from home before the storm began.",
+                      "A quiet student sold the broken radio while the children were asleep."], sentences);
+    }
+}

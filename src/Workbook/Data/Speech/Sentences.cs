@@ -2,8 +2,8 @@ namespace Workbook.Data.Speech;
 
 /// <summary>
 /// Short English sentences drawn from a seed: a handful of patterns filled from word lists, two to five words, so that
-/// most are spoken in about a second. Everyday words, so that the rhythm is that of speech, not of a word list; none of
-/// the words of the held-out sentences in tools/rnnoise/compare.cs.
+/// most are spoken in about a second. Everyday words, so that the rhythm is that of speech, not of a word list; of the
+/// words of the held-out sentences (<see cref="HeldOutSentences"/>) only "quiet" is among them.
 /// </summary>
 public static class Sentences
 {
