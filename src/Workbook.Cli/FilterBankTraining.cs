@@ -26,7 +26,7 @@ internal static class FilterBankTraining
         using var __ = test;
         // Fresh noise needs the bundled set's seeds; other data are trained on as they are.
         var fresh = data == null && options.FreshNoiseEachEpoch ? FreshNoise.ForBundledSplit(testCount, options.Seed) : null;
-        // Synthesized speech joins the bundled clips only: other data are trained on as they are (with the epochs of 250 clips' work).
+        // Synthesized speech joins the bundled clips only: other data are trained on as they are.
         if (fresh == null) options = options with { SynthesizedClips = 0 };
         var train = bundledTrain;
         int bundledCount = bundledTrain.Count;

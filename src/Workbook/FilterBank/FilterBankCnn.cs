@@ -123,8 +123,8 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>
     /// <summary>
     /// Each band's noise floor at every frame, <c>[B, C, T]</c> of log-energies from frame energies <c>[B, C, T]</c>:
     /// the energy averaged over the last <see cref="FilterBankCnnSpecification.FloorSmoothingFrames"/> frames (silence
-    /// before the first), then the
-    /// lowest of those averages over the last <paramref name="window"/> frames, digital silence left out (minimum
+    /// before the first), then the lowest of those averages over the last <paramref name="window"/> frames, digital
+    /// silence left out (minimum
     /// statistics, the classic way of hearing the noise under speech: the quietest moment of the last half second or so
     /// is a pause, and a pause holds only noise). Where a window holds nothing but silence the floor is the frame's own
     /// level. Causal: frame t's floor depends on frames up to t.
