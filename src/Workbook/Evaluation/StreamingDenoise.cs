@@ -79,9 +79,14 @@ public static class StreamingDenoise
         ISampleProvider denoised = new ExactLength(toModel, atModelRate);
         if (network != null)
         {
-            var networkBlocks = new NetworkSampleProvider(denoised, network, block, history);
+            // A network with a look-ahead runs causally, on the recording and as much silence after it as its output
+            // lags (what its forward pass does to a whole file), and its first outputs, those from before the start,
+            // are dropped.
+            int latency = (network as ILookAhead)?.Latency ?? 0;
+            var networkBlocks = new NetworkSampleProvider(latency > 0 ? new ExactLength(denoised, atModelRate + latency) : denoised,
+                network, block, history);
             opened.Add(networkBlocks);
-            denoised = networkBlocks;
+            denoised = latency > 0 ? new ExactLength(new Skip(networkBlocks, latency), atModelRate) : networkBlocks;
         }
         ISampleProvider back = rate == modelRate
             ? denoised
@@ -134,6 +139,25 @@ public static class StreamingDenoise
             int got = 0, read;
             while (got < into.Length && (read = source.Read(into[got..])) > 0) got += read;
             return got;
+        }
+    }
+
+    /// <summary>The source without its first <c>count</c> samples.</summary>
+    private sealed class Skip(ISampleProvider source, int count) : ISampleProvider
+    {
+        private int skipped;
+
+        public WaveFormat WaveFormat => source.WaveFormat;
+
+        public int Read(Span<float> buffer)
+        {
+            while (skipped < count)
+            {
+                int read = source.Read(buffer[..Math.Min(buffer.Length, count - skipped)]);
+                if (read == 0) return 0;
+                skipped += read;
+            }
+            return source.Read(buffer);
         }
     }
 
@@ -223,7 +247,7 @@ public static class StreamingDenoise
             {
                 var device = network.parameters().First().device;   // the network may live on a GPU
                 var x = input.narrow(2, 0, length).to(device);
-                using var y = network.call(x).view(-1).cpu().contiguous();
+                using var y = (network is ILookAhead lookAhead ? lookAhead.Delayed(x) : network.call(x)).view(-1).cpu().contiguous();
                 // The outputs of the history samples were computed before: keep this block's only.
                 MemoryMarshal.Cast<byte, float>(y.bytes).Slice(kept, got).CopyTo(pending);
             }

@@ -19,7 +19,7 @@ namespace Workbook.FilterBank;
 /// A fixed linear filter applies the same gain to a frequency at every moment; this one changes its gains every
 /// millisecond with what it hears, which is what removing noise from speech that starts and stops needs.
 /// </summary>
-public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>
+public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>, ILookAhead
 {
     private readonly MimoFilter analysis, synthesis;
     private readonly Conv1d input, output;
@@ -44,6 +44,11 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>
         output = nn.Conv1d(h, c, 1);
         using (no_grad())
         {
+            var (bank, inverse) = CosineFilterBank.Design(c, specification.BandTaps);
+            analysis.H.copy_(bank);
+            synthesis.H.copy_(inverse);
+            bank.Dispose();
+            inverse.Dispose();
             output.weight!.zero_();
             output.bias!.zero_();
         }
@@ -59,6 +64,9 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>
     /// <summary>The synthesis filters, <c>[K, C, 1]</c>.</summary>
     public Parameter Synthesis => synthesis.H;
 
+    /// <inheritdoc/>
+    public int Latency => Specification.Latency;
+
     /// <summary>The number of learnable coefficients.</summary>
     public long ParameterCount => parameters().Sum(p => p.numel());
 
@@ -66,11 +74,31 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>
     {
         if (x.dim() != 3 || x.shape[1] != 1)
             throw new ArgumentException($"the improved CNN takes mono clips [B, 1, N], not [{string.Join(", ", x.shape)}]");
+        int latency = Specification.Latency;
+        if (latency == 0) return Delayed(x);
+        using var scope = NewDisposeScope();
+        // The causal network's output is the estimate of the input `latency` samples earlier: run it on the input and
+        // as many samples of silence after it, and keep the outputs from sample `latency` on.
+        var extended = nn.functional.pad(x, [0, latency]);
+        return Delayed(extended).narrow(2, latency, x.shape[2]).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The network as it runs in real time, <c>[B, 1, N]</c> → <c>[B, 1, N]</c>: output sample n depends on input samples
+    /// up to n only, and estimates the clean sample <see cref="FilterBankCnnSpecification.Latency"/> samples earlier.
+    /// <c>forward</c> is this output moved back into step with the input (<see cref="ILookAhead"/>).
+    /// </summary>
+    public Tensor Delayed(Tensor x)
+    {
         using var scope = NewDisposeScope();
         var bands = analysis.call(x);                      // [B, C, N]
         var gains = FrameGains(bands);                     // [B, C, N]
         var correction = synthesis.call(bands * gains);    // [B, 1, N]
-        return (Specification.Residual ? x + correction : correction).MoveToOuterDisposeScope();
+        if (!Specification.Residual) return correction.MoveToOuterDisposeScope();
+        // The residual path waits as long as the filters' correction takes to come through.
+        int latency = Specification.Latency;
+        var passed = latency == 0 ? x : nn.functional.pad(x, [latency, 0]).narrow(2, 0, x.shape[2]);
+        return (passed + correction).MoveToOuterDisposeScope();
     }
 
     /// <summary>

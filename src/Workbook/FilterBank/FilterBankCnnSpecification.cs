@@ -26,6 +26,15 @@ public sealed record FilterBankCnnSpecification(int Bands, int BandTaps, int Hop
     /// </summary>
     public int NoiseFloorFrames { get; init; }
 
+    /// <summary>
+    /// Samples by which the output lags the input in real time (0: none; the recipe: <c>BandTaps − 1</c>). The correction
+    /// comes through an analysis and a synthesis filter; to take a band away from the input it must arrive in step with
+    /// it, and filters that select a band well (symmetric ones, linear phase) delay it by half their length each. With a
+    /// latency the residual path waits as long, and the network estimates the clean sample that many samples back;
+    /// <c>forward</c> moves the result back into step (a look-ahead of this many samples, as RNNoise has 10 ms).
+    /// </summary>
+    public int Latency { get; init; }
+
     /// <summary>Frames over which a band's energy is averaged before its floor is taken: a 2 ms frame's energy of a few
     /// dozen samples scatters widely, and the minimum of scattered values sits far below their mean.</summary>
     public const int FloorSmoothingFrames = 8;
@@ -40,7 +49,7 @@ public sealed record FilterBankCnnSpecification(int Bands, int BandTaps, int Hop
     public const int BlockTaps = 3;
 
     /// <summary>The recipe's network: 24 bands of 48 taps, gains every 32 samples (2 ms at 16 kHz) from 8 blocks of 32 channels.</summary>
-    public static FilterBankCnnSpecification Default { get; } = new(24, 48, 32, 32, [1, 2, 4, 8, 1, 2, 4, 8]) { NoiseFloorFrames = 250 };
+    public static FilterBankCnnSpecification Default { get; } = new(24, 48, 32, 32, [1, 2, 4, 8, 1, 2, 4, 8]) { NoiseFloorFrames = 250, Latency = 47 };
 
     /// <summary>How many past frames of features one gain sees: 1 + Σ (taps − 1)·dilation.</summary>
     public int FrameReceptiveField => 1 + Dilations.Sum(d => (BlockTaps - 1) * d);
@@ -74,17 +83,19 @@ public sealed record FilterBankCnnSpecification(int Bands, int BandTaps, int Hop
         if (Hop < 1) throw new ArgumentException($"the hop must be at least one sample, not {Hop}");
         if (Hidden < 1) throw new ArgumentException($"the gate network needs at least one channel, not {Hidden}");
         if (Dilations.Any(d => d < 1)) throw new ArgumentException($"dilations must be at least 1, not [{string.Join(", ", Dilations)}]");
+        if (Latency < 0) throw new ArgumentException($"the latency must be 0 or more samples, not {Latency}");
         if (NoiseFloorFrames < 0) throw new ArgumentException($"the noise floor's window must be 0 (none) or a number of frames, not {NoiseFloorFrames}");
     }
 
     public override string ToString() =>
         $"{Bands} bands of {BandTaps} taps, gains every {Hop} samples from {Dilations.Count} blocks of {Hidden} channels (dilations [{string.Join(", ", Dilations)}])" +
         (NoiseFloorFrames > 0 ? $", noise floor over {NoiseFloorFrames} frames" : "") +
+        (Latency > 0 ? $", latency {Latency} samples" : "") +
         (Residual ? "" : ", no residual path");
 
     public bool Equals(FilterBankCnnSpecification? other) =>
         other is not null && Bands == other.Bands && BandTaps == other.BandTaps && Hop == other.Hop && Hidden == other.Hidden
-        && Dilations.SequenceEqual(other.Dilations) && Residual == other.Residual && NoiseFloorFrames == other.NoiseFloorFrames;
+        && Dilations.SequenceEqual(other.Dilations) && Residual == other.Residual && NoiseFloorFrames == other.NoiseFloorFrames && Latency == other.Latency;
 
-    public override int GetHashCode() => HashCode.Combine(Bands, BandTaps, Hop, Hidden, Dilations.Count, Residual, NoiseFloorFrames);
+    public override int GetHashCode() => HashCode.Combine(Bands, BandTaps, Hop, Hidden, Dilations.Count, Residual, NoiseFloorFrames, Latency);
 }

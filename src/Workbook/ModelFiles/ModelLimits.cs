@@ -73,6 +73,8 @@ public static class ModelLimits
             return $"{network}; band taps must be 1 to {MaxTaps}, the hop and every dilation 1 to {MaxReceptiveField}";
         if (n.NoiseFloorFrames < 0 || n.NoiseFloorFrames > MaxReceptiveField)
             return $"{network}; the noise floor's window must be 0 to {MaxReceptiveField} frames";
+        if (n.Latency < 0 || n.Latency > MaxReceptiveField)
+            return $"{network}; the latency must be 0 to {MaxReceptiveField} samples";
         long receptiveField = n.ReceptiveField;               // each term bounded above: no overflow
         if (receptiveField > MaxReceptiveField)
             return $"{network}, a receptive field of {receptiveField} samples; at most {MaxReceptiveField} are allowed";

@@ -46,6 +46,28 @@ public class FilterBankCnnTests
     }
 
     [Fact]
+    public void With_a_latency_the_causal_output_estimates_the_input_that_many_samples_back_and_forward_moves_it_into_step()
+    {
+        var specification = Small with { Latency = 7 };
+        Assert.EndsWith("latency 7 samples", specification.ToString());
+        using var network = Randomised(specification);
+        var x = randn(2, 1, 37);
+        using var _ = no_grad();
+        // Delayed: y = S^D x + Σ_k S^k (E ⊙ G) B_k, causal.
+        var bands = ShiftRegisterConvolution.Filter3D(x, network.Analysis.detach());
+        var shifted = cat([zeros(2, 1, 7), x.narrow(2, 0, 30)], 2);
+        var expected = shifted + ShiftRegisterConvolution.Filter3D(bands * network.FrameGains(bands), network.Synthesis.detach());
+        TensorAssert.Close(expected, network.Delayed(x), 1e-5);
+        // forward: the causal output of x and 7 samples of silence, from sample 7 on.
+        var extended = network.Delayed(cat([x, zeros(2, 1, 7)], 2));
+        TensorAssert.Close(extended.narrow(2, 7, 37), network.call(x), 1e-6);
+        // And a new network passes its input through unchanged, in step.
+        manual_seed(1);
+        using var fresh = new FilterBankCnn(specification);
+        TensorAssert.Close(x, fresh.call(x), 0);
+    }
+
+    [Fact]
     public void Without_the_residual_path_the_output_is_the_correction_alone_and_starts_at_zero()
     {
         var specification = Small with { Residual = false };
@@ -89,6 +111,7 @@ public class FilterBankCnnTests
     [InlineData(0)]
     [InlineData(13)]
     [InlineData(40)]
+    [InlineData(120)]
     public void Changing_a_sample_changes_no_earlier_output(int at)
     {
         using var network = Randomised(FilterBankCnnSpecification.Default with { Bands = 6, Hidden = 8 });
@@ -96,11 +119,16 @@ public class FilterBankCnnTests
         var changed = x.clone();
         changed[0, 0, at] = changed[0, 0, at] + 5;
         using var _ = no_grad();
-        var y = network.call(x);
-        var z = network.call(changed);
+        var y = network.Delayed(x);
+        var z = network.Delayed(changed);
         // The band filters run through FFTs, whose rounding spreads ~1e-7 everywhere; a look-ahead would move outputs by ~1.
         if (at > 0) TensorAssert.Close(y[.., .., ..at], z[.., .., ..at], 1e-5, "outputs before the change");
         Assert.True((y[0, 0, at] - z[0, 0, at]).abs().item<float>() > 1e-4, "the output at the change moves with it (the path through the filters)");
+        // In step with the input, the output looks ahead by the latency and no further.
+        int latency = network.Latency, reached = at - latency;
+        Assert.Equal(47, latency);
+        var aligned = network.call(x) - network.call(changed);
+        if (reached > 0) TensorAssert.Close(zeros(1, 1, reached), aligned[.., .., ..reached], 1e-5, "outputs more than the latency before the change");
     }
 
     [Fact]
@@ -136,6 +164,35 @@ public class FilterBankCnnTests
         var later = energy.clone();
         later[.., .., TensorIndex.Slice(25, null)] = 5;
         TensorAssert.Close(floor[.., .., ..25], FilterBankCnn.NoiseFloor(later, window)[.., .., ..25], 0);
+    }
+
+    [Fact]
+    public void The_cosine_filter_bank_splits_the_band_and_analysis_then_synthesis_is_a_delay()
+    {
+        const int bands = 24, taps = 48, points = 1024;
+        var (analysis, synthesis) = CosineFilterBank.Design(bands, taps);
+        Assert.Equal(new long[] { taps, 1, bands }, analysis.shape);
+        Assert.Equal(new long[] { taps, bands, 1 }, synthesis.shape);
+        var a = analysis.squeeze(1).t();   // [C, K]
+        var s = synthesis.squeeze(2).t();
+        // Each filter is symmetric (linear phase: it delays every frequency by (K − 1)/2 samples).
+        TensorAssert.Close(a.flip(1), a, 1e-7);
+        var spectra = fft.rfft(a, points);   // [C, points/2 + 1]
+        var frequencies = arange(points / 2 + 1, dtype: ScalarType.Float32) / points * 2 * bands;   // in band widths
+        for (int c = 0; c < bands; c++)
+        {
+            var power = spectra[c].abs().square();
+            double near = power.masked_select((frequencies - (c + 0.5)).abs().lt(1.5)).sum().item<float>();
+            Assert.True(near / power.sum().item<float>() > 0.98, $"band {c} holds {near / power.sum().item<float>():P1} of its energy within 1.5 band widths of its centre");
+        }
+        // Analysis then synthesis, summed over bands: the impulse response peaks at K − 1, and passes 4–96 % of the band within ±1 dB.
+        var cascade = zeros(2 * taps - 1);
+        for (int c = 0; c < bands; c++)
+            cascade += nn.functional.conv1d(a[c].view(1, 1, -1), s[c].flip(0).view(1, 1, -1), padding: taps - 1).view(-1);
+        Assert.Equal(taps - 1, cascade.abs().argmax().item<long>());
+        var gain = fft.rfft(cascade, points).abs().narrow(0, points / 50, points / 2 - 2 * points / 50);
+        double lowest = 20 * Math.Log10(gain.min().item<float>()), highest = 20 * Math.Log10(gain.max().item<float>());
+        Assert.True(lowest > -1 && highest < 1, $"the bank's gain runs from {lowest:F2} to {highest:F2} dB");
     }
 
     [Fact]

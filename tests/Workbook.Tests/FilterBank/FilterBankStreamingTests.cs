@@ -10,10 +10,12 @@ namespace Workbook.Tests.FilterBank;
 /// <summary>denoise's block-by-block route gives the improved CNN's whole-file output: the history covers its reach.</summary>
 public class FilterBankStreamingTests
 {
-    [Fact]
-    public void Block_by_block_equals_the_whole_file_at_16_kHz()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(47)]   // the recipe's look-ahead: run causally, the silence after the end and the late start handled
+    public void Block_by_block_equals_the_whole_file_at_16_kHz(int latency)
     {
-        var specification = FilterBankCnnSpecification.Default with { Bands = 6, Hidden = 8 };
+        var specification = FilterBankCnnSpecification.Default with { Bands = 6, Hidden = 8, Latency = latency };
         manual_seed(11);
         using var network = new FilterBankCnn(specification);
         using (no_grad()) foreach (var p in network.parameters()) p.copy_(randn_like(p) * 0.3);
