@@ -6,8 +6,9 @@ namespace Workbook.FilterBank;
 /// The filter bank <see cref="FilterBankCnn"/> starts from: C band-pass filters of K taps, evenly spaced from 0 to the
 /// Nyquist frequency, each a Hann window times a cosine at its band's centre, <c>a_c[k] = w[k] cos(π (c + ½)(k − (K−1)/2) / C)</c>,
 /// with a passband gain of 1. The synthesis filters are the same shapes, scaled so that analysis then synthesis, summed
-/// over the bands, passes the whole band with a gain of about 1 and a delay of K − 1 samples (symmetric filters have
-/// linear phase: each delays every frequency by (K − 1)/2).
+/// over the bands, passes the band with a gain of 1 and a delay of K − 1 samples (symmetric filters have linear phase:
+/// each delays every frequency by (K − 1)/2), flat but within a band's width of 0 Hz (up to +3 dB) and of the Nyquist
+/// frequency (where an even-length symmetric filter falls to zero).
 /// <para>Why not random filters, as the lab's layers start: with the gates closed at the start, the filters get no
 /// gradient until the gates open, and trained from random they stayed broadband mixtures (measured: no band held more
 /// than a third of its energy in any kilohertz), so no gain could take one band of noise away without the rest.</para>
@@ -34,7 +35,7 @@ public static class CosineFilterBank
             // A cosine's passband gain is half its window's sum: divide by that for a gain of 1.
             for (int k = 0; k < taps; k++) filters[c, k] /= sum / 2;
         }
-        double scale = 1 / MeanPowerSum(filters, bands, taps);
+        double scale = 1 / PowerSumAtMidband(filters, bands, taps);
         var analysis = zeros(taps, 1, bands);
         var synthesis = zeros(taps, bands, 1);
         for (int c = 0; c < bands; c++)
@@ -46,25 +47,21 @@ public static class CosineFilterBank
         return (analysis, synthesis);
     }
 
-    /// <summary>Σ_c |A_c(f)|², averaged over frequencies from 0 to Nyquist: the whole bank's gain before scaling.</summary>
-    private static double MeanPowerSum(double[,] filters, int bands, int taps)
+    /// <summary>Σ_c |A_c(f)|² at half the Nyquist frequency: the whole bank's gain before scaling, flat but for the
+    /// bands' overlap with their mirror images near 0 Hz and the Nyquist frequency.</summary>
+    private static double PowerSumAtMidband(double[,] filters, int bands, int taps)
     {
-        const int points = 256;
-        double total = 0;
-        for (int i = 0; i < points; i++)
+        double omega = Math.PI / 2, total = 0;
+        for (int c = 0; c < bands; c++)
         {
-            double omega = Math.PI * (i + 0.5) / points;
-            for (int c = 0; c < bands; c++)
+            double re = 0, im = 0;
+            for (int k = 0; k < taps; k++)
             {
-                double re = 0, im = 0;
-                for (int k = 0; k < taps; k++)
-                {
-                    re += filters[c, k] * Math.Cos(omega * k);
-                    im -= filters[c, k] * Math.Sin(omega * k);
-                }
-                total += re * re + im * im;
+                re += filters[c, k] * Math.Cos(omega * k);
+                im -= filters[c, k] * Math.Sin(omega * k);
             }
+            total += re * re + im * im;
         }
-        return total / points;
+        return total;
     }
 }
