@@ -112,13 +112,14 @@ public class FilterBankRecipeTests
                      (recipe with { Threads = 0 }, "the thread count must be at least 1, not 0"),
                      (recipe with { Network = recipe.Network with { Hop = 0 } }, "the hop must be at least one sample, not 0"),
                      (recipe with { Network = recipe.Network with { NoiseFloorFrames = -1 } }, "the noise floor's window must be 0 (none) or a number of frames, not -1"),
+                     (recipe with { Network = recipe.Network with { Latency = -1 } }, "the latency must be 0 or more samples, not -1"),
                      (recipe with { SnrCeilingDb = 0 }, "the SNR ceiling must be a positive number of dB or infinity, not 0"),
                      (recipe with { InputSnr = new InputSnrMix(0, 30, 1) }, "the share of clean inputs must be at least 0 and below 1, not 1"),
                  })
             Assert.StartsWith(words, Assert.Throws<ArgumentException>(() => new FilterBankRecipe(bad)).Message);
         foreach (var fine in new[] { recipe, recipe with { CropLength = 0, Threads = 1, Epochs = 1, BatchSize = 1, LearningRate = 1e-9 } }) fine.Validate();
 
-        Assert.Equal("24 bands of 48 taps, gains every 32 samples from 8 blocks of 32 channels (dilations [1, 2, 4, 8, 1, 2, 4, 8]), noise floor over 250 frames; " +
+        Assert.Equal("24 bands of 48 taps, gains every 32 samples from 8 blocks of 32 channels (dilations [1, 2, 4, 8, 1, 2, 4, 8]), noise floor over 250 frames, latency 47 samples; " +
                      "Adam lr 0.003 (cosine to 1/20), batch 16 crops of 8000 samples, 60 epochs, loss -SNR, fresh noise every epoch " +
                      "(10% clean, the rest 0–40 dB SNR, levels -20–0 dB), seed 1",
             recipe.ToString());
