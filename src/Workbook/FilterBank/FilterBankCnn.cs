@@ -8,16 +8,19 @@ namespace Workbook.FilterBank;
 /// <summary>
 /// A small causal time-domain CNN that beats the best linear filter: output = input + correction.
 /// <list type="number">
-///   <item>Analysis: a MIMO filter layer of Task 2, 1 → C channels of K taps: <c>E = Σ_k (S^k x) A_k</c>, C band signals.</item>
+///   <item>Analysis: a MIMO filter layer of Task 2, 1 → C channels of K taps: <c>E = Σ_k (S^k x) A_k</c>, C band signals.
+///   The filters are learned, starting from a real filter bank (<see cref="CosineFilterBank"/>).</item>
 ///   <item>Gains: each band's log-energy over frames of <c>Hop</c> samples goes through a CNN over frames (1×1 in,
 ///   residual blocks h + PReLU(causal dilated 3-tap convolution of h), 1×1 out, tanh), giving one gain g ∈ (−1, 1)
-///   per band and frame. The gains of frame t are used for the samples of frame t + 1, so no output looks ahead.</item>
+///   per band and frame. The gains of frame t are used for the samples of frame t + 1, so no gain looks ahead.</item>
 ///   <item>Synthesis: a MIMO filter layer C → 1 of K taps on the gated bands: <c>c = Σ_k (S^k (E ⊙ G)) B_k</c>.</item>
-///   <item>Residual: <c>y = x + c</c>. The output convolution of the gate network starts at zero, so training starts
-///   from the identity (output = noisy input) and only learns what to take away or add.</item>
+///   <item>Residual: <c>y = S^D x + c</c>, D the <see cref="FilterBankCnnSpecification.Latency"/> (the filters' delay, so
+///   that the correction can cancel what it was computed from). The output convolution of the gate network starts at
+///   zero, so training starts from the identity (output = noisy input) and only learns what to take away or add.</item>
 /// </list>
-/// A fixed linear filter applies the same gain to a frequency at every moment; this one changes its gains every
-/// millisecond with what it hears, which is what removing noise from speech that starts and stops needs.
+/// In real time this is <see cref="Delayed"/>, causal, D samples late; <c>forward</c> gives the same output in step with
+/// the input. A fixed linear filter applies the same gain to a frequency at every moment; this one changes its gains
+/// every two milliseconds with what it hears, which is what removing noise from speech that starts and stops needs.
 /// </summary>
 public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>, ILookAhead
 {
@@ -49,6 +52,11 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>, ILookAhead
             synthesis.H.copy_(inverse);
             bank.Dispose();
             inverse.Dispose();
+            if (!specification.LearnedFilters)
+            {
+                analysis.H.requires_grad_(false);
+                synthesis.H.requires_grad_(false);
+            }
             output.weight!.zero_();
             output.bias!.zero_();
         }
