@@ -52,11 +52,6 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>, ILookAhead
             synthesis.H.copy_(inverse);
             bank.Dispose();
             inverse.Dispose();
-            if (!specification.LearnedFilters)
-            {
-                analysis.H.requires_grad_(false);
-                synthesis.H.requires_grad_(false);
-            }
             output.weight!.zero_();
             output.bias!.zero_();
         }

@@ -35,12 +35,6 @@ public sealed record FilterBankCnnSpecification(int Bands, int BandTaps, int Hop
     /// </summary>
     public int Latency { get; init; }
 
-    /// <summary>
-    /// False: the analysis and synthesis filters stay the <see cref="CosineFilterBank"/> they start as, and training
-    /// learns the gains only.
-    /// </summary>
-    public bool LearnedFilters { get; init; } = true;
-
     /// <summary>Frames over which a band's energy is averaged before its floor is taken: a 2 ms frame's energy of a few
     /// dozen samples scatters widely, and the minimum of scattered values sits far below their mean.</summary>
     public const int FloorSmoothingFrames = 8;
@@ -97,12 +91,11 @@ public sealed record FilterBankCnnSpecification(int Bands, int BandTaps, int Hop
         $"{Bands} bands of {BandTaps} taps, gains every {Hop} samples from {Dilations.Count} blocks of {Hidden} channels (dilations [{string.Join(", ", Dilations)}])" +
         (NoiseFloorFrames > 0 ? $", noise floor over {NoiseFloorFrames} frames" : "") +
         (Latency > 0 ? $", latency {Latency} samples" : "") +
-        (LearnedFilters ? "" : ", fixed filter bank") +
         (Residual ? "" : ", no residual path");
 
     public bool Equals(FilterBankCnnSpecification? other) =>
         other is not null && Bands == other.Bands && BandTaps == other.BandTaps && Hop == other.Hop && Hidden == other.Hidden
-        && Dilations.SequenceEqual(other.Dilations) && Residual == other.Residual && NoiseFloorFrames == other.NoiseFloorFrames && Latency == other.Latency && LearnedFilters == other.LearnedFilters;
+        && Dilations.SequenceEqual(other.Dilations) && Residual == other.Residual && NoiseFloorFrames == other.NoiseFloorFrames && Latency == other.Latency;
 
-    public override int GetHashCode() => HashCode.Combine(Bands, BandTaps, Hop, Hidden, Dilations.Count, Residual, NoiseFloorFrames, HashCode.Combine(Latency, LearnedFilters));
+    public override int GetHashCode() => HashCode.Combine(Bands, BandTaps, Hop, Hidden, Dilations.Count, Residual, NoiseFloorFrames, Latency);
 }
