@@ -9,9 +9,10 @@ namespace Workbook.FilterBank;
 /// over the bands, passes the band with a gain of 1 and a delay of K − 1 samples (symmetric filters have linear phase:
 /// each delays every frequency by (K − 1)/2), flat but within a band's width of 0 Hz (up to +3 dB) and of the Nyquist
 /// frequency (where an even-length symmetric filter falls to zero).
-/// <para>Why not random filters, as the lab's layers start: with the gates closed at the start, the filters get no
-/// gradient until the gates open, and trained from random they stayed broadband mixtures (measured: no band held more
-/// than a third of its energy in any kilohertz), so no gain could take one band of noise away without the rest.</para>
+/// <para>Why not random filters, as the lab's layers start: with the gates closed at the start the filters get no
+/// gradient until the gates open, and trained from random numbers they stayed broadband mixtures (measured: no band
+/// held more than a third of its energy in any kilohertz). The scores hardly differ (docs/beyond-the-lab.md), but
+/// bands that start as bands mean what the architecture says, and their responses can be read.</para>
 /// </summary>
 public static class CosineFilterBank
 {

@@ -48,7 +48,8 @@ public sealed record FilterBankCnnSpecification(int Bands, int BandTaps, int Hop
     /// <summary>Taps of each block's convolution over frames.</summary>
     public const int BlockTaps = 3;
 
-    /// <summary>The recipe's network: 24 bands of 48 taps, gains every 32 samples (2 ms at 16 kHz) from 8 blocks of 32 channels.</summary>
+    /// <summary>The recipe's network: 24 bands of 48 taps, gains every 32 samples (2 ms at 16 kHz) from 8 blocks of 32
+    /// channels, a noise floor over 250 frames (half a second) and a latency of 47 samples (2.9 ms).</summary>
     public static FilterBankCnnSpecification Default { get; } = new(24, 48, 32, 32, [1, 2, 4, 8, 1, 2, 4, 8]) { NoiseFloorFrames = 250, Latency = 47 };
 
     /// <summary>How many past frames of features one gain sees: 1 + Σ (taps − 1)·dilation.</summary>
@@ -58,7 +59,8 @@ public sealed record FilterBankCnnSpecification(int Bands, int BandTaps, int Hop
     public int EnergyFrames => FrameReceptiveField + FeatureFrames - 1;
 
     /// <summary>
-    /// How many input samples one output sample depends on (the current one included): the analysis filter, the
+    /// How many input samples one output sample of the causal network (<see cref="FilterBankCnn.Delayed"/>) depends on
+    /// (the current one included): the analysis filter, the
     /// frames the gain sees (plus the frame of delay that keeps it causal) and the synthesis filter.
     /// </summary>
     public long ReceptiveField => (BandTaps - 1) + (long)(EnergyFrames + 1) * Hop + (BandTaps - 1);
