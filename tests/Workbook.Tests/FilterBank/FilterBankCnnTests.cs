@@ -89,7 +89,8 @@ public class FilterBankCnnTests
         var header = System.Text.Json.JsonSerializer.Deserialize<FilterBankModelFile.Header>(
             """{"Network":{"Bands":4,"BandTaps":6,"Hop":4,"Hidden":5,"Dilations":[1,2]},"SampleRate":16000,"Description":"old"}""")!;
         Assert.True(header.Network.Residual);
-        Assert.Equal(0, header.Network.NoiseFloorFrames);   // and without a noise floor, as they were built
+        Assert.Equal(0, header.Network.NoiseFloorFrames);   // and without a noise floor or a latency, as they were built
+        Assert.Equal(0, header.Network.Latency);
         Assert.Equal(Small, header.Network);
     }
 
