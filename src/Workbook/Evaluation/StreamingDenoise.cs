@@ -82,9 +82,10 @@ public static class StreamingDenoise
             // A network with a look-ahead runs causally, on the recording and as much silence after it as its output
             // lags (what its forward pass does to a whole file), and its first outputs, those from before the start,
             // are dropped.
-            int latency = (network as ILookAhead)?.Latency ?? 0;
+            var lookAhead = network as ILookAhead;
+            int latency = lookAhead?.Latency ?? 0;
             var networkBlocks = new NetworkSampleProvider(latency > 0 ? new ExactLength(denoised, atModelRate + latency) : denoised,
-                network, block, history);
+                network, lookAhead != null ? lookAhead.Delayed : network.call, block, history);
             opened.Add(networkBlocks);
             denoised = latency > 0 ? new ExactLength(new Skip(networkBlocks, latency), atModelRate) : networkBlocks;
         }
@@ -190,6 +191,7 @@ public static class StreamingDenoise
     {
         private readonly ISampleProvider source;
         private readonly nn.Module<Tensor, Tensor> network;
+        private readonly Func<Tensor, Tensor> causal;   // the network as it runs in real time
         private readonly int block, history;
         // [the last R − 1 inputs (the first `kept` floats), this block]: one tensor for the whole file, read into in
         // place. A tensor made afresh from an array each block costs more than the copy itself, most of all in a fresh
@@ -198,10 +200,11 @@ public static class StreamingDenoise
         private readonly float[] pending;    // this block's outputs, reused
         private int kept, pendingStart, pendingLength;
 
-        public NetworkSampleProvider(ISampleProvider source, nn.Module<Tensor, Tensor> network, int block, int history)
+        public NetworkSampleProvider(ISampleProvider source, nn.Module<Tensor, Tensor> network, Func<Tensor, Tensor> causal, int block, int history)
         {
             this.source = source;
             this.network = network;
+            this.causal = causal;
             this.block = block;
             this.history = history;
             input = zeros(1, 1, history + block).DetachFromDisposeScope();
@@ -247,7 +250,7 @@ public static class StreamingDenoise
             {
                 var device = network.parameters().First().device;   // the network may live on a GPU
                 var x = input.narrow(2, 0, length).to(device);
-                using var y = (network is ILookAhead lookAhead ? lookAhead.Delayed(x) : network.call(x)).view(-1).cpu().contiguous();
+                using var y = causal(x).view(-1).cpu().contiguous();
                 // The outputs of the history samples were computed before: keep this block's only.
                 MemoryMarshal.Cast<byte, float>(y.bytes).Slice(kept, got).CopyTo(pending);
             }

@@ -37,15 +37,16 @@ public static class CosineFilterBank
             for (int k = 0; k < taps; k++) filters[c, k] /= sum / 2;
         }
         double scale = 1 / PowerSumAtMidband(filters, bands, taps);
-        var analysis = zeros(taps, 1, bands);
-        var synthesis = zeros(taps, bands, 1);
+        // Tap-major, as MimoFilter stores them: element k·C + c is tap k of band c.
+        var analysis = new float[taps * bands];
+        var synthesis = new float[taps * bands];
         for (int c = 0; c < bands; c++)
             for (int k = 0; k < taps; k++)
             {
-                analysis[k, 0, c] = (float)filters[c, k];
-                synthesis[k, c, 0] = (float)(filters[c, k] * scale);
+                analysis[k * bands + c] = (float)filters[c, k];
+                synthesis[k * bands + c] = (float)(filters[c, k] * scale);
             }
-        return (analysis, synthesis);
+        return (tensor(analysis).view(taps, 1, bands), tensor(synthesis).view(taps, bands, 1));
     }
 
     /// <summary>Σ_c |A_c(f)|² at half the Nyquist frequency: the whole bank's gain before scaling, flat but for the
