@@ -110,6 +110,12 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>, ILookAhead
     /// </summary>
     public const double EnergyFloor = 1e-8;
 
+    /// <summary>
+    /// The band energy that scaled features (<see cref="FilterBankCnnSpecification.ScaledFeatures"/>) measure from: −50 dB
+    /// below full scale, about the middle of the levels met, from the floor's −80 dB to loud speech's −20 dB.
+    /// </summary>
+    public const double ReferenceEnergy = 1e-5;
+
     /// <summary>The gain of every band at every sample, <c>[B, C, N]</c>, from the frames before the sample's frame.</summary>
     public Tensor FrameGains(Tensor bands)
     {
@@ -125,11 +131,13 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>, ILookAhead
         int lead = Specification.FrameReceptiveField;
         var logEnergy = (energy + EnergyFloor).log();
         var silence = full(bands.shape[0], bands.shape[1], lead, Math.Log(EnergyFloor), dtype: logEnergy.dtype, device: logEnergy.device);
-        var features = cat([silence, logEnergy], 2);
+        var levels = cat([silence, logEnergy], 2);
+        var features = Specification.ScaledFeatures ? (levels - Math.Log(ReferenceEnergy)) / Math.Log(10) : levels;
         if (Specification.NoiseFloorFrames > 0)
         {
             // Silence's level above its floor is 0: it is its own floor.
             var aboveFloor = logEnergy - NoiseFloor(energy, Specification.NoiseFloorFrames);
+            if (Specification.ScaledFeatures) aboveFloor = aboveFloor / Math.Log(10);
             features = cat([features, cat([zeros_like(silence), aboveFloor], 2)], 1);
         }
         var h = input.call(features);

@@ -35,6 +35,15 @@ public sealed record FilterBankCnnSpecification(int Bands, int BandTaps, int Hop
     /// </summary>
     public int Latency { get; init; }
 
+    /// <summary>
+    /// True (the recipe): the gate network reads log-energies in bels (tens of dB) from
+    /// <see cref="FilterBankCnn.ReferenceEnergy"/>, so its inputs are a few units either side of 0. False (files written
+    /// before the flag): natural logarithms of the energies themselves, which sit near −12 a few units apart; a 1×1
+    /// convolution then mostly sees their shared offset, and with the cosine bank held fixed the gates learnt nothing
+    /// (measured in docs/beyond-the-lab.md).
+    /// </summary>
+    public bool ScaledFeatures { get; init; }
+
     /// <summary>Frames over which a band's energy is averaged before its floor is taken: a 2 ms frame's energy of a few
     /// dozen samples scatters widely, and the minimum of scattered values sits far below their mean.</summary>
     public const int FloorSmoothingFrames = 8;
@@ -49,8 +58,8 @@ public sealed record FilterBankCnnSpecification(int Bands, int BandTaps, int Hop
     public const int BlockTaps = 3;
 
     /// <summary>The recipe's network: 24 bands of 48 taps, gains every 32 samples (2 ms at 16 kHz) from 8 blocks of 32
-    /// channels, a noise floor over 250 frames (half a second) and a latency of 47 samples (2.9 ms).</summary>
-    public static FilterBankCnnSpecification Default { get; } = new(24, 48, 32, 32, [1, 2, 4, 8, 1, 2, 4, 8]) { NoiseFloorFrames = 250, Latency = 47 };
+    /// channels reading scaled log-energies, a noise floor over 250 frames (half a second) and a latency of 47 samples (2.9 ms).</summary>
+    public static FilterBankCnnSpecification Default { get; } = new(24, 48, 32, 32, [1, 2, 4, 8, 1, 2, 4, 8]) { NoiseFloorFrames = 250, Latency = 47, ScaledFeatures = true };
 
     /// <summary>How many past frames of features one gain sees: 1 + Σ (taps − 1)·dilation.</summary>
     public int FrameReceptiveField => 1 + Dilations.Sum(d => (BlockTaps - 1) * d);
@@ -93,11 +102,13 @@ public sealed record FilterBankCnnSpecification(int Bands, int BandTaps, int Hop
         $"{Bands} bands of {BandTaps} taps, gains every {Hop} samples from {Dilations.Count} blocks of {Hidden} channels (dilations [{string.Join(", ", Dilations)}])" +
         (NoiseFloorFrames > 0 ? $", noise floor over {NoiseFloorFrames} frames" : "") +
         (Latency > 0 ? $", latency {Latency} samples" : "") +
+        (ScaledFeatures ? ", scaled features" : "") +
         (Residual ? "" : ", no residual path");
 
     public bool Equals(FilterBankCnnSpecification? other) =>
         other is not null && Bands == other.Bands && BandTaps == other.BandTaps && Hop == other.Hop && Hidden == other.Hidden
-        && Dilations.SequenceEqual(other.Dilations) && Residual == other.Residual && NoiseFloorFrames == other.NoiseFloorFrames && Latency == other.Latency;
+        && Dilations.SequenceEqual(other.Dilations) && Residual == other.Residual && NoiseFloorFrames == other.NoiseFloorFrames && Latency == other.Latency
+        && ScaledFeatures == other.ScaledFeatures;
 
-    public override int GetHashCode() => HashCode.Combine(Bands, BandTaps, Hop, Hidden, Dilations.Count, Residual, NoiseFloorFrames, Latency);
+    public override int GetHashCode() => HashCode.Combine(HashCode.Combine(Bands, BandTaps, Hop, Hidden, Dilations.Count), Residual, NoiseFloorFrames, Latency, ScaledFeatures);
 }

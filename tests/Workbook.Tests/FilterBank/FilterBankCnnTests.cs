@@ -68,6 +68,30 @@ public class FilterBankCnnTests
     }
 
     [Fact]
+    public void Scaled_features_are_the_log_energies_in_bels_from_the_reference_energy()
+    {
+        // f = (ln(E + floor) − ln E_ref) / ln 10 and the level above the floor / ln 10: the same network as one reading
+        // natural logarithms whose first 1×1 convolution has its weights times ln 10 and its bias moved by the offset.
+        var raw = Small with { NoiseFloorFrames = 6 };
+        var scaled = raw with { ScaledFeatures = true };
+        Assert.NotEqual(raw, scaled);
+        Assert.EndsWith("scaled features", scaled.ToString());
+        using var plain = Randomised(raw);
+        using var network = Randomised(scaled);   // the same coefficients: the same seed and sizes
+        using (no_grad())
+        {
+            var parameters = network.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+            var weight = parameters["input.weight"];           // [H, 2C, 1]: C levels, then C levels above the floor
+            var levels = weight.narrow(1, 0, raw.Bands);
+            parameters["input.bias"].add_(levels.sum([1, 2]) * Math.Log(FilterBankCnn.ReferenceEnergy));
+            weight.mul_(Math.Log(10));
+        }
+        var bands = randn(2, raw.Bands, 120) * 0.1;
+        using var _ = no_grad();
+        TensorAssert.Close(plain.FrameGains(bands), network.FrameGains(bands), 1e-5);
+    }
+
+    [Fact]
     public void Without_the_residual_path_the_output_is_the_correction_alone_and_starts_at_zero()
     {
         var specification = Small with { Residual = false };
@@ -91,6 +115,7 @@ public class FilterBankCnnTests
         Assert.True(header.Network.Residual);
         Assert.Equal(0, header.Network.NoiseFloorFrames);   // and without a noise floor or a latency, as they were built
         Assert.Equal(0, header.Network.Latency);
+        Assert.False(header.Network.ScaledFeatures);   // and reading natural logarithms of energies
         Assert.Equal(Small, header.Network);
     }
 

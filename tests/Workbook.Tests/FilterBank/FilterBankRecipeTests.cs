@@ -119,7 +119,7 @@ public class FilterBankRecipeTests
             Assert.StartsWith(words, Assert.Throws<ArgumentException>(() => new FilterBankRecipe(bad)).Message);
         foreach (var fine in new[] { recipe, recipe with { CropLength = 0, Threads = 1, Epochs = 1, BatchSize = 1, LearningRate = 1e-9 } }) fine.Validate();
 
-        Assert.Equal("24 bands of 48 taps, gains every 32 samples from 8 blocks of 32 channels (dilations [1, 2, 4, 8, 1, 2, 4, 8]), noise floor over 250 frames, latency 47 samples; " +
+        Assert.Equal("24 bands of 48 taps, gains every 32 samples from 8 blocks of 32 channels (dilations [1, 2, 4, 8, 1, 2, 4, 8]), noise floor over 250 frames, latency 47 samples, scaled features; " +
                      "Adam lr 0.003 (cosine to 1/20), batch 16 crops of 8000 samples, 60 epochs, loss -SNR, fresh noise every epoch " +
                      "(10% clean, the rest 0–40 dB SNR, levels -20–0 dB), seed 1",
             recipe.ToString());
