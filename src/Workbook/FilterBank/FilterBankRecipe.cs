@@ -87,6 +87,7 @@ public sealed class FilterBankRecipe
                     _ => nn.functional.l1_loss(estimate, clean),
                 };
                 loss.backward();
+                if (options.LearnedBands is int learned) KeepDesignedBands(model, learned);
                 optimizer.step();
                 trainErrors.Add(estimate.detach(), clean);
             });
@@ -98,6 +99,19 @@ public sealed class FilterBankRecipe
             if (!run.EndEpoch(new EpochResult(epoch, trainL1, testL1, trainMse, testMse, clock.Elapsed), onEpoch)) break;
         }
         return (model, run.Finish());
+    }
+
+    /// <summary>
+    /// Zeroes the gradient of every band's filters but the lowest <paramref name="learned"/>: the optimiser then never moves
+    /// them (Adam's step is its running mean of the gradient, zero throughout; SGD's the gradient itself).
+    /// </summary>
+    private static void KeepDesignedBands(FilterBankCnn model, int learned)
+    {
+        long bands = model.Analysis.shape[2];
+        if (learned >= bands) return;
+        using var _ = no_grad();
+        model.Analysis.grad?.narrow(2, learned, bands - learned).zero_();
+        model.Synthesis.grad?.narrow(1, learned, bands - learned).zero_();
     }
 
     /// <summary>The learning rate of step <paramref name="step"/> of <paramref name="totalSteps"/>: constant, or a half cosine from lr to lr/20.</summary>

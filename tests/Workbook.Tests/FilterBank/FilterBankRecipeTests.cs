@@ -98,6 +98,29 @@ public class FilterBankRecipeTests
     }
 
     [Fact]
+    public void Only_the_lowest_learned_bands_filters_move_the_others_keep_the_cosine_design()
+    {
+        // One clip, three steps (at the first the gates are closed and no filter has a gradient), band 0 of 3 learning.
+        manual_seed(3);
+        var clean = rand(1, 1, 640) - 0.5;
+        var noisy = clean + 0.1 * randn(1, 1, 640);
+        using var pairs = new PairedClips(["a"], noisy, clean, 16000, "test");
+        var network = FilterBankCnnSpecification.Default with { Bands = 3, BandTaps = 5, Hop = 8, Hidden = 4, Dilations = [1], Latency = 4 };
+        var options = FilterBankTrainingOptions.Default with
+        {
+            Network = network, LearnedBands = 1, Epochs = 3, BatchSize = 1, CropLength = 0, Loss = FilterBankLoss.L1,
+            LearningRate = 0.01, Threads = 1, FreshNoiseEachEpoch = false,
+        };
+        var (trained, _) = new FilterBankRecipe(options).Train(pairs, pairs);
+        using var __ = trained;
+        var (analysis, synthesis) = CosineFilterBank.Design(3, 5);
+        TensorAssert.Close(analysis.narrow(2, 1, 2), trained.Analysis.detach().narrow(2, 1, 2), 0, "analysis of bands 1 and 2");
+        TensorAssert.Close(synthesis.narrow(1, 1, 2), trained.Synthesis.detach().narrow(1, 1, 2), 0, "synthesis of bands 1 and 2");
+        Assert.True((analysis.narrow(2, 0, 1) - trained.Analysis.detach().narrow(2, 0, 1)).abs().max().item<float>() > 1e-4, "band 0's analysis filter moved");
+        Assert.True((synthesis.narrow(1, 0, 1) - trained.Synthesis.detach().narrow(1, 0, 1)).abs().max().item<float>() > 1e-4, "band 0's synthesis filter moved");
+    }
+
+    [Fact]
     public void Settings_that_make_no_sense_are_refused_by_name_and_the_description_names_every_choice()
     {
         var recipe = FilterBankTrainingOptions.Default;
@@ -113,6 +136,8 @@ public class FilterBankRecipeTests
                      (recipe with { Network = recipe.Network with { Hop = 0 } }, "the hop must be at least one sample, not 0"),
                      (recipe with { Network = recipe.Network with { NoiseFloorFrames = -1 } }, "the noise floor's window must be 0 (none) or a number of frames, not -1"),
                      (recipe with { Network = recipe.Network with { Latency = -1 } }, "the latency must be 0 or more samples, not -1"),
+                     (recipe with { LearnedBands = -1 }, "the learned bands must be 0 to the network's 24 (or all), not -1"),
+                     (recipe with { LearnedBands = 25 }, "the learned bands must be 0 to the network's 24 (or all), not 25"),
                      (recipe with { SnrCeilingDb = 0 }, "the SNR ceiling must be a positive number of dB or infinity, not 0"),
                      (recipe with { InputSnr = new InputSnrMix(0, 30, 1) }, "the share of clean inputs must be at least 0 and below 1, not 1"),
                  })
@@ -120,14 +145,14 @@ public class FilterBankRecipeTests
         foreach (var fine in new[] { recipe, recipe with { CropLength = 0, Threads = 1, Epochs = 1, BatchSize = 1, LearningRate = 1e-9 } }) fine.Validate();
 
         Assert.Equal("24 bands of 48 taps, gains every 32 samples from 8 blocks of 32 channels (dilations [1, 2, 4, 8, 1, 2, 4, 8]), noise floor over 250 frames, latency 47 samples, scaled features; " +
-                     "Adam lr 0.003 (cosine to 1/20), batch 16 crops of 8000 samples, 60 epochs, loss -SNR, fresh noise every epoch " +
+                     "filters of the lowest 3 bands learned, the rest fixed; Adam lr 0.003 (cosine to 1/20), batch 16 crops of 8000 samples, 60 epochs, loss -SNR, fresh noise every epoch " +
                      "(10% clean, the rest 0–40 dB SNR, levels -20–0 dB), seed 1",
             recipe.ToString());
         Assert.Equal("24 bands of 48 taps, gains every 32 samples from 8 blocks of 32 channels (dilations [1, 2, 4, 8, 1, 2, 4, 8]), no residual path; " +
                      "SGD lr 0.5, batch 8, 3 epochs, loss L1, seed 4",
             (recipe with
             {
-                Network = recipe.Network with { Residual = false, NoiseFloorFrames = 0, Latency = 0 }, Optimizer = FilterBankOptimizer.Sgd, LearningRate = 0.5, CosineSchedule = false,
+                Network = recipe.Network with { Residual = false, NoiseFloorFrames = 0, Latency = 0, ScaledFeatures = false }, LearnedBands = null, Optimizer = FilterBankOptimizer.Sgd, LearningRate = 0.5, CosineSchedule = false,
                 BatchSize = 8, CropLength = 0, Epochs = 3, Loss = FilterBankLoss.L1, FreshNoiseEachEpoch = false, Seed = 4,
             }).ToString());
         Assert.Contains("loss -SI-SDR", (recipe with { Loss = FilterBankLoss.SiSdr }).ToString());
