@@ -146,7 +146,7 @@ public class FilterBankRecipeTests
 
         Assert.Equal("24 bands of 48 taps, gains every 32 samples from 8 blocks of 32 channels (dilations [1, 2, 4, 8, 1, 2, 4, 8]), noise floor over 250 frames, latency 47 samples, scaled features; " +
                      "filters of the lowest 3 bands learned, the rest fixed; Adam lr 0.003 (cosine to 1/20), batch 16 crops of 8000 samples, 60 epochs, loss -SNR, fresh noise every epoch " +
-                     "(10% clean, the rest 0–40 dB SNR, levels -20–0 dB), seed 1",
+                     "(10% clean, the rest 0–40 dB SNR, levels -20–6 dB), seed 1",
             recipe.ToString());
         Assert.Equal("24 bands of 48 taps, gains every 32 samples from 8 blocks of 32 channels (dilations [1, 2, 4, 8, 1, 2, 4, 8]), no residual path; " +
                      "SGD lr 0.5, batch 8, 3 epochs, loss L1, seed 4",

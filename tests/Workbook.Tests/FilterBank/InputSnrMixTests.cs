@@ -46,12 +46,25 @@ public class InputSnrMixTests
     }
 
     [Fact]
+    public void Levels_are_drawn_evenly_from_the_quietest_to_the_loudest_gain()
+    {
+        var mix = new InputSnrMix(0, 30, 0, -20, 6);
+        var random = new SeededRandom(7);
+        var gains = Enumerable.Range(0, 2000).Select(_ => mix.Draw(random).GainDb).ToArray();
+        Assert.All(gains, gain => Assert.InRange(gain, -20, 6));
+        Assert.True(gains.Min() < -19 && gains.Max() > 5, $"gains from {gains.Min():F1} to {gains.Max():F1} dB");
+        Assert.InRange(gains.Count(gain => gain > 0) / 2000.0, 0.19, 0.27);   // 6 of 26 dB: 23% louder than the data set
+        Assert.EndsWith("levels -20–6 dB", mix.ToString());
+    }
+
+    [Fact]
     public void Settings_that_make_no_sense_are_refused_by_name()
     {
         Assert.StartsWith("the input SNR range", Assert.Throws<ArgumentException>(() => new InputSnrMix(10, 0, 0.1).Validate()).Message);
         Assert.StartsWith("the input SNR range", Assert.Throws<ArgumentException>(() => new InputSnrMix(double.NaN, 0, 0.1).Validate()).Message);
         Assert.StartsWith("the share of clean inputs", Assert.Throws<ArgumentException>(() => new InputSnrMix(0, 30, 1).Validate()).Message);
-        Assert.StartsWith("the quietest level", Assert.Throws<ArgumentException>(() => new InputSnrMix(0, 30, 0.1, 3).Validate()).Message);
+        Assert.StartsWith("the levels must run", Assert.Throws<ArgumentException>(() => new InputSnrMix(0, 30, 0.1, 3).Validate()).Message);
+        Assert.StartsWith("the levels must run", Assert.Throws<ArgumentException>(() => new InputSnrMix(0, 30, 0.1, -20, double.PositiveInfinity).Validate()).Message);
         InputSnrMix.Default.Validate();
     }
 
