@@ -17,9 +17,9 @@ public sealed record InputSnrMix(double LowestDb, double HighestDb, double Clean
 {
     /// <summary>
     /// The filter-bank recipe's mix: a tenth clean, the rest 0–40 dB (so that 30 dB, the mildest noise it is scored on,
-    /// lies inside the range, not at its thin edge), levels from −20 dB to +6 dB. Louder than the bundled clips too:
-    /// recordings peak near full scale, and trained at −20 to 0 dB only, a network cost held-out voices peaking at 0.7
-    /// 2.9 dB at 30 dB input, 1.5 dB at a peak of 0.2 (docs/beyond-the-lab.md).
+    /// lies inside the range, not at its thin edge), levels from −20 dB to +6 dB: louder than the bundled clips too, so
+    /// that their own level (peaks near 0.7) is not at the edge either. Trained at −20 to 0 dB, a network cost held-out
+    /// voices peaking at 0.7 2.9 dB at 30 dB input, the same voices at a peak of 0.2 1.5 dB (docs/beyond-the-lab.md).
     /// </summary>
     public static InputSnrMix Default { get; } = new(0, 40, 0.1, -20, 6);
 
