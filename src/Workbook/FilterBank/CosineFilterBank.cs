@@ -11,8 +11,9 @@ namespace Workbook.FilterBank;
 /// frequency (where an even-length symmetric filter falls to zero).
 /// <para>Why not random filters, as the lab's layers start: with the gates closed at the start the filters get no
 /// gradient until the gates open, and trained from random numbers they stayed broadband mixtures (measured: no band
-/// held more than a third of its energy in any kilohertz). The scores hardly differ (docs/beyond-the-lab.md), but
-/// bands that start as bands mean what the architecture says, and their responses can be read.</para>
+/// held more than a third of its energy in any kilohertz), so no gain could take one band's noise away without the
+/// rest. The recipe keeps all but the lowest bands as designed (<see cref="FilterBankTrainingOptions.LearnedBands"/>):
+/// left to learn, they drift towards 0 Hz and hiss goes untouched (docs/beyond-the-lab.md).</para>
 /// </summary>
 public static class CosineFilterBank
 {
