@@ -9,8 +9,10 @@ namespace Workbook.FilterBank;
 /// A small causal time-domain CNN that beats the best linear filter: output = input + correction.
 /// <list type="number">
 ///   <item>Analysis: a MIMO filter layer of Task 2, 1 → C channels of K taps: <c>E = Σ_k (S^k x) A_k</c>, C band signals.
-///   The filters are learned, starting from a real filter bank (<see cref="CosineFilterBank"/>).</item>
-///   <item>Gains: each band's log-energy over frames of <c>Hop</c> samples goes through a CNN over frames (1×1 in,
+///   The filters start as a real filter bank (<see cref="CosineFilterBank"/>); the recipe lets the lowest bands' learn
+///   (<see cref="FilterBankTrainingOptions.LearnedBands"/>).</item>
+///   <item>Gains: each band's log-energy over frames of <c>Hop</c> samples (in bels with
+///   <see cref="FilterBankCnnSpecification.ScaledFeatures"/>) goes through a CNN over frames (1×1 in,
 ///   residual blocks h + PReLU(causal dilated 3-tap convolution of h), 1×1 out, tanh), giving one gain g ∈ (−1, 1)
 ///   per band and frame. The gains of frame t are used for the samples of frame t + 1, so no gain looks ahead.</item>
 ///   <item>Synthesis: a MIMO filter layer C → 1 of K taps on the gated bands: <c>c = Σ_k (S^k (E ⊙ G)) B_k</c>.</item>
