@@ -7,13 +7,17 @@
 // ked_diphone and us-slt-hts), four seeded sentences each (HeldOutSentences), peak 0.7, padded to the longest;
 // the noise is white, pink and hum (trained-on kinds, seeds no training draw uses) and the held-out kinds
 // (BackgroundNoise.HeldOutKinds), at 0, 5, 10, 20 and 30 dB input SNR. Next to the models: the least-squares FIR fitted on the
-// bundled training split. Mean ΔSNR / ΔSI-SDR in dB; "clean in": the output's SNR against a clean input.
+// bundled training split, and the recipe's cosine filter bank with ideal gains (FilterBank/IdealBandGains.cs: computed from
+// the clean voice and the noise, the most a gate network on that bank could take away), as designed and flattened at
+// 0 Hz (CosineFilterBank.Design's flatAtZeroHertz). Mean ΔSNR / ΔSI-SDR in dB;
+// "clean in": the output's SNR against a clean input.
 //
 //   dotnet run -c Release tools/held-out.cs -- MODEL.cnn...      (needs Festival: scripts/install-prerequisites.sh)
 using System.Globalization;
 using Workbook.Data;
 using Workbook.Data.Speech;
 using Workbook.Evaluation;
+using Workbook.FilterBank;
 using Workbook.ModelFiles;
 using static TorchSharp.torch;
 
@@ -50,6 +54,15 @@ foreach (var kind in kinds)
 using var bundled = BundledDataSet.Load();
 var (train, _) = DataSplit.Split(bundled, DataSplit.DefaultTestCount, 1);
 var denoisers = new List<IDenoiser> { WienerFilter.Fit(train.Noisy, train.Clean) };
+// The recipe's cosine bank with gains computed from the answer: what a perfect gate network on it could take away (every
+// set shares the same clean clips, so the answer is at hand), as the network starts it and flattened at 0 Hz.
+var recipe = FilterBankCnnSpecification.Default;
+foreach (bool flat in new[] { false, true })
+{
+    var (bankAnalysis, bankSynthesis) = CosineFilterBank.Design(recipe.Bands, recipe.BandTaps, flat);
+    denoisers.Add(new IdealGains(bankAnalysis, bankSynthesis, recipe.Hop, clean,
+        $"ideal gains on the cosine bank ({recipe.Bands} bands of {recipe.BandTaps} taps{(flat ? ", flat at 0 Hz" : "")}; an upper bound)"));
+}
 var models = args.Select(ModelSource.LoadNetwork).ToList();
 denoisers.AddRange(models.Select(m => (IDenoiser)new NetworkDenoiser(m.Network, m.Name)));
 
@@ -66,7 +79,7 @@ double CleanIn(IDenoiser d)
     var o = output.view(speech.Length, -1);
     return Enumerable.Range(0, speech.Length).Average(i => SignalToNoiseRatio.Decibels(speech[i], o[i].data<float>().ToArray()));
 }
-string Name(IDenoiser d) => d is NetworkDenoiser ? args[denoisers.IndexOf(d) - 1] : d.Name;
+string Name(IDenoiser d) => d is NetworkDenoiser ? args[denoisers.IndexOf(d) - (denoisers.Count - args.Length)] : d.Name;
 
 Console.WriteLine();
 Console.WriteLine($"Mean ΔSNR / ΔSI-SDR in dB per input SNR, over the sentences and {string.Join(", ", kinds.Select(k => k.ToString().ToLowerInvariant()))}");
@@ -74,7 +87,7 @@ Console.WriteLine();
 Console.WriteLine($"| denoiser | {string.Join(" | ", snrs.Select(s => $"{s} dB in"))} | clean in |");
 Console.WriteLine($"|---|{string.Concat(snrs.Select(_ => "---:|"))}---:|");
 foreach (var d in denoisers)
-    Console.WriteLine($"| {Name(d)} | {string.Join(" | ", snrs.Select(snr => Cell(d, k => k.Snr == snr)))} | {CleanIn(d).ToString("F1", culture)} |");
+    Console.WriteLine($"| {Name(d)} | {string.Join(" | ", snrs.Select(snr => Cell(d, k => k.Snr == snr)))} | {(double.IsPositiveInfinity(CleanIn(d)) ? "∞" : CleanIn(d).ToString("F1", culture))} |");
 Console.WriteLine();
 Console.WriteLine("Per noise kind, over the five input SNRs; the last column: the held-out kinds at 0–10 dB input");
 Console.WriteLine();
@@ -84,3 +97,10 @@ foreach (var d in denoisers)
     Console.WriteLine($"| {Name(d)} | {string.Join(" | ", kinds.Select(kind => Cell(d, k => k.Kind == kind)))} | " +
         $"{Cell(d, k => BackgroundNoise.HeldOutKinds.Contains(k.Kind) && k.Snr <= 10)} |");
 return 0;
+
+/// <summary>The filter bank with ideal gains, as a denoiser of mixtures of <c>clean</c> and noise.</summary>
+sealed class IdealGains(Tensor analysis, Tensor synthesis, int hop, Tensor clean, string name) : IDenoiser
+{
+    public string Name => name;
+    public Tensor Denoise(Tensor noisy) => IdealBandGains.Denoise(analysis, synthesis, hop, noisy, clean);
+}

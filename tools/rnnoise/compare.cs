@@ -20,7 +20,8 @@
 //   itself is transparent, with the default gate what the high band's noise-floor gate does alone,
 //   and with the lab's least-squares FIR (80 taps fitted on the bundled training split), the linear yardstick,
 // and scored against the clean 48 kHz file: ΔSNR and ΔSI-SDR (output's score minus the noisy input's), averaged per
-// input SNR and per noise kind. The clean files are denoised too: "clean in" is the output's SNR against its input.
+// input SNR and per noise kind, and at 0–10 dB input per noise kind with where the error left lies: below 8 kHz (the
+// network's band) or above (the gate's). The clean files are denoised too: "clean in" is the output's SNR against its input.
 using System.Diagnostics;
 using System.Globalization;
 using Workbook.Data;
@@ -143,6 +144,9 @@ foreach (var n in networks)
     [("input", "noisy input"), ("rnnoise", "RNNoise 0.2.0 (@echogarden/rnnoise-wasm)"), .. networks.Select(n => (n.Key, n.Name))];
 float[] Denoised(string noisy, string key) => ReadNative(key == "input" ? noisy : Output(noisy, key)).Samples;
 var deltas = new Dictionary<(string Key, NoiseKind Kind, double Snr), List<(double Snr, double SiSdr)>>();
+// Where the error left in the output lies: its energy below 8 kHz (where the network works) and above (the high band's
+// gate), relative to the clean file's energy, per denoiser and noise kind at 0, 5 and 10 dB input.
+var errorBands = new Dictionary<(string Key, NoiseKind Kind), List<(double Low, double High)>>();
 var passThrough = new Dictionary<string, List<double>>();
 foreach (var pair in pairs)
 {
@@ -158,6 +162,8 @@ foreach (var pair in pairs)
         var key = (row.Key, kind, pair.Snr);
         (deltas.TryGetValue(key, out var scores) ? scores : deltas[key] = [])
             .Add((Snr(pair.Clean, output) - Snr(pair.Clean, noisy), SiSdr(pair.Clean, output) - SiSdr(pair.Clean, noisy)));
+        if (pair.Snr <= 10)
+            (errorBands.TryGetValue((row.Key, kind), out var split) ? split : errorBands[(row.Key, kind)] = []).Add(ErrorBelowAndAbove8kHz(pair.Clean, output));
     }
 }
 (double Snr, double SiSdr) Mean(string key, Func<NoiseKind, double, bool> where)
@@ -185,7 +191,26 @@ Console.WriteLine($"| denoiser | {string.Join(" | ", kinds.Select(k => k.ToStrin
 Console.WriteLine($"|---|{string.Concat(kinds.Select(_ => "---:|"))}");
 foreach (var row in rows)
     Console.WriteLine($"| {row.Name} | {string.Join(" | ", kinds.Select(kind => Mean(row.Key, (k, _) => k == kind)).Select(m => $"{D(m.Snr)} / {D(m.SiSdr)}"))} |");
+Console.WriteLine();
+Console.WriteLine("At 0, 5 and 10 dB input, per noise kind: mean ΔSNR, and the output's error below / above 8 kHz in dB relative to the clean file's energy (lower is better)");
+Console.WriteLine();
+Console.WriteLine($"| denoiser | {string.Join(" | ", kinds.Select(k => k.ToString().ToLowerInvariant()))} |");
+Console.WriteLine($"|---|{string.Concat(kinds.Select(_ => "---:|"))}");
+string Db(double ratio) => (10 * Math.Log10(Math.Max(ratio, 1e-12))).ToString("0.0;−0.0", culture);
+foreach (var row in rows)
+    Console.WriteLine($"| {row.Name} | {string.Join(" | ", kinds.Select(kind => $"{D(Mean(row.Key, (k, s) => k == kind && s <= 10).Snr)} ({Db(errorBands[(row.Key, kind)].Average(e => e.Low))} / {Db(errorBands[(row.Key, kind)].Average(e => e.High))})"))} |");
 return 0;
+
+// The error's energy below and above 8 kHz, each over the clean file's energy: below is the error resampled to 16 kHz
+// (the resampler's low-pass keeps 0–8 kHz; each 16 kHz sample stands for three at 48 kHz), above is the rest.
+static (double Low, double High) ErrorBelowAndAbove8kHz(float[] clean, float[] estimate)
+{
+    var error = new float[clean.Length];
+    double signal = 0, total = 0;
+    for (int i = 0; i < clean.Length; i++) { error[i] = estimate[i] - clean[i]; signal += (double)clean[i] * clean[i]; total += (double)error[i] * error[i]; }
+    double low = 3 * AudioResampler.Resample(error, Rate, PairedClips.LabSampleRate).Sum(v => (double)v * v);
+    return (low / signal, Math.Max(0, total - low) / signal);
+}
 
 static void Run(string program, params string[] arguments)
 {

@@ -192,17 +192,20 @@ public class FilterBankCnnTests
         TensorAssert.Close(floor[.., .., ..25], FilterBankCnn.NoiseFloor(later, window)[.., .., ..25], 0);
     }
 
-    [Fact]
-    public void The_cosine_filter_bank_splits_the_band_and_analysis_then_synthesis_is_a_delay()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_cosine_filter_bank_splits_the_band_and_analysis_then_synthesis_is_a_delay(bool flatAtZeroHertz)
     {
         const int bands = 24, taps = 48, points = 1024;
-        var (analysis, synthesis) = CosineFilterBank.Design(bands, taps);
+        var (analysis, synthesis) = CosineFilterBank.Design(bands, taps, flatAtZeroHertz);
         Assert.Equal(new long[] { taps, 1, bands }, analysis.shape);
         Assert.Equal(new long[] { taps, bands, 1 }, synthesis.shape);
         var a = analysis.squeeze(1).t();   // [C, K]
         var s = synthesis.squeeze(2).t();
         // Each filter is symmetric (linear phase: it delays every frequency by (K − 1)/2 samples).
         TensorAssert.Close(a.flip(1), a, 1e-7);
+        TensorAssert.Close(s.flip(1), s, 1e-6);
         var spectra = fft.rfft(a, points);   // [C, points/2 + 1]
         var frequencies = arange(points / 2 + 1, dtype: ScalarType.Float32) / points * 2 * bands;   // in band widths
         for (int c = 0; c < bands; c++)
@@ -211,16 +214,25 @@ public class FilterBankCnnTests
             double near = power.masked_select((frequencies - (c + 0.5)).abs().lt(1.5)).sum().item<float>();
             Assert.True(near / power.sum().item<float>() > 0.98, $"band {c} holds {near / power.sum().item<float>():P1} of its energy within 1.5 band widths of its centre");
         }
-        // Analysis then synthesis, summed over bands: the impulse response peaks at K − 1, and passes all but a band's
-        // width at each end (where each band overlaps its mirror image) with a gain of 1 (±0.1 dB).
+        // The synthesis filters are the analysis shapes, scaled; flattened, the lowest bands' change.
+        double ratio = s[bands / 2].abs().max().item<float>() / a[bands / 2].abs().max().item<float>();
+        for (int c = flatAtZeroHertz ? 3 : 0; c < bands; c++) TensorAssert.Close(a[c] * ratio, s[c], flatAtZeroHertz ? 5e-3 : 1e-6, $"band {c}'s synthesis filter");
+        if (flatAtZeroHertz) Assert.True(((s[0] - a[0] * ratio).norm() / s[0].norm()).item<float>() > 0.1, "band 0's synthesis filter is corrected");
+        // Analysis then synthesis, summed over bands: the impulse response peaks at K − 1 and passes the band with a gain
+        // of 1 (±0.1 dB), but within two band widths of the Nyquist frequency (where an even-length symmetric filter falls
+        // to zero) and, as designed, of 0 Hz, where the lowest band overlaps its mirror image and 0 Hz passes twice over.
         var cascade = zeros(2 * taps - 1);
         for (int c = 0; c < bands; c++)
             cascade += nn.functional.conv1d(a[c].view(1, 1, -1), s[c].flip(0).view(1, 1, -1), padding: taps - 1).view(-1);
         Assert.Equal(taps - 1, cascade.abs().argmax().item<long>());
         int edge = points / (2 * bands) * 2;   // two band widths in FFT bins
-        var gain = fft.rfft(cascade, points).abs().narrow(0, edge, points / 2 + 1 - 2 * edge);
+        var response = fft.rfft(cascade, points).abs();
+        int from = flatAtZeroHertz ? 0 : edge;
+        var gain = response.narrow(0, from, points / 2 + 1 - edge - from);
         double lowest = 20 * Math.Log10(gain.min().item<float>()), highest = 20 * Math.Log10(gain.max().item<float>());
         Assert.True(lowest > -0.1 && highest < 0.1, $"the bank's gain runs from {lowest:F2} to {highest:F2} dB");
+        double atZero = 20 * Math.Log10(response[0].item<float>());
+        Assert.True(flatAtZeroHertz ? Math.Abs(atZero) < 0.1 : Math.Abs(atZero - 6.02) < 0.3, $"the bank's gain at 0 Hz is {atZero:F2} dB");
     }
 
     [Fact]
