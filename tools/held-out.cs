@@ -63,8 +63,8 @@ foreach (bool flat in new[] { false, true })
     denoisers.Add(new IdealGains(bankAnalysis, bankSynthesis, recipe.Hop, clean,
         $"ideal gains on the cosine bank ({recipe.Bands} bands of {recipe.BandTaps} taps{(flat ? ", flat at 0 Hz" : "")}; an upper bound)"));
 }
-var models = args.Select(ModelSource.LoadNetwork).ToList();
-denoisers.AddRange(models.Select(m => (IDenoiser)new NetworkDenoiser(m.Network, m.Name)));
+// Each model is named by its file, as given.
+denoisers.AddRange(args.Select(path => (IDenoiser)new NetworkDenoiser(ModelSource.LoadNetwork(path).Network, path)));
 
 string D(double value) => value.ToString("+0.0;−0.0;0.0", culture);
 var scores = denoisers.ToDictionary(d => d, d => sets.ToDictionary(s => s.Key, s => ClipScores.Of(d, s.Value, clean).Mean()));
@@ -79,7 +79,6 @@ double CleanIn(IDenoiser d)
     var o = output.view(speech.Length, -1);
     return Enumerable.Range(0, speech.Length).Average(i => SignalToNoiseRatio.Decibels(speech[i], o[i].data<float>().ToArray()));
 }
-string Name(IDenoiser d) => d is NetworkDenoiser ? args[denoisers.IndexOf(d) - (denoisers.Count - args.Length)] : d.Name;
 
 Console.WriteLine();
 Console.WriteLine($"Mean ΔSNR / ΔSI-SDR in dB per input SNR, over the sentences and {string.Join(", ", kinds.Select(k => k.ToString().ToLowerInvariant()))}");
@@ -87,14 +86,17 @@ Console.WriteLine();
 Console.WriteLine($"| denoiser | {string.Join(" | ", snrs.Select(s => $"{s} dB in"))} | clean in |");
 Console.WriteLine($"|---|{string.Concat(snrs.Select(_ => "---:|"))}---:|");
 foreach (var d in denoisers)
-    Console.WriteLine($"| {Name(d)} | {string.Join(" | ", snrs.Select(snr => Cell(d, k => k.Snr == snr)))} | {(double.IsPositiveInfinity(CleanIn(d)) ? "∞" : CleanIn(d).ToString("F1", culture))} |");
+{
+    double cleanIn = CleanIn(d);
+    Console.WriteLine($"| {d.Name} | {string.Join(" | ", snrs.Select(snr => Cell(d, k => k.Snr == snr)))} | {(double.IsPositiveInfinity(cleanIn) ? "∞" : cleanIn.ToString("F1", culture))} |");
+}
 Console.WriteLine();
 Console.WriteLine("Per noise kind, over the five input SNRs; the last column: the held-out kinds at 0–10 dB input");
 Console.WriteLine();
 Console.WriteLine($"| denoiser | {string.Join(" | ", kinds.Select(k => k.ToString().ToLowerInvariant()))} | held-out kinds, 0–10 dB |");
 Console.WriteLine($"|---|{string.Concat(kinds.Select(_ => "---:|"))}---:|");
 foreach (var d in denoisers)
-    Console.WriteLine($"| {Name(d)} | {string.Join(" | ", kinds.Select(kind => Cell(d, k => k.Kind == kind)))} | " +
+    Console.WriteLine($"| {d.Name} | {string.Join(" | ", kinds.Select(kind => Cell(d, k => k.Kind == kind)))} | " +
         $"{Cell(d, k => BackgroundNoise.HeldOutKinds.Contains(k.Kind) && k.Snr <= 10)} |");
 return 0;
 

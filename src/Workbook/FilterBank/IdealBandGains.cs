@@ -35,10 +35,12 @@ public static class IdealBandGains
         var synthesisWeight = synthesis.permute(2, 1, 0).flip(2);   // [1, C, K]
         Tensor Bands(Tensor x) => nn.functional.conv1d(nn.functional.pad(x, [latency, frames * hop - n]), analysisWeight);
         Tensor FrameEnergy(Tensor b) => b.view(b.shape[0], bands, frames, hop).square().mean([3]);
-        var speech = FrameEnergy(Bands(clean));
-        var noise = FrameEnergy(Bands(noisy - clean));
+        var noisyBands = Bands(noisy);
+        var cleanBands = Bands(clean);
+        var speech = FrameEnergy(cleanBands);
+        var noise = FrameEnergy(noisyBands - cleanBands);   // the filters are linear: the noise's bands
         var gains = (speech / (speech + noise).clamp_min(1e-20)).sqrt().repeat_interleave(hop, 2);   // [B, C, frames·hop]
-        var correction = nn.functional.conv1d(nn.functional.pad((gains - 1) * Bands(noisy), [latency, 0]), synthesisWeight);
+        var correction = nn.functional.conv1d(nn.functional.pad((gains - 1) * noisyBands, [latency, 0]), synthesisWeight);
         // The delayed path plus the correction, then moved back into step: output n is the cascade's output n + K − 1.
         var delayed = nn.functional.pad(noisy, [latency, frames * hop - n - latency]) + correction;
         return delayed.narrow(2, latency, n).MoveToOuterDisposeScope();
