@@ -26,6 +26,18 @@ if (args.Length == 0)
     Console.Error.WriteLine("usage: dotnet run -c Release tools/held-out.cs -- MODEL.cnn...");
     return 2;
 }
+// The models first, before the speech is synthesised: each is named by its file, as given, and a missing or unreadable
+// file is one line, not a stack trace.
+var models = new List<IDenoiser>();
+foreach (string path in args)
+{
+    try { models.Add(new NetworkDenoiser(ModelSource.LoadNetwork(path).Network, path)); }
+    catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+    {
+        Console.Error.WriteLine($"held-out.cs: {e.Message}");
+        return 2;
+    }
+}
 const int Rate = PairedClips.LabSampleRate;
 var culture = CultureInfo.InvariantCulture;
 var draw = new SeededRandom(20261206);
@@ -63,8 +75,7 @@ foreach (bool flat in new[] { false, true })
     denoisers.Add(new IdealGains(bankAnalysis, bankSynthesis, recipe.Hop, clean,
         $"ideal gains on the cosine bank ({recipe.Bands} bands of {recipe.BandTaps} taps{(flat ? ", flat at 0 Hz" : "")}; an upper bound)"));
 }
-// Each model is named by its file, as given.
-denoisers.AddRange(args.Select(path => (IDenoiser)new NetworkDenoiser(ModelSource.LoadNetwork(path).Network, path)));
+denoisers.AddRange(models);
 
 string D(double value) => value.ToString("+0.0;−0.0;0.0", culture);
 var scores = denoisers.ToDictionary(d => d, d => sets.ToDictionary(s => s.Key, s => ClipScores.Of(d, s.Value, clean).Mean()));
