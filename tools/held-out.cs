@@ -12,7 +12,10 @@
 // 0 Hz (CosineFilterBank.Design's flatAtZeroHertz). Mean ΔSNR / ΔSI-SDR in dB;
 // "clean in": the output's SNR against a clean input.
 //
-//   dotnet run -c Release tools/held-out.cs -- MODEL.cnn...      (needs Festival: scripts/install-prerequisites.sh)
+// --bank BANDSxTAPS/HOP (repeatable) adds ideal gains on another cosine bank, as designed: how much a finer or coarser
+// bank would leave a gate network room for.
+//
+//   dotnet run -c Release tools/held-out.cs -- [--bank 64x128/64]... MODEL.cnn...      (needs Festival: scripts/install-prerequisites.sh)
 using System.Globalization;
 using Workbook.Data;
 using Workbook.Data.Speech;
@@ -21,15 +24,29 @@ using Workbook.FilterBank;
 using Workbook.ModelFiles;
 using static TorchSharp.torch;
 
-if (args.Length == 0)
+const string Usage = "usage: dotnet run -c Release tools/held-out.cs -- [--bank BANDSxTAPS/HOP]... MODEL.cnn...";
+// The arguments first, before the speech is synthesised: each model is named by its file, as given, and a missing or
+// unreadable file, or a bank written wrong, is one line, not a stack trace.
+var banks = new List<(int Bands, int Taps, int Hop)>();
+var modelPaths = new List<string>();
+for (int i = 0; i < args.Length; i++)
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release tools/held-out.cs -- MODEL.cnn...");
+    if (args[i] != "--bank") { modelPaths.Add(args[i]); continue; }
+    var parts = i + 1 < args.Length ? args[++i].Split('x', '/') : [];
+    if (parts.Length != 3 || !parts.All(p => int.TryParse(p, out int v) && v > 0))
+    {
+        Console.Error.WriteLine($"held-out.cs: --bank takes BANDSxTAPS/HOP, three positive whole numbers such as 64x128/64, not '{(parts.Length == 0 ? "" : args[i])}'");
+        return 2;
+    }
+    banks.Add((int.Parse(parts[0]), int.Parse(parts[1]), int.Parse(parts[2])));
+}
+if (modelPaths.Count == 0 && banks.Count == 0)
+{
+    Console.Error.WriteLine(Usage);
     return 2;
 }
-// The models first, before the speech is synthesised: each is named by its file, as given, and a missing or unreadable
-// file is one line, not a stack trace.
 var models = new List<IDenoiser>();
-foreach (string path in args)
+foreach (string path in modelPaths)
 {
     try { models.Add(new NetworkDenoiser(ModelSource.LoadNetwork(path).Network, path)); }
     catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
@@ -74,6 +91,12 @@ foreach (bool flat in new[] { false, true })
     var (bankAnalysis, bankSynthesis) = CosineFilterBank.Design(recipe.Bands, recipe.BandTaps, flat);
     denoisers.Add(new IdealGains(bankAnalysis, bankSynthesis, recipe.Hop, clean,
         $"ideal gains on the cosine bank ({recipe.Bands} bands of {recipe.BandTaps} taps{(flat ? ", flat at 0 Hz" : "")}; an upper bound)"));
+}
+foreach (var (bands, taps, hop) in banks)
+{
+    var (bankAnalysis, bankSynthesis) = CosineFilterBank.Design(bands, taps);
+    denoisers.Add(new IdealGains(bankAnalysis, bankSynthesis, hop, clean,
+        $"ideal gains on a cosine bank of {bands} bands of {taps} taps, a gain every {hop} samples (an upper bound)"));
 }
 denoisers.AddRange(models);
 
