@@ -83,20 +83,20 @@ foreach (var kind in kinds)
 using var bundled = BundledDataSet.Load();
 var (train, _) = DataSplit.Split(bundled, DataSplit.DefaultTestCount, 1);
 var denoisers = new List<IDenoiser> { WienerFilter.Fit(train.Noisy, train.Clean) };
-// The recipe's cosine bank with gains computed from the answer: what a perfect gate network on it could take away (every
-// set shares the same clean clips, so the answer is at hand), as the network starts it and flattened at 0 Hz.
+// Cosine banks with gains computed from the answer: what a perfect gate network on each could take away (every set
+// shares the same clean clips, so the answer is at hand). The recipe's bank as the network starts it and flattened at
+// 0 Hz, then the banks asked for.
 var recipe = FilterBankCnnSpecification.Default;
-foreach (bool flat in new[] { false, true })
+(int Bands, int Taps, int Hop, bool Flat)[] idealBanks =
+[
+    (recipe.Bands, recipe.BandTaps, recipe.Hop, false), (recipe.Bands, recipe.BandTaps, recipe.Hop, true),
+    .. banks.Select(b => (b.Bands, b.Taps, b.Hop, false)),
+];
+foreach (var (bands, taps, hop, flat) in idealBanks)
 {
-    var (bankAnalysis, bankSynthesis) = CosineFilterBank.Design(recipe.Bands, recipe.BandTaps, flat);
-    denoisers.Add(new IdealGains(bankAnalysis, bankSynthesis, recipe.Hop, clean,
-        $"ideal gains on the cosine bank ({recipe.Bands} bands of {recipe.BandTaps} taps{(flat ? ", flat at 0 Hz" : "")}; an upper bound)"));
-}
-foreach (var (bands, taps, hop) in banks)
-{
-    var (bankAnalysis, bankSynthesis) = CosineFilterBank.Design(bands, taps);
+    var (bankAnalysis, bankSynthesis) = CosineFilterBank.Design(bands, taps, flat);
     denoisers.Add(new IdealGains(bankAnalysis, bankSynthesis, hop, clean,
-        $"ideal gains on a cosine bank of {bands} bands of {taps} taps, a gain every {hop} samples (an upper bound)"));
+        $"ideal gains on a cosine bank of {bands} bands of {taps} taps, a gain every {hop} samples{(flat ? ", flat at 0 Hz" : "")} (an upper bound)"));
 }
 denoisers.AddRange(models);
 
