@@ -77,15 +77,27 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>, ILookAhead
 
     public override Tensor forward(Tensor x)
     {
+        var (output, gates) = ForwardWithGates(x);
+        gates.Dispose();
+        return output;
+    }
+
+    /// <summary>
+    /// <c>forward</c>, and the gates that made its output, <c>[B, C, T]</c>: g ∈ (−1, 1) for every band and frame of the
+    /// input followed by <see cref="Latency"/> samples of silence (the frames <see cref="IdealFrameGains"/> are given
+    /// for), band c's signal passing with the gain 1 + g. The recipe's gain loss compares the two.
+    /// </summary>
+    public (Tensor Output, Tensor Gates) ForwardWithGates(Tensor x)
+    {
         if (x.dim() != 3 || x.shape[1] != 1)
             throw new ArgumentException($"the improved CNN takes mono clips [B, 1, N], not [{string.Join(", ", x.shape)}]");
         int latency = Specification.Latency;
-        if (latency == 0) return Delayed(x);
+        if (latency == 0) return DelayedWithGates(x);
         using var scope = NewDisposeScope();
         // The causal network's output is the estimate of the input `latency` samples earlier: run it on the input and
         // as many samples of silence after it, and keep the outputs from sample `latency` on.
-        var extended = nn.functional.pad(x, [0, latency]);
-        return Delayed(extended).narrow(2, latency, x.shape[2]).MoveToOuterDisposeScope();
+        var (output, gates) = DelayedWithGates(nn.functional.pad(x, [0, latency]));
+        return (output.narrow(2, latency, x.shape[2]).MoveToOuterDisposeScope(), gates.MoveToOuterDisposeScope());
     }
 
     /// <summary>
@@ -95,15 +107,42 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>, ILookAhead
     /// </summary>
     public Tensor Delayed(Tensor x)
     {
+        var (output, gates) = DelayedWithGates(x);
+        gates.Dispose();
+        return output;
+    }
+
+    private (Tensor Output, Tensor Gates) DelayedWithGates(Tensor x)
+    {
         using var scope = NewDisposeScope();
         var bands = analysis.call(x);                      // [B, C, N]
-        var gains = FrameGains(bands);                     // [B, C, N]
-        var correction = synthesis.call(bands * gains);    // [B, 1, N]
-        if (!Specification.Residual) return correction.MoveToOuterDisposeScope();
-        // The residual path waits as long as the filters' correction takes to come through.
+        var gates = FrameGates(bands);                     // [B, C, T]
+        var perSample = gates.repeat_interleave(Specification.Hop, 2).narrow(2, 0, x.shape[2]);
+        var correction = synthesis.call(bands * perSample);    // [B, 1, N]
+        var output = correction;
+        if (Specification.Residual)
+        {
+            // The residual path waits as long as the filters' correction takes to come through.
+            int latency = Specification.Latency;
+            output = (latency == 0 ? x : nn.functional.pad(x, [latency, 0]).narrow(2, 0, x.shape[2])) + correction;
+        }
+        return (output.MoveToOuterDisposeScope(), gates.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// What gates that knew the answer would be on this network's own bands: the ideal gain of every band in every frame
+    /// of <c>noisy</c> followed by <see cref="Latency"/> samples of silence (<see cref="IdealBandGains.OfFrames"/>,
+    /// <c>[B, C, T]</c>, the frames of <see cref="ForwardWithGates"/>), from the analysis of the clean voice and of the
+    /// noise, <c>noisy − clean</c>. No gradient flows through it: it is a target.
+    /// </summary>
+    public Tensor IdealFrameGains(Tensor noisy, Tensor clean)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
         int latency = Specification.Latency;
-        var passed = latency == 0 ? x : nn.functional.pad(x, [latency, 0]).narrow(2, 0, x.shape[2]);
-        return (passed + correction).MoveToOuterDisposeScope();
+        var speechBands = analysis.call(nn.functional.pad(clean, [0, latency]));
+        var noiseBands = analysis.call(nn.functional.pad(noisy - clean, [0, latency]));
+        return IdealBandGains.OfFrames(speechBands, noiseBands, Specification.Hop).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -120,6 +159,14 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>, ILookAhead
 
     /// <summary>The gain of every band at every sample, <c>[B, C, N]</c>, from the frames before the sample's frame.</summary>
     public Tensor FrameGains(Tensor bands)
+    {
+        using var gates = FrameGates(bands);
+        return gates.repeat_interleave(Specification.Hop, 2).narrow(2, 0, bands.shape[2]);
+    }
+
+    /// <summary>The gain of every band in every frame, <c>[B, C, T]</c> (frame t: samples tH … tH + H − 1), from the
+    /// frames before it.</summary>
+    public Tensor FrameGates(Tensor bands)
     {
         using var scope = NewDisposeScope();
         int hop = Specification.Hop;
@@ -150,8 +197,7 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>, ILookAhead
             h = h + activations[b].call(dilated[b].call(past));
         }
         var frameGains = output.call(h).tanh();                                       // [B, C, lead + T], from frames ≤ t
-        var delayed = frameGains.narrow(2, lead - 1, frames);                         // frame t gets the gains of t − 1 (0: of silence)
-        return delayed.repeat_interleave(hop, 2).narrow(2, 0, n).MoveToOuterDisposeScope();
+        return frameGains.narrow(2, lead - 1, frames).MoveToOuterDisposeScope();        // frame t gets the gains of t − 1 (0: of silence)
     }
 
     /// <summary>

@@ -9,7 +9,8 @@ using Workbook.Training;
 namespace Workbook.FilterBank;
 
 /// <summary>
-/// Trains an <see cref="FilterBankCnn"/>: Adam (or SGD, for comparison) with a cosine learning-rate schedule, the SI-SDR (or L1) loss, and, on
+/// Trains an <see cref="FilterBankCnn"/>: Adam (or SGD, for comparison) with a cosine learning-rate schedule, the −SNR (or SI-SDR, or L1) loss
+/// plus a loss on the gates' gains against the ideal ones, and, on
 /// the bundled set, fresh noise on the clean training clips every epoch (at the input SNRs and levels of an
 /// <see cref="InputSnrMix"/>, clean inputs among them). After each epoch the train L1 and MSE (of the
 /// epoch's batches) and the test L1 and MSE (of the whole test clips) are reported as the lab's trainer reports them, so
@@ -78,14 +79,17 @@ public sealed class FilterBankRecipe
                 using var index = tensor(batch, device: device);
                 optimizer.zero_grad();
                 long start = crops.NextInt64(length - crop + 1);
-                var estimate = model.call(noisy.index_select(0, index).narrow(2, start, crop));
+                var input = noisy.index_select(0, index).narrow(2, start, crop);
                 var clean = cleanOfEpoch.index_select(0, index).narrow(2, start, crop);
+                var (estimate, gates) = model.ForwardWithGates(input);
                 var loss = options.Loss switch
                 {
                     FilterBankLoss.SiSdr => SiSdrLoss.Compute(estimate, clean),
                     FilterBankLoss.Snr => SiSdrLoss.Snr(estimate, clean, options.SnrCeilingDb),
                     _ => nn.functional.l1_loss(estimate, clean),
                 };
+                if (options.GainLossWeight > 0)
+                    loss = loss + options.GainLossWeight * GainLoss(gates, model.IdealFrameGains(input, clean));
                 loss.backward();
                 if (options.LearnedBands is int learned) KeepDesignedBands(model, learned);
                 optimizer.step();
@@ -100,6 +104,12 @@ public sealed class FilterBankRecipe
         }
         return (model, run.Finish());
     }
+
+    /// <summary>
+    /// The mean square between the gain every band passed with in every frame, 1 + g, and its ideal gain
+    /// (<see cref="FilterBankTrainingOptions.GainLossWeight"/>).
+    /// </summary>
+    public static Tensor GainLoss(Tensor gates, Tensor idealGains) => (1 + gates - idealGains).square().mean();
 
     /// <summary>
     /// Zeroes the gradient of every band's filters but the lowest <paramref name="learned"/>: the optimiser then never moves

@@ -29,20 +29,38 @@ public static class IdealBandGains
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         int taps = (int)analysis.shape[0], latency = taps - 1;
-        long bands = analysis.shape[2], n = noisy.shape[2], frames = (n + latency + hop - 1) / hop;
+        long n = noisy.shape[2], frames = (n + latency + hop - 1) / hop;
         // y[n] = Σ_k h_k x[n − k]: a convolution with the taps reversed over the input with K − 1 zeros in front.
         var analysisWeight = analysis.permute(2, 1, 0).flip(2);     // [C, 1, K]
         var synthesisWeight = synthesis.permute(2, 1, 0).flip(2);   // [1, C, K]
         Tensor Bands(Tensor x) => nn.functional.conv1d(nn.functional.pad(x, [latency, frames * hop - n]), analysisWeight);
-        Tensor FrameEnergy(Tensor b) => b.view(b.shape[0], bands, frames, hop).square().mean([3]);
         var noisyBands = Bands(noisy);
         var cleanBands = Bands(clean);
-        var speech = FrameEnergy(cleanBands);
-        var noise = FrameEnergy(noisyBands - cleanBands);   // the filters are linear: the noise's bands
-        var gains = (speech / (speech + noise).clamp_min(1e-20)).sqrt().repeat_interleave(hop, 2);   // [B, C, frames·hop]
+        // The filters are linear: the noise's bands are the noisy bands less the clean ones.
+        var gains = OfFrames(cleanBands, noisyBands - cleanBands, hop).repeat_interleave(hop, 2);   // [B, C, frames·hop]
         var correction = nn.functional.conv1d(nn.functional.pad((gains - 1) * noisyBands, [latency, 0]), synthesisWeight);
         // The delayed path plus the correction, then moved back into step: output n is the cascade's output n + K − 1.
         var delayed = nn.functional.pad(noisy, [latency, frames * hop - n - latency]) + correction;
         return delayed.narrow(2, latency, n).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The ideal gain of every band in every frame, <c>[B, C, T]</c>: <c>√(S / (S + N))</c>, S and N the mean squares of
+    /// the voice's and the noise's band signals over the frame's <paramref name="hop"/> samples (frame t: samples tH …
+    /// tH + H − 1, the last frame filled out with silence). A frame where both are silent gets 0.
+    /// </summary>
+    /// <param name="speechBands">the clean voice's band signals, <c>[B, C, N]</c></param>
+    /// <param name="noiseBands">the noise's band signals, <c>[B, C, N]</c></param>
+    public static Tensor OfFrames(Tensor speechBands, Tensor noiseBands, int hop)
+    {
+        if (hop < 1) throw new ArgumentOutOfRangeException(nameof(hop), hop, "a frame needs at least one sample");
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        long n = speechBands.shape[2], frames = (n + hop - 1) / hop;
+        Tensor FrameEnergy(Tensor b) =>
+            nn.functional.pad(b, [0, frames * hop - n]).view(b.shape[0], b.shape[1], frames, hop).square().mean([3]);
+        var speech = FrameEnergy(speechBands);
+        var noise = FrameEnergy(noiseBands);
+        return (speech / (speech + noise).clamp_min(1e-20)).sqrt().MoveToOuterDisposeScope();
     }
 }

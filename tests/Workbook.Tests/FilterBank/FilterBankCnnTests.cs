@@ -46,6 +46,37 @@ public class FilterBankCnnTests
     }
 
     [Fact]
+    public void Forward_with_gates_is_forward_and_its_gates_are_the_frame_gates_of_the_input_followed_by_the_latencys_silence()
+    {
+        var specification = Small with { Latency = 5 };
+        using var network = Randomised(specification);
+        var x = randn(2, 1, 37);
+        using var _ = no_grad();
+        var (output, gates) = network.ForwardWithGates(x);
+        TensorAssert.Close(network.call(x), output, 0, "the output");
+        var extended = cat([x, zeros(2, 1, 5)], 2);
+        var bands = ShiftRegisterConvolution.Filter3D(extended, network.Analysis.detach());
+        Assert.Equal(new long[] { 2, specification.Bands, (42 + specification.Hop - 1) / specification.Hop }, gates.shape);
+        TensorAssert.Close(network.FrameGates(bands), gates, 1e-6, "the gates");
+        TensorAssert.Close(network.FrameGains(bands), gates.repeat_interleave(specification.Hop, 2).narrow(2, 0, 42), 1e-6, "the gains per sample");
+    }
+
+    [Fact]
+    public void The_ideal_frame_gains_are_those_of_the_networks_own_bands_1_for_a_clean_input_and_0_for_noise_alone()
+    {
+        var specification = Small with { Latency = 5 };
+        using var network = Randomised(specification);
+        var voice = randn(2, 1, 37);
+        var noise = 0.5 * randn(2, 1, 37);
+        using var _ = no_grad();
+        Tensor Bands(Tensor signal) => ShiftRegisterConvolution.Filter3D(cat([signal, zeros(2, 1, 5)], 2), network.Analysis.detach());
+        var ideal = network.IdealFrameGains(voice + noise, voice);
+        TensorAssert.Close(IdealBandGains.OfFrames(Bands(voice), Bands(noise), specification.Hop), ideal, 1e-5, "noisy");
+        TensorAssert.Close(ones_like(ideal), network.IdealFrameGains(voice, voice), 1e-6, "a clean input");
+        TensorAssert.Close(zeros_like(ideal), network.IdealFrameGains(noise, zeros_like(noise)), 0, "noise alone");
+    }
+
+    [Fact]
     public void With_a_latency_the_causal_output_estimates_the_input_that_many_samples_back_and_forward_moves_it_into_step()
     {
         var specification = Small with { Latency = 7 };

@@ -66,11 +66,13 @@ public class FilterBankRecipeTests
     }
 
     [Theory]
-    [InlineData(FilterBankOptimizer.Sgd)]
-    [InlineData(FilterBankOptimizer.Adam)]
-    public void One_step_moves_the_coefficients_as_the_optimiser_defines(FilterBankOptimizer optimizer)
+    [InlineData(FilterBankOptimizer.Sgd, 0)]
+    [InlineData(FilterBankOptimizer.Adam, 0)]
+    [InlineData(FilterBankOptimizer.Sgd, 10)]
+    public void One_step_moves_the_coefficients_as_the_optimiser_defines_on_the_loss_plus_the_weighted_gain_loss(FilterBankOptimizer optimizer, double gainLossWeight)
     {
-        // One clip, one epoch, one step, whole clips, a constant rate, the L1 loss: the step is the optimiser's first.
+        // One clip, one epoch, one step, whole clips, a constant rate, the L1 loss (plus the gain loss): the step is the
+        // optimiser's first.
         var clean = rand(1, 1, 640) - 0.5;
         var noisy = clean + 0.1 * randn(1, 1, 640);
         using var pairs = new PairedClips(["a"], noisy, clean, 16000, "test");
@@ -78,12 +80,13 @@ public class FilterBankRecipeTests
         var options = FilterBankTrainingOptions.Default with
         {
             Network = network, Epochs = 1, BatchSize = 1, CropLength = 0, CosineSchedule = false, Loss = FilterBankLoss.L1,
-            Optimizer = optimizer, LearningRate = 0.01, Threads = 1, FreshNoiseEachEpoch = false,
+            Optimizer = optimizer, LearningRate = 0.01, Threads = 1, FreshNoiseEachEpoch = false, GainLossWeight = gainLossWeight,
         };
         manual_seed(options.Seed);
         using var start = new FilterBankCnn(network);
         var before = start.parameters().Select(p => p.detach().clone()).ToArray();
-        nn.functional.l1_loss(start.call(noisy), clean).backward();
+        var (output, gates) = start.ForwardWithGates(noisy);
+        (nn.functional.l1_loss(output, clean) + gainLossWeight * (1 + gates - start.IdealFrameGains(noisy, clean)).square().mean()).backward();
         var gradients = start.parameters().Select(p => p.grad!.clone()).ToArray();
         var (trained, _) = new FilterBankRecipe(options).Train(pairs, pairs);
         using var __ = trained;
@@ -138,6 +141,8 @@ public class FilterBankRecipeTests
                      (recipe with { Network = recipe.Network with { Latency = -1 } }, "the latency must be 0 or more samples, not -1"),
                      (recipe with { LearnedBands = -1 }, "the learned bands must be 0 to the network's 24 (or all), not -1"),
                      (recipe with { LearnedBands = 25 }, "the learned bands must be 0 to the network's 24 (or all), not 25"),
+                     (recipe with { GainLossWeight = -1 }, "the gain loss's weight must be 0 (none) or a positive number, not -1"),
+                     (recipe with { GainLossWeight = double.NaN }, "the gain loss's weight must be 0 (none) or a positive number, not NaN"),
                      (recipe with { SnrCeilingDb = 0 }, "the SNR ceiling must be a positive number of dB or infinity, not 0"),
                      (recipe with { InputSnr = new InputSnrMix(0, 30, 1) }, "the share of clean inputs must be at least 0 and below 1, not 1"),
                  })
@@ -145,7 +150,7 @@ public class FilterBankRecipeTests
         foreach (var fine in new[] { recipe, recipe with { CropLength = 0, Threads = 1, Epochs = 1, BatchSize = 1, LearningRate = 1e-9 } }) fine.Validate();
 
         Assert.Equal("24 bands of 48 taps, gains every 32 samples from 8 blocks of 32 channels (dilations [1, 2, 4, 8, 1, 2, 4, 8]), noise floor over 250 frames, latency 47 samples, scaled features; " +
-                     "filters of the lowest 3 bands learned, the rest fixed; Adam lr 0.003 (cosine to 1/20), batch 16 crops of 8000 samples, 60 epochs, loss -SNR, fresh noise every epoch " +
+                     "filters of the lowest 3 bands learned, the rest fixed; Adam lr 0.003 (cosine to 1/20), batch 16 crops of 8000 samples, 60 epochs, loss -SNR + 10 × the gain loss, fresh noise every epoch " +
                      "(10% clean, the rest 0–40 dB SNR, levels -20–6 dB), seed 1",
             recipe.ToString());
         Assert.Equal("24 bands of 48 taps, gains every 32 samples from 8 blocks of 32 channels (dilations [1, 2, 4, 8, 1, 2, 4, 8]), no residual path; " +
@@ -153,7 +158,7 @@ public class FilterBankRecipeTests
             (recipe with
             {
                 Network = recipe.Network with { Residual = false, NoiseFloorFrames = 0, Latency = 0, ScaledFeatures = false }, LearnedBands = null, Optimizer = FilterBankOptimizer.Sgd, LearningRate = 0.5, CosineSchedule = false,
-                BatchSize = 8, CropLength = 0, Epochs = 3, Loss = FilterBankLoss.L1, FreshNoiseEachEpoch = false, Seed = 4,
+                BatchSize = 8, CropLength = 0, Epochs = 3, Loss = FilterBankLoss.L1, FreshNoiseEachEpoch = false, Seed = 4, GainLossWeight = 0,
             }).ToString());
         Assert.Contains("loss -SI-SDR", (recipe with { Loss = FilterBankLoss.SiSdr }).ToString());
     }

@@ -62,6 +62,17 @@ public class IdealBandGainsTests
     }
 
     [Fact]
+    public void A_frames_gain_is_the_square_root_of_the_voices_share_of_its_energy_and_0_where_nothing_is_heard()
+    {
+        // Frames of two samples: {0, 1}, {2, 3}, {4 and silence}. Voice energies 1, 2, 4.5; noise energies 1, 2, 0.
+        var speech = tensor(new float[] { 1, 1, 2, 0, 3 }).view(1, 1, 5);
+        var noise = tensor(new float[] { 1, -1, 0, 2, 0 }).view(1, 1, 5);
+        var gains = IdealBandGains.OfFrames(cat([speech, zeros_like(speech)], 1), cat([noise, zeros_like(noise)], 1), 2);
+        float half = (float)Math.Sqrt(0.5);
+        TensorAssert.Close(tensor(new float[] { half, half, 1, 0, 0, 0 }).view(1, 2, 3), gains, 1e-6, "gains");
+    }
+
+    [Fact]
     public void Clips_of_different_shapes_are_refused()
     {
         var (analysis, synthesis) = CosineFilterBank.Design(4, 8);
