@@ -117,8 +117,7 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>, ILookAhead
         using var scope = NewDisposeScope();
         var bands = analysis.call(x);                      // [B, C, N]
         var gates = FrameGates(bands);                     // [B, C, T]
-        var perSample = gates.repeat_interleave(Specification.Hop, 2).narrow(2, 0, x.shape[2]);
-        var correction = synthesis.call(bands * perSample);    // [B, 1, N]
+        var correction = synthesis.call(bands * PerSample(gates, x.shape[2]));    // [B, 1, N]
         var output = correction;
         if (Specification.Residual)
         {
@@ -161,8 +160,11 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>, ILookAhead
     public Tensor FrameGains(Tensor bands)
     {
         using var gates = FrameGates(bands);
-        return gates.repeat_interleave(Specification.Hop, 2).narrow(2, 0, bands.shape[2]);
+        return PerSample(gates, bands.shape[2]);
     }
+
+    /// <summary>Frame gates <c>[B, C, T]</c> held for their frame's samples: <c>[B, C, N]</c>.</summary>
+    private Tensor PerSample(Tensor gates, long samples) => gates.repeat_interleave(Specification.Hop, 2).narrow(2, 0, samples);
 
     /// <summary>The gain of every band in every frame, <c>[B, C, T]</c> (frame t: samples tH … tH + H − 1), from the
     /// frames before it.</summary>
