@@ -37,8 +37,10 @@ internal static class TrainCommand
             "filter-bank recipe: clips of synthesized speech (espeak-ng, Festival) added to the bundled training clips, cached after the first run; 0: none", minimum: 0);
         var reverberant = Options.Number("--reverberant-share", FilterBankTrainingOptions.Default.ReverberantShare,
             "filter-bank recipe: the share of synthesized clips heard in a synthetic room each epoch (0 to 1)");
+        var gainLossPower = Options.Number("--gain-loss-power", FilterBankTrainingOptions.Default.GainLossPower,
+            "filter-bank recipe: the power both gains are raised to in the loss on every band's gain (1: the gains; 0.5: their square roots, as RNNoise, which closes bands that hold only noise harder)", exclusiveMinimum: 0);
         var command = new Command("train", "train the denoiser (lab Task 4); diverged runs exit 1 and keep the previous model")
-            { data, epochs, lr, batchSize, taps, features, seed, testCount, output, device, threads, tanhEveryLayer, initFrom, recipe, synthesized, reverberant };
+            { data, epochs, lr, batchSize, taps, features, seed, testCount, output, device, threads, tanhEveryLayer, initFrom, recipe, synthesized, reverberant, gainLossPower };
         Func<ParseResult, int> train = parsed =>
         {
             if (parsed.GetValue(recipe) is "filter-bank" or "improved")
@@ -48,6 +50,7 @@ internal static class TrainCommand
                 var improved = FilterBankTrainingOptions.Default with
                 {
                     SynthesizedClips = parsed.GetValue(synthesized), ReverberantShare = parsed.GetValue(reverberant),
+                    GainLossPower = parsed.GetValue(gainLossPower),
                 };
                 improved = improved with
                 {
@@ -61,8 +64,8 @@ internal static class TrainCommand
                 string runFolder = parsed.GetValue(output) ?? Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
                 return FilterBankTraining.Run(parsed.GetValue(data), improved, parsed.GetValue(testCount), runFolder);
             }
-            if (Given(parsed, synthesized) || Given(parsed, reverberant))
-                throw new UsageException("--synthesized-clips and --reverberant-share belong to --recipe filter-bank");
+            if (Given(parsed, synthesized) || Given(parsed, reverberant) || Given(parsed, gainLossPower))
+                throw new UsageException("--synthesized-clips, --reverberant-share and --gain-loss-power belong to --recipe filter-bank");
             var options = new TrainingOptions
             {
                 Epochs = parsed.GetValue(epochs),

@@ -89,7 +89,7 @@ public sealed class FilterBankRecipe
                     _ => nn.functional.l1_loss(estimate, clean),
                 };
                 if (options.GainLossWeight > 0)
-                    loss = loss + options.GainLossWeight * GainLoss(gates, model.IdealFrameGains(input, clean));
+                    loss = loss + options.GainLossWeight * GainLoss(gates, model.IdealFrameGains(input, clean), options.GainLossPower);
                 loss.backward();
                 if (options.LearnedBands is int learned) KeepDesignedBands(model, learned);
                 optimizer.step();
@@ -106,10 +106,17 @@ public sealed class FilterBankRecipe
     }
 
     /// <summary>
-    /// The mean square between the gain every band passed with in every frame, 1 + g, and its ideal gain
-    /// (<see cref="FilterBankTrainingOptions.GainLossWeight"/>).
+    /// The mean square, over every band and frame, between the gain every band passed with, 1 + g, and its ideal gain,
+    /// both raised to <paramref name="power"/>: <c>mean((1 + g)^p − ĝ^p)²</c>
+    /// (<see cref="FilterBankTrainingOptions.GainLossWeight"/>, <see cref="FilterBankTrainingOptions.GainLossPower"/>).
     /// </summary>
-    public static Tensor GainLoss(Tensor gates, Tensor idealGains) => (1 + gates - idealGains).square().mean();
+    public static Tensor GainLoss(Tensor gates, Tensor idealGains, double power = 1)
+    {
+        if (power == 1) return (1 + gates - idealGains).square().mean();
+        using var scope = NewDisposeScope();
+        // The gain 1 + g is above 0 (g = tanh), but a power below 1 has an infinite slope at 0: keep a hair above it.
+        return ((1 + gates).clamp_min(1e-6).pow(power) - idealGains.pow(power)).square().mean().MoveToOuterDisposeScope();
+    }
 
     /// <summary>
     /// Zeroes the gradient of every band's filters but the lowest <paramref name="learned"/>: the optimiser then never moves

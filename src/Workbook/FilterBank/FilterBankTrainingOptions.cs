@@ -117,6 +117,17 @@ public sealed record FilterBankTrainingOptions
     /// </summary>
     public double GainLossWeight { get; init; } = 10;
 
+    /// <summary>
+    /// The power the gain loss raises both gains to before comparing them: ((1 + g)^p − ĝ^p)², ĝ the ideal gain. At 1 (the
+    /// recipe) the gains themselves. At ½, as RNNoise compares its gains, an error near a closed gain counts more than the
+    /// same error near an open one: a band that should pass with a gain of 0.1 but passes with 0.3 costs as much as one
+    /// that should pass with 1 but passes with 0.59 (at 1 the second costs four times the first), so the loss asks the
+    /// network to close the bands that hold only noise. Through <c>denoise</c> at 48 kHz on held-out voices ½ took 0.5
+    /// and 1.3 dB more away at 0 dB input (seeds 1 and 2), but at 16 kHz no more, and with seed 2 it was 0.4 dB worse than
+    /// its input at 30 dB (docs/beyond-the-lab.md): <c>train --gain-loss-power 0.5</c> chooses it.
+    /// </summary>
+    public double GainLossPower { get; init; } = 1;
+
     /// <summary>Lower the learning rate along a cosine from <see cref="LearningRate"/> to a twentieth of it.</summary>
     public bool CosineSchedule { get; init; } = true;
 
@@ -147,11 +158,12 @@ public sealed record FilterBankTrainingOptions
         InputSnr?.Validate();
         if (!(SnrCeilingDb > 0)) throw new ArgumentException($"the SNR ceiling must be a positive number of dB or infinity, not {SnrCeilingDb}");
         if (!(GainLossWeight >= 0) || double.IsInfinity(GainLossWeight)) throw new ArgumentException($"the gain loss's weight must be 0 (none) or a positive number, not {GainLossWeight}");
+        if (!(GainLossPower > 0) || double.IsInfinity(GainLossPower)) throw new ArgumentException($"the gain loss's power must be a positive number, not {GainLossPower}");
         if (Threads < 1) throw new ArgumentException($"the thread count must be at least 1, not {Threads}");
     }
 
     public override string ToString() =>
         $"{Network}; {(LearnedBands is int learned && learned < Network.Bands ? $"filters of the lowest {learned} bands learned, the rest fixed; " : "")}{(Optimizer == FilterBankOptimizer.Adam ? "Adam" : "SGD")} lr {LearningRate}{(CosineSchedule ? " (cosine to 1/20)" : "")}, batch {BatchSize}{(CropLength > 0 ? $" crops of {CropLength} samples" : "")}, {Epochs} epochs, " +
-        $"loss {Loss switch { FilterBankLoss.SiSdr => "-SI-SDR", FilterBankLoss.Snr => "-SNR", _ => "L1" }}{(GainLossWeight > 0 ? $" + {GainLossWeight} × the gain loss" : "")}{(FreshNoiseEachEpoch ? ", fresh noise every epoch" : "")}{(FreshNoiseEachEpoch && InputSnr != null ? $" ({InputSnr})" : "")}" +
+        $"loss {Loss switch { FilterBankLoss.SiSdr => "-SI-SDR", FilterBankLoss.Snr => "-SNR", _ => "L1" }}{(GainLossWeight > 0 ? $" + {GainLossWeight} × the gain loss{(GainLossPower == 1 ? "" : $" of gains to the power {GainLossPower}")}" : "")}{(FreshNoiseEachEpoch ? ", fresh noise every epoch" : "")}{(FreshNoiseEachEpoch && InputSnr != null ? $" ({InputSnr})" : "")}" +
         $"{(SynthesizedClips > 0 ? $", {SynthesizedClips} synthesized clips (speech seed {SpeechSeed}, {ReverberantShare * 100:0.#}% reverberant)" : "")}, seed {Seed}";
 }

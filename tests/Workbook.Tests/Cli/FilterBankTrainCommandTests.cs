@@ -22,9 +22,11 @@ public sealed class FilterBankTrainCommandTests : IDisposable
     public void One_epoch_writes_an_improved_model_that_evaluate_and_denoise_take_and_a_diverged_run_keeps_it()
     {
         string run = Path.Combine(folder, "run");
-        var trained = CommandLine.RunWithin(TimeSpan.FromMinutes(5), "train", "--recipe", "filter-bank", "--epochs", "1", "--synthesized-clips", "0", "--out", run);
+        var trained = CommandLine.RunWithin(TimeSpan.FromMinutes(5), "train", "--recipe", "filter-bank", "--epochs", "1", "--synthesized-clips", "0",
+            "--gain-loss-power", "0.5", "--out", run);
         Assert.True(trained.ExitCode == 0, trained.Output + trained.Error);
         Assert.Contains("recipe filter-bank:", trained.Output);
+        Assert.Contains("+ 10 × the gain loss of gains to the power 0.5", trained.Output);
         Assert.Contains($"; {FilterBankCnnSpecification.Default.ParameterCount} coefficients", trained.Output);
         string model = Path.Combine(run, "model.cnn");
         Assert.True(FilterBankModelFile.IsImprovedModel(model));
@@ -58,6 +60,18 @@ public sealed class FilterBankTrainCommandTests : IDisposable
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("--recipe improved has its own network", refused.Error);
         Assert.False(Directory.Exists(Path.Combine(folder, "never", "model.cnn")));
+    }
+
+    [Fact]
+    public void The_recipes_own_options_are_refused_with_the_lab_recipe_and_a_power_of_zero_is_refused()
+    {
+        var lab = CommandLine.RunWithin(TimeSpan.FromMinutes(5), "train", "--gain-loss-power", "0.5", "--out", Path.Combine(folder, "never"));
+        Assert.Equal(2, lab.ExitCode);
+        Assert.Contains("--gain-loss-power belong to --recipe filter-bank", lab.Error);
+        var zero = CommandLine.RunWithin(TimeSpan.FromMinutes(5), "train", "--recipe", "filter-bank", "--gain-loss-power", "0", "--out", Path.Combine(folder, "never"));
+        Assert.Equal(2, zero.ExitCode);
+        Assert.Contains("--gain-loss-power", zero.Error);
+        Assert.False(Directory.Exists(Path.Combine(folder, "never")));
     }
 
     [SkippableFact]

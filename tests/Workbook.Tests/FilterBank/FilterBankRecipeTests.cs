@@ -66,10 +66,11 @@ public class FilterBankRecipeTests
     }
 
     [Theory]
-    [InlineData(FilterBankOptimizer.Sgd, 0)]
-    [InlineData(FilterBankOptimizer.Adam, 0)]
-    [InlineData(FilterBankOptimizer.Sgd, 10)]
-    public void One_step_moves_the_coefficients_as_the_optimiser_defines_on_the_loss_plus_the_weighted_gain_loss(FilterBankOptimizer optimizer, double gainLossWeight)
+    [InlineData(FilterBankOptimizer.Sgd, 0, 0.5)]
+    [InlineData(FilterBankOptimizer.Adam, 0, 0.5)]
+    [InlineData(FilterBankOptimizer.Sgd, 10, 1)]
+    [InlineData(FilterBankOptimizer.Sgd, 10, 0.5)]
+    public void One_step_moves_the_coefficients_as_the_optimiser_defines_on_the_loss_plus_the_weighted_gain_loss(FilterBankOptimizer optimizer, double gainLossWeight, double gainLossPower)
     {
         // One clip, one epoch, one step, whole clips, a constant rate, the L1 loss (plus the gain loss): the step is the
         // optimiser's first.
@@ -81,12 +82,15 @@ public class FilterBankRecipeTests
         {
             Network = network, Epochs = 1, BatchSize = 1, CropLength = 0, CosineSchedule = false, Loss = FilterBankLoss.L1,
             Optimizer = optimizer, LearningRate = 0.01, Threads = 1, FreshNoiseEachEpoch = false, GainLossWeight = gainLossWeight,
+            GainLossPower = gainLossPower,
         };
         manual_seed(options.Seed);
         using var start = new FilterBankCnn(network);
         var before = start.parameters().Select(p => p.detach().clone()).ToArray();
         var (output, gates) = start.ForwardWithGates(noisy);
-        (nn.functional.l1_loss(output, clean) + gainLossWeight * (1 + gates - start.IdealFrameGains(noisy, clean)).square().mean()).backward();
+        // The gain loss by its definition: mean over bands and frames of ((1 + g)^p − ĝ^p)².
+        var gainLoss = ((1 + gates).pow(gainLossPower) - start.IdealFrameGains(noisy, clean).pow(gainLossPower)).square().mean();
+        (nn.functional.l1_loss(output, clean) + gainLossWeight * gainLoss).backward();
         var gradients = start.parameters().Select(p => p.grad!.clone()).ToArray();
         var (trained, _) = new FilterBankRecipe(options).Train(pairs, pairs);
         using var __ = trained;
@@ -143,6 +147,8 @@ public class FilterBankRecipeTests
                      (recipe with { LearnedBands = 25 }, "the learned bands must be 0 to the network's 24 (or all), not 25"),
                      (recipe with { GainLossWeight = -1 }, "the gain loss's weight must be 0 (none) or a positive number, not -1"),
                      (recipe with { GainLossWeight = double.NaN }, "the gain loss's weight must be 0 (none) or a positive number, not NaN"),
+                     (recipe with { GainLossPower = 0 }, "the gain loss's power must be a positive number, not 0"),
+                     (recipe with { GainLossPower = double.NaN }, "the gain loss's power must be a positive number, not NaN"),
                      (recipe with { SnrCeilingDb = 0 }, "the SNR ceiling must be a positive number of dB or infinity, not 0"),
                      (recipe with { InputSnr = new InputSnrMix(0, 30, 1) }, "the share of clean inputs must be at least 0 and below 1, not 1"),
                  })
