@@ -122,9 +122,9 @@ public sealed record FilterBankTrainingOptions
     /// recipe) the gains themselves. At ½, as RNNoise compares its gains, an error near a closed gain counts more than the
     /// same error near an open one: a band that should pass with a gain of 0.1 but passes with 0.3 costs as much as one
     /// that should pass with 1 but passes with 0.59 (at 1 the second costs four times the first), so the loss asks the
-    /// network to close the bands that hold only noise. Through <c>denoise</c> at 48 kHz on held-out voices ½ took 0.5
-    /// and 1.3 dB more away at 0 dB input (seeds 1 and 2), but at 16 kHz no more, and with seed 2 it was 0.4 dB worse than
-    /// its input at 30 dB (docs/beyond-the-lab.md): <c>train --gain-loss-power 0.5</c> chooses it.
+    /// network to close the bands that hold only noise. Measured on held-out voices, ½ takes more away at low input SNRs
+    /// through <c>denoise</c> and can leave mild noise worse than it came in (docs/beyond-the-lab.md, "Where RNNoise's lead
+    /// lies"), so the recipe keeps 1: <c>train --gain-loss-power 0.5</c> chooses ½.
     /// </summary>
     public double GainLossPower { get; init; } = 1;
 
