@@ -12,7 +12,8 @@ namespace Workbook.FilterBank;
 ///   The filters start as a real filter bank (<see cref="CosineFilterBank"/>); the recipe lets the lowest bands' learn
 ///   (<see cref="FilterBankTrainingOptions.LearnedBands"/>).</item>
 ///   <item>Gains: each band's log-energy over frames of <c>Hop</c> samples (in bels with
-///   <see cref="FilterBankCnnSpecification.ScaledFeatures"/>) goes through a CNN over frames (1×1 in,
+///   <see cref="FilterBankCnnSpecification.ScaledFeatures"/>), and those of the lowest bins of the input's spectrum
+///   (<see cref="FilterBankCnnSpecification.SpectrumBins"/>), go through a CNN over frames (1×1 in,
 ///   residual blocks h + PReLU(causal dilated 3-tap convolution of h), 1×1 out, tanh), giving one gain g ∈ (−1, 1)
 ///   per band and frame. The gains of frame t are used for the samples of frame t + 1, so no gain looks ahead.</item>
 ///   <item>Synthesis: a MIMO filter layer C → 1 of K taps on the gated bands: <c>c = Σ_k (S^k (E ⊙ G)) B_k</c>.</item>
@@ -40,7 +41,7 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>, ILookAhead
         int c = specification.Bands, h = specification.Hidden;
         analysis = new MimoFilter(specification.BandTaps, 1, c);
         synthesis = new MimoFilter(specification.BandTaps, c, 1);
-        input = nn.Conv1d(c * specification.FeaturesPerBand, h, 1);
+        input = nn.Conv1d(specification.InputChannels, h, 1);
         foreach (int d in specification.Dilations)
         {
             dilated.Add(nn.Conv1d(h, h, FilterBankCnnSpecification.BlockTaps, dilation: d));
@@ -116,7 +117,7 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>, ILookAhead
     {
         using var scope = NewDisposeScope();
         var bands = analysis.call(x);                      // [B, C, N]
-        var gates = FrameGates(bands);                     // [B, C, T]
+        var gates = FrameGates(bands, x);                  // [B, C, T]
         var correction = synthesis.call(bands * PerSample(gates, x.shape[2]));    // [B, 1, N]
         var output = correction;
         if (Specification.Residual)
@@ -156,10 +157,11 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>, ILookAhead
     /// </summary>
     public const double ReferenceEnergy = 1e-5;
 
-    /// <summary>The gain of every band at every sample, <c>[B, C, N]</c>, from the frames before the sample's frame.</summary>
-    public Tensor FrameGains(Tensor bands)
+    /// <summary>The gain of every band at every sample, <c>[B, C, N]</c>, from the frames before the sample's frame;
+    /// <paramref name="input"/>, the network's input <c>[B, 1, N]</c>, is needed when the gates read its spectrum.</summary>
+    public Tensor FrameGains(Tensor bands, Tensor? input = null)
     {
-        using var gates = FrameGates(bands);
+        using var gates = FrameGates(bands, input);
         return PerSample(gates, bands.shape[2]);
     }
 
@@ -167,8 +169,8 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>, ILookAhead
     private Tensor PerSample(Tensor gates, long samples) => gates.repeat_interleave(Specification.Hop, 2).narrow(2, 0, samples);
 
     /// <summary>The gain of every band in every frame, <c>[B, C, T]</c> (frame t: samples tH … tH + H − 1), from the
-    /// frames before it.</summary>
-    public Tensor FrameGates(Tensor bands)
+    /// frames before it; <paramref name="input"/> (<c>[B, 1, N]</c>) as in <see cref="FrameGains"/>.</summary>
+    public Tensor FrameGates(Tensor bands, Tensor? input = null)
     {
         using var scope = NewDisposeScope();
         int hop = Specification.Hop;
@@ -176,12 +178,39 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>, ILookAhead
         // Frame t holds samples tH … tH + H − 1; zeros after the end touch only the last frame, whose gains fall beyond N.
         var padded = nn.functional.pad(bands, [0, frames * hop - n]);
         var energy = padded.view(bands.shape[0], bands.shape[1], frames, hop).square().mean([3]);
+        var features = Features(energy);
+        if (Specification.SpectrumBins > 0)
+        {
+            if (input is null) throw new ArgumentException("this network's gates read its input's spectrum: pass the input too");
+            var power = LowSpectrum.Power(input, Specification.SpectrumWindow, hop, Specification.SpectrumBins);
+            features = cat([features, Features(power)], 1);
+        }
+        var h = this.input.call(features);
+        for (int b = 0; b < dilated.Count; b++)
+        {
+            long reach = (FilterBankCnnSpecification.BlockTaps - 1) * Specification.Dilations[b];
+            var past = nn.functional.pad(h, [reach, 0]);   // zeros in front: frame t sees frames t − reach … t only
+            h = h + activations[b].call(dilated[b].call(past));
+        }
+        int lead = Specification.FrameReceptiveField;
+        var frameGains = output.call(h).tanh();                                       // [B, C, lead + T], from frames ≤ t
+        return frameGains.narrow(2, lead - 1, frames).MoveToOuterDisposeScope();        // frame t gets the gains of t − 1 (0: of silence)
+    }
+
+    /// <summary>
+    /// What the gate network reads of frame energies <c>[B, K, T]</c> (the bands', or the spectrum bins'):
+    /// <c>[B, K·F, lead + T]</c>, each one's log-energy (in bels with <see cref="FilterBankCnnSpecification.ScaledFeatures"/>)
+    /// and, with a noise floor, its level above the floor, after <c>lead</c> frames of digital silence.
+    /// </summary>
+    private Tensor Features(Tensor energy)
+    {
+        using var scope = NewDisposeScope();
         // Before the first frame lies digital silence: as many silent frames as one gain can see, each at the floor's
         // log-energy, go in front. Then the first frames' gains are those the network gives after a long silence (what it
         // has met in training), not those of whatever the blocks' zero padding would make of an unheard start.
         int lead = Specification.FrameReceptiveField;
         var logEnergy = (energy + EnergyFloor).log();
-        var silence = full(bands.shape[0], bands.shape[1], lead, Math.Log(EnergyFloor), dtype: logEnergy.dtype, device: logEnergy.device);
+        var silence = full(energy.shape[0], energy.shape[1], lead, Math.Log(EnergyFloor), dtype: logEnergy.dtype, device: logEnergy.device);
         var levels = cat([silence, logEnergy], 2);
         var features = Specification.ScaledFeatures ? (levels - Math.Log(ReferenceEnergy)) / Math.Log(10) : levels;
         if (Specification.NoiseFloorFrames > 0)
@@ -191,15 +220,7 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>, ILookAhead
             if (Specification.ScaledFeatures) aboveFloor = aboveFloor / Math.Log(10);
             features = cat([features, cat([zeros_like(silence), aboveFloor], 2)], 1);
         }
-        var h = input.call(features);
-        for (int b = 0; b < dilated.Count; b++)
-        {
-            long reach = (FilterBankCnnSpecification.BlockTaps - 1) * Specification.Dilations[b];
-            var past = nn.functional.pad(h, [reach, 0]);   // zeros in front: frame t sees frames t − reach … t only
-            h = h + activations[b].call(dilated[b].call(past));
-        }
-        var frameGains = output.call(h).tanh();                                       // [B, C, lead + T], from frames ≤ t
-        return frameGains.narrow(2, lead - 1, frames).MoveToOuterDisposeScope();        // frame t gets the gains of t − 1 (0: of silence)
+        return features.MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -51,6 +51,25 @@ public sealed record FilterBankCnnSpecification(int Bands, int BandTaps, int Hop
     /// <summary>Channels the gate network reads per band: the log-energy, and with a noise floor the level above it.</summary>
     public int FeaturesPerBand => NoiseFloorFrames > 0 ? 2 : 1;
 
+    /// <summary>
+    /// How many of the lowest bins of the input's short-time spectrum (<see cref="LowSpectrum"/>) the gate network also
+    /// reads, each as a band is read (its level in bels and, with a noise floor, its level above its floor); 0: none (files
+    /// written before have none). The recipe: 32 bins of a 512-sample window, 0–1 kHz at 16 kHz in steps of 31 Hz, where
+    /// hum, rumble and a fan's lines lie beside a voice's fundamental and the bands are too wide to part them. More bins
+    /// (64, or the whole spectrum) cost the network on white noise (measured in docs/beyond-the-lab.md).
+    /// </summary>
+    public int SpectrumBins { get; init; }
+
+    /// <summary>Samples of the Hann window of the spectrum's bins (<see cref="SpectrumBins"/>), ending with each frame.</summary>
+    public int SpectrumWindow { get; init; }
+
+    /// <summary>Channels of the gate network's input: the bands' features and the spectrum bins' features.</summary>
+    public int InputChannels => (Bands + SpectrumBins) * FeaturesPerBand;
+
+    /// <summary>How many input samples before a frame's first its features depend on: the analysis filter's reach, or
+    /// the spectrum's window's beyond the frame, whichever is longer.</summary>
+    public int FeatureLead => SpectrumBins > 0 ? Math.Max(BandTaps - 1, SpectrumWindow - Hop) : BandTaps - 1;
+
     /// <summary>How many past frames one frame's features depend on (its own included).</summary>
     public int FeatureFrames => NoiseFloorFrames > 0 ? NoiseFloorFrames + FloorSmoothingFrames - 1 : 1;
 
@@ -58,8 +77,12 @@ public sealed record FilterBankCnnSpecification(int Bands, int BandTaps, int Hop
     public const int BlockTaps = 3;
 
     /// <summary>The recipe's network: 24 bands of 48 taps, gains every 32 samples (2 ms at 16 kHz) from 8 blocks of 32
-    /// channels reading scaled log-energies, a noise floor over 250 frames (half a second) and a latency of 47 samples (2.9 ms).</summary>
-    public static FilterBankCnnSpecification Default { get; } = new(24, 48, 32, 32, [1, 2, 4, 8, 1, 2, 4, 8]) { NoiseFloorFrames = 250, Latency = 47, ScaledFeatures = true };
+    /// channels reading scaled log-energies of the bands and of the spectrum's 32 lowest bins (a 512-sample window), a
+    /// noise floor over 250 frames (half a second) and a latency of 47 samples (2.9 ms).</summary>
+    public static FilterBankCnnSpecification Default { get; } = new(24, 48, 32, 32, [1, 2, 4, 8, 1, 2, 4, 8])
+    {
+        NoiseFloorFrames = 250, Latency = 47, ScaledFeatures = true, SpectrumBins = 32, SpectrumWindow = 512,
+    };
 
     /// <summary>How many past frames of features one gain sees: 1 + Σ (taps − 1)·dilation.</summary>
     public int FrameReceptiveField => 1 + Dilations.Sum(d => (BlockTaps - 1) * d);
@@ -69,17 +92,17 @@ public sealed record FilterBankCnnSpecification(int Bands, int BandTaps, int Hop
 
     /// <summary>
     /// How many input samples one output sample of the causal network (<see cref="FilterBankCnn.Delayed"/>) depends on
-    /// (the current one included): the analysis filter, the
+    /// (the current one included): the analysis filter (or the spectrum's window), the
     /// frames the gain sees (plus the frame of delay that keeps it causal) and the synthesis filter.
     /// </summary>
-    public long ReceptiveField => (BandTaps - 1) + (long)(EnergyFrames + 1) * Hop + (BandTaps - 1);
+    public long ReceptiveField => FeatureLead + (long)(EnergyFrames + 1) * Hop + (BandTaps - 1);
 
     /// <summary>
-    /// The learnable coefficients: the two filter banks (2·K·C), the gate network's 1×1 convolutions in (C·F·H + H, F
-    /// features per band) and
+    /// The learnable coefficients: the two filter banks (2·K·C), the gate network's 1×1 convolutions in ((C + S)·F·H + H,
+    /// S spectrum bins, F features per band or bin) and
     /// out (H·C + C), and per block a 3-tap convolution (3·H·H + H) and a PReLU slope per channel (H).
     /// </summary>
-    public long ParameterCount => 2L * BandTaps * Bands + ((long)Bands * FeaturesPerBand * Hidden + Hidden) + ((long)Hidden * Bands + Bands)
+    public long ParameterCount => 2L * BandTaps * Bands + ((long)InputChannels * Hidden + Hidden) + ((long)Hidden * Bands + Bands)
                                  + Dilations.Count * ((long)BlockTaps * Hidden * Hidden + 2L * Hidden);
 
     /// <summary>Input samples a block-by-block run must carry over so that every output sees what it would in one pass:
@@ -96,6 +119,9 @@ public sealed record FilterBankCnnSpecification(int Bands, int BandTaps, int Hop
         if (Dilations.Any(d => d < 1)) throw new ArgumentException($"dilations must be at least 1, not [{string.Join(", ", Dilations)}]");
         if (Latency < 0) throw new ArgumentException($"the latency must be 0 or more samples, not {Latency}");
         if (NoiseFloorFrames < 0) throw new ArgumentException($"the noise floor's window must be 0 (none) or a number of frames, not {NoiseFloorFrames}");
+        if (SpectrumBins < 0) throw new ArgumentException($"the spectrum bins must be 0 (none) or more, not {SpectrumBins}");
+        if (SpectrumBins > 0 && (SpectrumWindow < Hop || SpectrumBins > SpectrumWindow / 2 + 1))
+            throw new ArgumentException($"{SpectrumBins} spectrum bins need a window of at least the hop ({Hop}) and {2 * (SpectrumBins - 1)} samples, not {SpectrumWindow}");
     }
 
     public override string ToString() =>
@@ -103,12 +129,13 @@ public sealed record FilterBankCnnSpecification(int Bands, int BandTaps, int Hop
         (NoiseFloorFrames > 0 ? $", noise floor over {NoiseFloorFrames} frames" : "") +
         (Latency > 0 ? $", latency {Latency} samples" : "") +
         (ScaledFeatures ? ", scaled features" : "") +
+        (SpectrumBins > 0 ? $", the lowest {SpectrumBins} spectrum bins of a {SpectrumWindow}-sample window" : "") +
         (Residual ? "" : ", no residual path");
 
     public bool Equals(FilterBankCnnSpecification? other) =>
         other is not null && Bands == other.Bands && BandTaps == other.BandTaps && Hop == other.Hop && Hidden == other.Hidden
         && Dilations.SequenceEqual(other.Dilations) && Residual == other.Residual && NoiseFloorFrames == other.NoiseFloorFrames && Latency == other.Latency
-        && ScaledFeatures == other.ScaledFeatures;
+        && ScaledFeatures == other.ScaledFeatures && SpectrumBins == other.SpectrumBins && SpectrumWindow == other.SpectrumWindow;
 
-    public override int GetHashCode() => HashCode.Combine(HashCode.Combine(Bands, BandTaps, Hop, Hidden, Dilations.Count), Residual, NoiseFloorFrames, Latency, ScaledFeatures);
+    public override int GetHashCode() => HashCode.Combine(HashCode.Combine(Bands, BandTaps, Hop, Hidden, Dilations.Count), Residual, NoiseFloorFrames, Latency, ScaledFeatures, SpectrumBins, SpectrumWindow);
 }

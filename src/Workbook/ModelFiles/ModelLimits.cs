@@ -75,6 +75,9 @@ public static class ModelLimits
             return $"{network}; the noise floor's window must be 0 to {MaxReceptiveField} frames";
         if (n.Latency < 0 || n.Latency > MaxReceptiveField)
             return $"{network}; the latency must be 0 to {MaxReceptiveField} samples";
+        if (n.SpectrumBins < 0 || n.SpectrumBins > MaxFeatures || n.SpectrumWindow < 0 || n.SpectrumWindow > MaxReceptiveField
+            || (n.SpectrumBins > 0 && (n.SpectrumWindow < n.Hop || n.SpectrumBins > n.SpectrumWindow / 2 + 1)))
+            return $"{network}; spectrum bins must be 0 to {MaxFeatures}, from a window of the hop to {MaxReceptiveField} samples holding them";
         long receptiveField = n.ReceptiveField;               // each term bounded above: no overflow
         if (receptiveField > MaxReceptiveField)
             return $"{network}, a receptive field of {receptiveField} samples; at most {MaxReceptiveField} are allowed";

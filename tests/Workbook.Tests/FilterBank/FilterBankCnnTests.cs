@@ -32,15 +32,17 @@ public class FilterBankCnnTests
         using (no_grad()) TensorAssert.Close(x, network.call(x), 0);
     }
 
-    [Fact]
-    public void The_output_is_the_input_plus_the_synthesis_of_the_gated_bands_by_the_shift_register_definition()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]   // the gates also read the input's spectrum
+    public void The_output_is_the_input_plus_the_synthesis_of_the_gated_bands_by_the_shift_register_definition(int spectrumBins)
     {
-        using var network = Randomised(Small);
+        using var network = Randomised(WithFeatures(Small, 0, spectrumBins));
         var x = randn(2, 1, 37);
         using var _ = no_grad();
         // y = x + Σ_k S^k (E ⊙ G) B_k with E = Σ_k (S^k x) A_k, both by the definition of Task 2.
         var bands = ShiftRegisterConvolution.Filter3D(x, network.Analysis.detach());
-        var gains = network.FrameGains(bands);
+        var gains = network.FrameGains(bands, x);
         var expected = x + ShiftRegisterConvolution.Filter3D(bands * gains, network.Synthesis.detach());
         TensorAssert.Close(expected, network.call(x), 1e-5);
     }
@@ -147,7 +149,21 @@ public class FilterBankCnnTests
         Assert.Equal(0, header.Network.NoiseFloorFrames);   // and without a noise floor or a latency, as they were built
         Assert.Equal(0, header.Network.Latency);
         Assert.False(header.Network.ScaledFeatures);   // and reading natural logarithms of energies
+        Assert.Equal(0, header.Network.SpectrumBins);  // and no spectrum
         Assert.Equal(Small, header.Network);
+    }
+
+    [Fact]
+    public void Gates_that_read_the_spectrum_ask_for_the_input_and_change_with_it()
+    {
+        using var network = Randomised(WithFeatures(Small, 6, 3));
+        var x = randn(1, 1, 60);
+        using var _ = no_grad();
+        var bands = ShiftRegisterConvolution.Filter3D(x, network.Analysis.detach());
+        var error = Assert.Throws<ArgumentException>(() => network.FrameGates(bands));
+        Assert.Contains("spectrum", error.Message);
+        // The same bands with another input's spectrum: other gains.
+        Assert.True((network.FrameGates(bands, x) - network.FrameGates(bands, 2 * x)).abs().max().item<float>() > 1e-4);
     }
 
     [Fact]
@@ -269,21 +285,25 @@ public class FilterBankCnnTests
     [Fact]
     public void The_parameter_count_formula_matches_the_module()
     {
-        foreach (var specification in new[] { Small, Small with { NoiseFloorFrames = 6 }, FilterBankCnnSpecification.Default })
+        foreach (var specification in new[] { Small, Small with { NoiseFloorFrames = 6 }, Small with { NoiseFloorFrames = 6, SpectrumBins = 3, SpectrumWindow = 16 }, FilterBankCnnSpecification.Default })
         {
             using var network = new FilterBankCnn(specification);
             Assert.Equal(specification.ParameterCount, network.ParameterCount);
         }
     }
 
-    /// <summary>The small network, and the same with a noise floor over 6 frames.</summary>
-    public static TheoryData<int> FloorWindows => new() { 0, 6 };
+    /// <summary>The small network, the same with a noise floor over 6 frames, and with it 3 spectrum bins of a window of
+    /// 16 samples (longer than the band filters: it decides how far back a frame's features reach).</summary>
+    public static TheoryData<int, int> FloorWindows => new() { { 0, 0 }, { 6, 0 }, { 6, 3 } };
+
+    private static FilterBankCnnSpecification WithFeatures(FilterBankCnnSpecification specification, int floorWindow, int spectrumBins) =>
+        specification with { NoiseFloorFrames = floorWindow, SpectrumBins = spectrumBins, SpectrumWindow = spectrumBins > 0 ? 16 : 0 };
 
     [Theory]
     [MemberData(nameof(FloorWindows))]
-    public void The_receptive_field_is_what_a_change_reaches_and_the_history_covers_it(int floorWindow)
+    public void The_receptive_field_is_what_a_change_reaches_and_the_history_covers_it(int floorWindow, int spectrumBins)
     {
-        var specification = Small with { NoiseFloorFrames = floorWindow };
+        var specification = WithFeatures(Small, floorWindow, spectrumBins);
         using var network = Randomised(specification);
         int length = (int)specification.History * 3;
         var x = randn(1, 1, length);
@@ -299,11 +319,11 @@ public class FilterBankCnnTests
 
     [Theory]
     [MemberData(nameof(FloorWindows))]
-    public void A_clip_after_digital_silence_is_treated_as_after_a_long_silence(int floorWindow)
+    public void A_clip_after_digital_silence_is_treated_as_after_a_long_silence(int floorWindow, int spectrumBins)
     {
         // What the network does with a clip's first frames must not depend on where the file happens to start: the
         // output of x equals the tail of the output of (a long digital silence, then x).
-        var specification = Small with { Dilations = [1, 2, 4], NoiseFloorFrames = floorWindow };
+        var specification = WithFeatures(Small with { Dilations = [1, 2, 4] }, floorWindow, spectrumBins);
         using var network = Randomised(specification);
         manual_seed(8);
         var x = 0.3 * randn(1, 1, 400);

@@ -143,6 +143,8 @@ public class FilterBankRecipeTests
                      (recipe with { Network = recipe.Network with { Hop = 0 } }, "the hop must be at least one sample, not 0"),
                      (recipe with { Network = recipe.Network with { NoiseFloorFrames = -1 } }, "the noise floor's window must be 0 (none) or a number of frames, not -1"),
                      (recipe with { Network = recipe.Network with { Latency = -1 } }, "the latency must be 0 or more samples, not -1"),
+                     (recipe with { Network = recipe.Network with { SpectrumBins = -1 } }, "the spectrum bins must be 0 (none) or more, not -1"),
+                     (recipe with { Network = recipe.Network with { SpectrumWindow = 32 } }, "32 spectrum bins need a window of at least the hop (32) and 62 samples, not 32"),
                      (recipe with { LearnedBands = -1 }, "the learned bands must be 0 to the network's 24 (or all), not -1"),
                      (recipe with { LearnedBands = 25 }, "the learned bands must be 0 to the network's 24 (or all), not 25"),
                      (recipe with { GainLossWeight = -1 }, "the gain loss's weight must be 0 (none) or a positive number, not -1"),
@@ -155,7 +157,8 @@ public class FilterBankRecipeTests
             Assert.StartsWith(words, Assert.Throws<ArgumentException>(() => new FilterBankRecipe(bad)).Message);
         foreach (var fine in new[] { recipe, recipe with { CropLength = 0, Threads = 1, Epochs = 1, BatchSize = 1, LearningRate = 1e-9 } }) fine.Validate();
 
-        Assert.Equal("24 bands of 48 taps, gains every 32 samples from 8 blocks of 32 channels (dilations [1, 2, 4, 8, 1, 2, 4, 8]), noise floor over 250 frames, latency 47 samples, scaled features; " +
+        Assert.Equal("24 bands of 48 taps, gains every 32 samples from 8 blocks of 32 channels (dilations [1, 2, 4, 8, 1, 2, 4, 8]), noise floor over 250 frames, latency 47 samples, scaled features, " +
+                     "the lowest 32 spectrum bins of a 512-sample window; " +
                      "filters of the lowest 3 bands learned, the rest fixed; Adam lr 0.003 (cosine to 1/20), batch 16 crops of 8000 samples, 60 epochs, loss -SNR + 10 × the gain loss, fresh noise every epoch " +
                      "(10% clean, the rest 0–40 dB SNR, levels -20–6 dB), seed 1",
             recipe.ToString());
@@ -163,7 +166,7 @@ public class FilterBankRecipeTests
                      "SGD lr 0.5, batch 8, 3 epochs, loss L1, seed 4",
             (recipe with
             {
-                Network = recipe.Network with { Residual = false, NoiseFloorFrames = 0, Latency = 0, ScaledFeatures = false }, LearnedBands = null, Optimizer = FilterBankOptimizer.Sgd, LearningRate = 0.5, CosineSchedule = false,
+                Network = recipe.Network with { Residual = false, NoiseFloorFrames = 0, Latency = 0, ScaledFeatures = false, SpectrumBins = 0 }, LearnedBands = null, Optimizer = FilterBankOptimizer.Sgd, LearningRate = 0.5, CosineSchedule = false,
                 BatchSize = 8, CropLength = 0, Epochs = 3, Loss = FilterBankLoss.L1, FreshNoiseEachEpoch = false, Seed = 4, GainLossWeight = 0,
             }).ToString());
         Assert.Contains("loss -SI-SDR", (recipe with { Loss = FilterBankLoss.SiSdr }).ToString());

@@ -18,7 +18,9 @@ public class FilterBankStreamingTests
         var specification = FilterBankCnnSpecification.Default with { Bands = 6, Hidden = 8, Latency = latency };
         manual_seed(11);
         using var network = new FilterBankCnn(specification);
-        using (no_grad()) foreach (var p in network.parameters()) p.copy_(randn_like(p) * 0.3);
+        // Random coefficients of 0.1: at 0.3 the random gate network is chaotic and amplifies float rounding (the
+        // convolutions sum in an order that depends on the block's length) to 4·10⁻⁴; a trained one does not (5·10⁻⁷).
+        using (no_grad()) foreach (var p in network.parameters()) p.copy_(randn_like(p) * 0.1);
         string folder = Directory.CreateTempSubdirectory("workbook-improved-stream-").FullName;
         string input = Path.Combine(folder, "in.wav"), output = Path.Combine(folder, "out.wav");
         var random = new Random(5);

@@ -153,10 +153,12 @@ public sealed class ModelHeaderBoundsTests : IDisposable
 
     /// <summary>The header's JSON written by hand: serialising the record would evaluate properties that an impossible network has not.</summary>
     private static string ImprovedJson(FilterBankCnnSpecification n, int sampleRate) =>
-        $$"""{"Network":{"Bands":{{n.Bands}},"BandTaps":{{n.BandTaps}},"Hop":{{n.Hop}},"Hidden":{{n.Hidden}},"Dilations":[{{string.Join(",", n.Dilations)}}],"Residual":true},"SampleRate":{{sampleRate}},"Description":""}""";
+        $$"""{"Network":{"Bands":{{n.Bands}},"BandTaps":{{n.BandTaps}},"Hop":{{n.Hop}},"Hidden":{{n.Hidden}},"Dilations":[{{string.Join(",", n.Dilations)}}],"Residual":true,"SpectrumBins":{{n.SpectrumBins}},"SpectrumWindow":{{n.SpectrumWindow}}},"SampleRate":{{sampleRate}},"Description":""}""";
 
     private static FilterBankCnnSpecification Net(int bands = 2, int bandTaps = 4, int hop = 2, int hidden = 3, int[]? dilations = null) =>
         new(bands, bandTaps, hop, hidden, dilations ?? [1, 2]);
+
+    private const string Spectrum = "spectrum bins must be 0 to 256, from a window of the hop to 65536 samples holding them";
 
     [Fact]
     public void An_improved_header_with_an_impossible_network_is_refused()
@@ -171,6 +173,10 @@ public sealed class ModelHeaderBoundsTests : IDisposable
                      (Net(dilations: [1, 0]), "band taps must be 1 to 65536, the hop and every dilation 1 to 65536"), (Net(dilations: [1, 65537]), "band taps must be 1 to 65536, the hop and every dilation 1 to 65536"),
                      // The issue's: eight blocks of dilation 65536 with a hop of 1 (each in bounds, the whole a 1 M-sample view).
                      (Net(hop: 1, dilations: Enumerable.Repeat(65536, 8).ToArray()), "a receptive field of 1048584 samples; at most 65536 are allowed"),
+                     (Net() with { SpectrumBins = -1, SpectrumWindow = 8 }, Spectrum), (Net() with { SpectrumBins = 257, SpectrumWindow = 1024 }, Spectrum),
+                     (Net() with { SpectrumBins = 3, SpectrumWindow = 1 }, Spectrum),       // a window shorter than the hop
+                     (Net() with { SpectrumBins = 6, SpectrumWindow = 8 }, Spectrum),       // more bins than a window of 8 holds (5)
+                     (Net() with { SpectrumBins = 3, SpectrumWindow = 65537 }, Spectrum),
                  })
             Assert.Equal($"{path}: the model header describes a network of {Quoted.Escape(network.ToString(), 200)}" +
                          (reason.StartsWith("a receptive", StringComparison.Ordinal) ? ", " : "; ") + reason, LoadImproved(network));
@@ -187,6 +193,7 @@ public sealed class ModelHeaderBoundsTests : IDisposable
                      Net(bandTaps: 32768, hop: 1, dilations: []),   // R = 2·32767 + 2·1 = 65536
                      Net(bandTaps: 1, hop: 1, dilations: [32767]),  // R = (1 + 2·32767 + 1)·1 = 65536
                      Net(bandTaps: 1, hop: 32768, dilations: []),   // R = 2·32768
+                     Net() with { SpectrumBins = 5, SpectrumWindow = 8 }, Net() with { SpectrumBins = 1, SpectrumWindow = 2 },
                  })
             Assert.Contains(PassedTheHeader + $"{network.ParameterCount} coefficients)", LoadImproved(network));
         foreach (var network in new[] { Net(bandTaps: 32768, hop: 2, dilations: []), Net(bandTaps: 1, hop: 1, dilations: [32768]), Net(bandTaps: 1, hop: 32769, dilations: []) })
