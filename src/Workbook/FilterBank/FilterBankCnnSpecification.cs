@@ -63,6 +63,10 @@ public sealed record FilterBankCnnSpecification(int Bands, int BandTaps, int Hop
     /// <summary>Samples of the Hann window of the spectrum's bins (<see cref="SpectrumBins"/>), ending with each frame.</summary>
     public int SpectrumWindow { get; init; }
 
+    /// <summary>True when the spectrum's window can give its bins: none are read, or the window is at least a hop long
+    /// (every frame's samples fall in its window) and holds them (a window of W samples has W/2 + 1 bins).</summary>
+    public bool SpectrumWindowHoldsBins => SpectrumBins == 0 || (SpectrumWindow >= Hop && SpectrumBins <= SpectrumWindow / 2 + 1);
+
     /// <summary>Channels of the gate network's input: the bands' features and the spectrum bins' features.</summary>
     public int InputChannels => (Bands + SpectrumBins) * FeaturesPerBand;
 
@@ -120,7 +124,7 @@ public sealed record FilterBankCnnSpecification(int Bands, int BandTaps, int Hop
         if (Latency < 0) throw new ArgumentException($"the latency must be 0 or more samples, not {Latency}");
         if (NoiseFloorFrames < 0) throw new ArgumentException($"the noise floor's window must be 0 (none) or a number of frames, not {NoiseFloorFrames}");
         if (SpectrumBins < 0) throw new ArgumentException($"the spectrum bins must be 0 (none) or more, not {SpectrumBins}");
-        if (SpectrumBins > 0 && (SpectrumWindow < Hop || SpectrumBins > SpectrumWindow / 2 + 1))
+        if (!SpectrumWindowHoldsBins)
             throw new ArgumentException($"{SpectrumBins} spectrum bins need a window of at least the hop ({Hop}) and {2 * (SpectrumBins - 1)} samples, not {SpectrumWindow}");
     }
 

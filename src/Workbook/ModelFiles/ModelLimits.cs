@@ -76,7 +76,7 @@ public static class ModelLimits
         if (n.Latency < 0 || n.Latency > MaxReceptiveField)
             return $"{network}; the latency must be 0 to {MaxReceptiveField} samples";
         if (n.SpectrumBins < 0 || n.SpectrumBins > MaxFeatures || n.SpectrumWindow < 0 || n.SpectrumWindow > MaxReceptiveField
-            || (n.SpectrumBins > 0 && (n.SpectrumWindow < n.Hop || n.SpectrumBins > n.SpectrumWindow / 2 + 1)))
+            || !n.SpectrumWindowHoldsBins)
             return $"{network}; spectrum bins must be 0 to {MaxFeatures}, from a window of the hop to {MaxReceptiveField} samples holding them";
         long receptiveField = n.ReceptiveField;               // each term bounded above: no overflow
         if (receptiveField > MaxReceptiveField)
