@@ -47,7 +47,7 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>, ILookAhead
             dilated.Add(nn.Conv1d(h, h, FilterBankCnnSpecification.BlockTaps, dilation: d));
             activations.Add(nn.PReLU(h, 0.25));
         }
-        output = nn.Conv1d(h, c, 1);
+        output = nn.Conv1d(h, specification.GateOutputs, 1);
         using (no_grad())
         {
             var (bank, inverse) = CosineFilterBank.Design(c, specification.BandTaps);
@@ -117,8 +117,19 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>, ILookAhead
     {
         using var scope = NewDisposeScope();
         var bands = analysis.call(x);                      // [B, C, N]
-        var gates = FrameGates(bands, x);                  // [B, C, T]
-        var correction = synthesis.call(bands * PerSample(gates, x.shape[2]));    // [B, 1, N]
+        var heard = Hear(bands, x);
+        var gates = Gates(heard);                          // [B, C, T], or [B, 2C, T] with the comb
+        long c = bands.shape[1], n = x.shape[2];
+        var gated = bands * PerSample(gates.narrow(1, 0, c), n);
+        if (heard.PastBands is { } past)
+        {
+            // The comb: each band one period back, with a gain of its own. For a voice that repeats, the band's gain
+            // on it is the sum of the two, which is what the gain loss compares with the ideal gain.
+            var combGates = gates.narrow(1, c, c);
+            gated = gated + past * PerSample(combGates, n);
+            gates = gates.narrow(1, 0, c) + combGates;
+        }
+        var correction = synthesis.call(gated);            // [B, 1, N]
         var output = correction;
         if (Specification.Residual)
         {
@@ -169,21 +180,47 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>, ILookAhead
     private Tensor PerSample(Tensor gates, long samples) => gates.repeat_interleave(Specification.Hop, 2).narrow(2, 0, samples);
 
     /// <summary>The gain of every band in every frame, <c>[B, C, T]</c> (frame t: samples tH … tH + H − 1), from the
-    /// frames before it; <paramref name="input"/> (<c>[B, 1, N]</c>) as in <see cref="FrameGains"/>.</summary>
+    /// frames before it; <paramref name="input"/> (<c>[B, 1, N]</c>) as in <see cref="FrameGains"/>. With the pitch comb
+    /// <c>[B, 2C, T]</c>: the bands' gates, then those of the bands one period back.</summary>
     public Tensor FrameGates(Tensor bands, Tensor? input = null)
     {
         using var scope = NewDisposeScope();
+        return Gates(Hear(bands, input)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>What the gate network hears of the input: its bands, the spectrum's lowest bins (or null) and, with the
+    /// comb, the bands of the input one period back (or null).</summary>
+    private sealed record Heard(Tensor Bands, Tensor? Power, Tensor? PastBands);
+
+    private Heard Hear(Tensor bands, Tensor? input)
+    {
+        var s = Specification;
+        if (s.SpectrumBins == 0) return new Heard(bands, null, null);
+        if (input is null) throw new ArgumentException("this network's gates read its input's spectrum: pass the input too");
+        var power = LowSpectrum.Power(input, s.SpectrumWindow, s.Hop, s.SpectrumBins);
+        if (!s.HasPitchComb) return new Heard(bands, power, null);
+        var periods = PitchComb.Periods(power, s.SpectrumWindow, s.PitchShortestLag, s.PitchLongestLag);
+        var past = analysis.call(PitchComb.OnePeriodBack(input, periods, s.Hop, s.PitchLongestLag));
+        return new Heard(bands, power, past);
+    }
+
+    private Tensor Gates(Heard heard)
+    {
+        using var scope = NewDisposeScope();
+        var bands = heard.Bands;
         int hop = Specification.Hop;
         long n = bands.shape[2], frames = (n + hop - 1) / hop;
         // Frame t holds samples tH … tH + H − 1; zeros after the end touch only the last frame, whose gains fall beyond N.
         var padded = nn.functional.pad(bands, [0, frames * hop - n]);
         var energy = padded.view(bands.shape[0], bands.shape[1], frames, hop).square().mean([3]);
         var features = Features(energy);
-        if (Specification.SpectrumBins > 0)
+        if (heard.Power is { } power) features = cat([features, Features(power)], 1);
+        if (heard.PastBands is { } periodBack)
         {
-            if (input is null) throw new ArgumentException("this network's gates read its input's spectrum: pass the input too");
-            var power = LowSpectrum.Power(input, Specification.SpectrumWindow, hop, Specification.SpectrumBins);
-            features = cat([features, Features(power)], 1);
+            // Silence before the first frame repeats itself: no correlation to read there.
+            var correlation = PitchComb.Correlation(bands, periodBack, hop);
+            var silence = zeros(correlation.shape[0], correlation.shape[1], Specification.FrameReceptiveField, dtype: correlation.dtype, device: correlation.device);
+            features = cat([features, cat([silence, correlation], 2)], 1);
         }
         var h = this.input.call(features);
         for (int b = 0; b < dilated.Count; b++)

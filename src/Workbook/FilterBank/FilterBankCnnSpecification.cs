@@ -63,12 +63,36 @@ public sealed record FilterBankCnnSpecification(int Bands, int BandTaps, int Hop
     /// <summary>Samples of the Hann window of the spectrum's bins (<see cref="SpectrumBins"/>), ending with each frame.</summary>
     public int SpectrumWindow { get; init; }
 
+    /// <summary>
+    /// The shortest and longest pitch period, in samples, of the comb (<see cref="PitchComb"/>): the network may add each
+    /// band of the input one period back to the band, with a gain of its own. 0 and 0 (files written before have none):
+    /// no comb. Needs the spectrum's bins, from which the period is found. The recipe: 20 … 256 samples, 800 Hz down to
+    /// 62.5 Hz at 16 kHz, RNNoise's range.
+    /// </summary>
+    public int PitchShortestLag { get; init; }
+
+    /// <inheritdoc cref="PitchShortestLag"/>
+    public int PitchLongestLag { get; init; }
+
+    /// <summary>True when the network has the pitch comb.</summary>
+    public bool HasPitchComb => PitchLongestLag > 0;
+
+    /// <summary>True when the comb's lags make sense: none, or 1 ≤ shortest ≤ longest &lt; the spectrum's window, with at
+    /// least two bins to find the period in.</summary>
+    public bool PitchLagsFitSpectrum => (PitchShortestLag == 0 && PitchLongestLag == 0)
+        || (PitchShortestLag >= 1 && PitchShortestLag <= PitchLongestLag && PitchLongestLag < SpectrumWindow && SpectrumBins >= 2);
+
+    /// <summary>Gains the gate network gives per frame: one per band, and with the comb one more per band for the band one
+    /// period back.</summary>
+    public int GateOutputs => HasPitchComb ? 2 * Bands : Bands;
+
     /// <summary>True when the spectrum's window can give its bins: none are read, or the window is at least a hop long
     /// (every frame's samples fall in its window) and holds them (a window of W samples has W/2 + 1 bins).</summary>
     public bool SpectrumWindowHoldsBins => SpectrumBins == 0 || (SpectrumWindow >= Hop && SpectrumBins <= SpectrumWindow / 2 + 1);
 
-    /// <summary>Channels of the gate network's input: the bands' features and the spectrum bins' features.</summary>
-    public int InputChannels => (Bands + SpectrumBins) * FeaturesPerBand;
+    /// <summary>Channels of the gate network's input: the bands' features and the spectrum bins' features, and with the
+    /// comb each band's correlation with itself one period back.</summary>
+    public int InputChannels => (Bands + SpectrumBins) * FeaturesPerBand + (HasPitchComb ? Bands : 0);
 
     /// <summary>How many input samples before a frame's first its features depend on: the analysis filter's reach, or
     /// the spectrum's window's beyond the frame, whichever is longer.</summary>
@@ -86,6 +110,8 @@ public sealed record FilterBankCnnSpecification(int Bands, int BandTaps, int Hop
     public static FilterBankCnnSpecification Default { get; } = new(24, 48, 32, 32, [1, 2, 4, 8, 1, 2, 4, 8])
     {
         NoiseFloorFrames = 250, Latency = 47, ScaledFeatures = true, SpectrumBins = 32, SpectrumWindow = 512,
+        PitchShortestLag = int.Parse(Environment.GetEnvironmentVariable("WB_PITCH_SHORT") ?? "0"),
+        PitchLongestLag = int.Parse(Environment.GetEnvironmentVariable("WB_PITCH_LONG") ?? "0"),
     };
 
     /// <summary>How many past frames of features one gain sees: 1 + Σ (taps − 1)·dilation.</summary>
@@ -103,10 +129,10 @@ public sealed record FilterBankCnnSpecification(int Bands, int BandTaps, int Hop
 
     /// <summary>
     /// The learnable coefficients: the two filter banks (2·K·C), the gate network's 1×1 convolutions in ((C + S)·F·H + H,
-    /// S spectrum bins, F features per band or bin) and
-    /// out (H·C + C), and per block a 3-tap convolution (3·H·H + H) and a PReLU slope per channel (H).
+    /// S spectrum bins, F features per band or bin, and with the comb C·H more) and
+    /// out (H·C + C, twice that with the comb), and per block a 3-tap convolution (3·H·H + H) and a PReLU slope per channel (H).
     /// </summary>
-    public long ParameterCount => 2L * BandTaps * Bands + ((long)InputChannels * Hidden + Hidden) + ((long)Hidden * Bands + Bands)
+    public long ParameterCount => 2L * BandTaps * Bands + ((long)InputChannels * Hidden + Hidden) + ((long)Hidden * GateOutputs + GateOutputs)
                                  + Dilations.Count * ((long)BlockTaps * Hidden * Hidden + 2L * Hidden);
 
     /// <summary>Input samples a block-by-block run must carry over so that every output sees what it would in one pass:
@@ -126,6 +152,8 @@ public sealed record FilterBankCnnSpecification(int Bands, int BandTaps, int Hop
         if (SpectrumBins < 0) throw new ArgumentException($"the spectrum bins must be 0 (none) or more, not {SpectrumBins}");
         if (!SpectrumWindowHoldsBins)
             throw new ArgumentException($"{SpectrumBins} spectrum bins need a window of at least the hop ({Hop}) and {2 * (SpectrumBins - 1)} samples, not {SpectrumWindow}");
+        if (!PitchLagsFitSpectrum)
+            throw new ArgumentException($"the pitch comb's lags must be 0 and 0 (none) or run from at least 1 to below the spectrum's window ({SpectrumWindow}) with at least 2 bins, not {PitchShortestLag}…{PitchLongestLag} with {SpectrumBins}");
     }
 
     public override string ToString() =>
@@ -134,12 +162,14 @@ public sealed record FilterBankCnnSpecification(int Bands, int BandTaps, int Hop
         (Latency > 0 ? $", latency {Latency} samples" : "") +
         (ScaledFeatures ? ", scaled features" : "") +
         (SpectrumBins > 0 ? $", the lowest {SpectrumBins} spectrum bins of a {SpectrumWindow}-sample window" : "") +
+        (HasPitchComb ? $", a pitch comb of {PitchShortestLag}–{PitchLongestLag} samples" : "") +
         (Residual ? "" : ", no residual path");
 
     public bool Equals(FilterBankCnnSpecification? other) =>
         other is not null && Bands == other.Bands && BandTaps == other.BandTaps && Hop == other.Hop && Hidden == other.Hidden
         && Dilations.SequenceEqual(other.Dilations) && Residual == other.Residual && NoiseFloorFrames == other.NoiseFloorFrames && Latency == other.Latency
-        && ScaledFeatures == other.ScaledFeatures && SpectrumBins == other.SpectrumBins && SpectrumWindow == other.SpectrumWindow;
+        && ScaledFeatures == other.ScaledFeatures && SpectrumBins == other.SpectrumBins && SpectrumWindow == other.SpectrumWindow
+        && PitchShortestLag == other.PitchShortestLag && PitchLongestLag == other.PitchLongestLag;
 
-    public override int GetHashCode() => HashCode.Combine(HashCode.Combine(Bands, BandTaps, Hop, Hidden, Dilations.Count), Residual, NoiseFloorFrames, Latency, ScaledFeatures, SpectrumBins, SpectrumWindow);
+    public override int GetHashCode() => HashCode.Combine(HashCode.Combine(Bands, BandTaps, Hop, Hidden, Dilations.Count), Residual, NoiseFloorFrames, Latency, ScaledFeatures, SpectrumBins, HashCode.Combine(SpectrumWindow, PitchShortestLag, PitchLongestLag));
 }

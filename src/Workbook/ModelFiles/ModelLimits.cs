@@ -34,6 +34,10 @@ public static class ModelLimits
     /// and the dilations and hop of the improved CNN, which otherwise make <c>evaluate</c> take gigabytes.</summary>
     public const long MaxReceptiveField = 1 << 16;
 
+    /// <summary>The longest pitch period of the improved CNN's comb: 4 Hz at 16 kHz, far below any voice; the comb's lag
+    /// table holds bins × lags numbers, at most 256 · 4096 (8 MB).</summary>
+    public const long MaxPitchLag = 1 << 12;
+
     /// <summary>
     /// The largest coefficient magnitude a file may hold. Audio samples are within ±1 and tanh keeps every hidden
     /// layer's input there, so a layer's output is at most taps × features × this = 2^16 · 2^8 · 10^6 ≈ 1.7·10^13, far
@@ -78,6 +82,8 @@ public static class ModelLimits
         if (n.SpectrumBins < 0 || n.SpectrumBins > MaxFeatures || n.SpectrumWindow < 0 || n.SpectrumWindow > MaxReceptiveField
             || !n.SpectrumWindowHoldsBins)
             return $"{network}; spectrum bins must be 0 to {MaxFeatures}, from a window of the hop to {MaxReceptiveField} samples holding them";
+        if (n.PitchShortestLag < 0 || n.PitchLongestLag < 0 || n.PitchLongestLag > MaxPitchLag || !n.PitchLagsFitSpectrum)
+            return $"{network}; the pitch comb's lags must be 0 and 0 (none) or 1 to {MaxPitchLag} samples, shorter than the spectrum's window, with at least 2 bins";
         long receptiveField = n.ReceptiveField;               // each term bounded above: no overflow
         if (receptiveField > MaxReceptiveField)
             return $"{network}, a receptive field of {receptiveField} samples; at most {MaxReceptiveField} are allowed";

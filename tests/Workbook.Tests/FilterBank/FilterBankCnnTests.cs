@@ -150,7 +150,28 @@ public class FilterBankCnnTests
         Assert.Equal(0, header.Network.Latency);
         Assert.False(header.Network.ScaledFeatures);   // and reading natural logarithms of energies
         Assert.Equal(0, header.Network.SpectrumBins);  // and no spectrum
+        Assert.False(header.Network.HasPitchComb);     // and no comb
         Assert.Equal(Small, header.Network);
+    }
+
+    [Fact]
+    public void With_the_comb_the_output_adds_the_bands_one_period_back_with_gains_of_their_own()
+    {
+        var specification = WithFeatures(Small, 6, 3, 12);
+        using var network = Randomised(specification);
+        var x = randn(2, 1, 90);
+        using var _ = no_grad();
+        // y = x + Σ_k S^k (E ⊙ G + P ⊙ G') B_k with P = Σ_k (S^k p) A_k and p the input one period back.
+        var bands = ShiftRegisterConvolution.Filter3D(x, network.Analysis.detach());
+        var power = LowSpectrum.Power(x, specification.SpectrumWindow, specification.Hop, specification.SpectrumBins);
+        var periods = PitchComb.Periods(power, specification.SpectrumWindow, 2, 12);
+        var past = ShiftRegisterConvolution.Filter3D(PitchComb.OnePeriodBack(x, periods, specification.Hop, 12), network.Analysis.detach());
+        var gates = network.FrameGates(bands, x);
+        Assert.Equal(new long[] { 2, 2 * specification.Bands, (90 + specification.Hop - 1) / specification.Hop }, gates.shape);
+        var gains = gates.repeat_interleave(specification.Hop, 2).narrow(2, 0, 90);
+        var gated = bands * gains.narrow(1, 0, specification.Bands) + past * gains.narrow(1, specification.Bands, specification.Bands);
+        TensorAssert.Close(x + ShiftRegisterConvolution.Filter3D(gated, network.Synthesis.detach()), network.call(x), 1e-5);
+        Assert.EndsWith("a pitch comb of 2–12 samples", specification.ToString());
     }
 
     [Fact]
@@ -285,25 +306,30 @@ public class FilterBankCnnTests
     [Fact]
     public void The_parameter_count_formula_matches_the_module()
     {
-        foreach (var specification in new[] { Small, Small with { NoiseFloorFrames = 6 }, Small with { NoiseFloorFrames = 6, SpectrumBins = 3, SpectrumWindow = 16 }, FilterBankCnnSpecification.Default })
+        foreach (var specification in new[] { Small, Small with { NoiseFloorFrames = 6 }, Small with { NoiseFloorFrames = 6, SpectrumBins = 3, SpectrumWindow = 16 }, WithFeatures(Small, 6, 3, 12), FilterBankCnnSpecification.Default })
         {
             using var network = new FilterBankCnn(specification);
             Assert.Equal(specification.ParameterCount, network.ParameterCount);
         }
     }
 
-    /// <summary>The small network, the same with a noise floor over 6 frames, and with it 3 spectrum bins of a window of
-    /// 16 samples (longer than the band filters: it decides how far back a frame's features reach).</summary>
-    public static TheoryData<int, int> FloorWindows => new() { { 0, 0 }, { 6, 0 }, { 6, 3 } };
+    /// <summary>The small network, the same with a noise floor over 6 frames, with it 3 spectrum bins of a window of
+    /// 16 samples (longer than the band filters: it decides how far back a frame's features reach), and with those a
+    /// pitch comb of 2–12 samples.</summary>
+    public static TheoryData<int, int, int> FloorWindows => new() { { 0, 0, 0 }, { 6, 0, 0 }, { 6, 3, 0 }, { 6, 3, 12 } };
 
-    private static FilterBankCnnSpecification WithFeatures(FilterBankCnnSpecification specification, int floorWindow, int spectrumBins) =>
-        specification with { NoiseFloorFrames = floorWindow, SpectrumBins = spectrumBins, SpectrumWindow = spectrumBins > 0 ? 16 : 0 };
+    private static FilterBankCnnSpecification WithFeatures(FilterBankCnnSpecification specification, int floorWindow, int spectrumBins, int longestLag = 0) =>
+        specification with
+        {
+            NoiseFloorFrames = floorWindow, SpectrumBins = spectrumBins, SpectrumWindow = spectrumBins > 0 ? 16 : 0,
+            PitchShortestLag = longestLag > 0 ? 2 : 0, PitchLongestLag = longestLag,
+        };
 
     [Theory]
     [MemberData(nameof(FloorWindows))]
-    public void The_receptive_field_is_what_a_change_reaches_and_the_history_covers_it(int floorWindow, int spectrumBins)
+    public void The_receptive_field_is_what_a_change_reaches_and_the_history_covers_it(int floorWindow, int spectrumBins, int longestLag)
     {
-        var specification = WithFeatures(Small, floorWindow, spectrumBins);
+        var specification = WithFeatures(Small, floorWindow, spectrumBins, longestLag);
         using var network = Randomised(specification);
         int length = (int)specification.History * 3;
         var x = randn(1, 1, length);
@@ -319,11 +345,11 @@ public class FilterBankCnnTests
 
     [Theory]
     [MemberData(nameof(FloorWindows))]
-    public void A_clip_after_digital_silence_is_treated_as_after_a_long_silence(int floorWindow, int spectrumBins)
+    public void A_clip_after_digital_silence_is_treated_as_after_a_long_silence(int floorWindow, int spectrumBins, int longestLag)
     {
         // What the network does with a clip's first frames must not depend on where the file happens to start: the
         // output of x equals the tail of the output of (a long digital silence, then x).
-        var specification = WithFeatures(Small with { Dilations = [1, 2, 4] }, floorWindow, spectrumBins);
+        var specification = WithFeatures(Small with { Dilations = [1, 2, 4] }, floorWindow, spectrumBins, longestLag);
         using var network = Randomised(specification);
         manual_seed(8);
         var x = 0.3 * randn(1, 1, 400);

@@ -145,6 +145,8 @@ public class FilterBankRecipeTests
                      (recipe with { Network = recipe.Network with { Latency = -1 } }, "the latency must be 0 or more samples, not -1"),
                      (recipe with { Network = recipe.Network with { SpectrumBins = -1 } }, "the spectrum bins must be 0 (none) or more, not -1"),
                      (recipe with { Network = recipe.Network with { SpectrumWindow = 32 } }, "32 spectrum bins need a window of at least the hop (32) and 62 samples, not 32"),
+                     (recipe with { Network = recipe.Network with { PitchShortestLag = 20, PitchLongestLag = 512 } },
+                         "the pitch comb's lags must be 0 and 0 (none) or run from at least 1 to below the spectrum's window (512) with at least 2 bins, not 20…512 with 32"),
                      (recipe with { LearnedBands = -1 }, "the learned bands must be 0 to the network's 24 (or all), not -1"),
                      (recipe with { LearnedBands = 25 }, "the learned bands must be 0 to the network's 24 (or all), not 25"),
                      (recipe with { GainLossWeight = -1 }, "the gain loss's weight must be 0 (none) or a positive number, not -1"),

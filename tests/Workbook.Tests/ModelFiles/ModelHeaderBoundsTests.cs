@@ -153,12 +153,17 @@ public sealed class ModelHeaderBoundsTests : IDisposable
 
     /// <summary>The header's JSON written by hand: serialising the record would evaluate properties that an impossible network has not.</summary>
     private static string ImprovedJson(FilterBankCnnSpecification n, int sampleRate) =>
-        $$"""{"Network":{"Bands":{{n.Bands}},"BandTaps":{{n.BandTaps}},"Hop":{{n.Hop}},"Hidden":{{n.Hidden}},"Dilations":[{{string.Join(",", n.Dilations)}}],"Residual":true,"SpectrumBins":{{n.SpectrumBins}},"SpectrumWindow":{{n.SpectrumWindow}}},"SampleRate":{{sampleRate}},"Description":""}""";
+        $$"""{"Network":{"Bands":{{n.Bands}},"BandTaps":{{n.BandTaps}},"Hop":{{n.Hop}},"Hidden":{{n.Hidden}},"Dilations":[{{string.Join(",", n.Dilations)}}],"Residual":true,"SpectrumBins":{{n.SpectrumBins}},"SpectrumWindow":{{n.SpectrumWindow}},"PitchShortestLag":{{n.PitchShortestLag}},"PitchLongestLag":{{n.PitchLongestLag}}},"SampleRate":{{sampleRate}},"Description":""}""";
 
     private static FilterBankCnnSpecification Net(int bands = 2, int bandTaps = 4, int hop = 2, int hidden = 3, int[]? dilations = null) =>
         new(bands, bandTaps, hop, hidden, dilations ?? [1, 2]);
 
     private const string Spectrum = "spectrum bins must be 0 to 256, from a window of the hop to 65536 samples holding them";
+
+    private const string Comb = "the pitch comb's lags must be 0 and 0 (none) or 1 to 4096 samples, shorter than the spectrum's window, with at least 2 bins";
+
+    private static FilterBankCnnSpecification Combed(int shortest, int longest, int bins = 4, int window = 8192) =>
+        Net() with { SpectrumBins = bins, SpectrumWindow = window, PitchShortestLag = shortest, PitchLongestLag = longest };
 
     [Fact]
     public void An_improved_header_with_an_impossible_network_is_refused()
@@ -177,6 +182,10 @@ public sealed class ModelHeaderBoundsTests : IDisposable
                      (Net() with { SpectrumBins = 3, SpectrumWindow = 1 }, Spectrum),       // a window shorter than the hop
                      (Net() with { SpectrumBins = 6, SpectrumWindow = 8 }, Spectrum),       // more bins than a window of 8 holds (5)
                      (Net() with { SpectrumBins = 3, SpectrumWindow = 65537 }, Spectrum),
+                     (Combed(-1, 8), Comb), (Combed(0, 8), Comb), (Combed(9, 8), Comb), (Combed(1, 4097), Comb),
+                     (Combed(1, 8, bins: 1), Comb),                  // no bin but the mean to find a period in
+                     (Combed(1, 8, window: 8), Comb),                // a period as long as the window
+                     (Net() with { PitchShortestLag = 1, PitchLongestLag = 8 }, Comb),   // no spectrum at all
                  })
             Assert.Equal($"{path}: the model header describes a network of {Quoted.Escape(network.ToString(), 200)}" +
                          (reason.StartsWith("a receptive", StringComparison.Ordinal) ? ", " : "; ") + reason, LoadImproved(network));
@@ -194,6 +203,7 @@ public sealed class ModelHeaderBoundsTests : IDisposable
                      Net(bandTaps: 1, hop: 1, dilations: [32767]),  // R = (1 + 2·32767 + 1)·1 = 65536
                      Net(bandTaps: 1, hop: 32768, dilations: []),   // R = 2·32768
                      Net() with { SpectrumBins = 5, SpectrumWindow = 8 }, Net() with { SpectrumBins = 1, SpectrumWindow = 2 },
+                     Combed(1, 4096), Combed(1, 7, bins: 2, window: 8), Combed(5, 5),
                  })
             Assert.Contains(PassedTheHeader + $"{network.ParameterCount} coefficients)", LoadImproved(network));
         foreach (var network in new[] { Net(bandTaps: 32768, hop: 2, dilations: []), Net(bandTaps: 1, hop: 1, dilations: [32768]), Net(bandTaps: 1, hop: 32769, dilations: []) })
