@@ -120,13 +120,13 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>, ILookAhead
         var heard = Hear(bands, x);
         var gates = Gates(heard);                          // [B, C, T], or [B, 2C, T] with the comb
         long c = bands.shape[1], n = x.shape[2];
-        var gated = bands * PerSample(gates.narrow(1, 0, c), n);
+        var gated = Gated(bands, gates.narrow(1, 0, c));
         if (heard.PastBands is { } past)
         {
             // The comb: each band one period back, with a gain of its own. For a voice that repeats, the band's gain
             // on it is the sum of the two, which is what the gain loss compares with the ideal gain.
             var combGates = gates.narrow(1, c, c);
-            gated = gated + past * PerSample(combGates, n);
+            gated = gated + Gated(past, combGates);
             gates = gates.narrow(1, 0, c) + combGates;
         }
         var correction = synthesis.call(gated);            // [B, 1, N]
@@ -178,6 +178,18 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>, ILookAhead
 
     /// <summary>Frame gates <c>[B, C, T]</c> held for their frame's samples: <c>[B, C, N]</c>.</summary>
     private Tensor PerSample(Tensor gates, long samples) => gates.repeat_interleave(Specification.Hop, 2).narrow(2, 0, samples);
+
+    /// <summary>Band signals <c>[B, C, N]</c> times their gates <c>[B, C, T]</c>, each gate held for its frame's samples:
+    /// <c>signal ⊙ PerSample(gates)</c>, computed frame by frame so that the gates are never copied out to every sample.</summary>
+    private Tensor Gated(Tensor signal, Tensor gates)
+    {
+        using var scope = NewDisposeScope();
+        int hop = Specification.Hop;
+        long n = signal.shape[2], frames = gates.shape[2];
+        var whole = frames * hop == n ? signal : nn.functional.pad(signal, [0, frames * hop - n]);
+        var product = whole.view(signal.shape[0], signal.shape[1], frames, hop) * gates.unsqueeze(3);
+        return product.view(signal.shape[0], signal.shape[1], frames * hop).narrow(2, 0, n).MoveToOuterDisposeScope();
+    }
 
     /// <summary>The gain of every band in every frame, <c>[B, C, T]</c> (frame t: samples tH … tH + H − 1), from the
     /// frames before it; <paramref name="input"/> (<c>[B, 1, N]</c>) as in <see cref="FrameGains"/>. With the pitch comb
