@@ -6,6 +6,8 @@ using Workbook.Cli;
 // error is one line, exit 1.
 // Before libtorch loads: its OpenMP threads must sleep, not spin, between operations (see OpenMpWaitPolicy).
 Workbook.Fast.OpenMpWaitPolicy.PreferSleepingThreads();
+// Freed tensors' memory is kept for the next ones rather than mapped afresh and faulted in (see FreedMemoryPolicy).
+Workbook.Fast.FreedMemoryPolicy.KeepFreedMemory();
 var root = Verbs.Root();
 var parsed = root.Parse(args);
 if (args.Length == 0)

@@ -31,6 +31,11 @@ using Workbook.ModelFiles;
 using Workbook.Networks;
 using static TorchSharp.torch;
 
+// As the denoise command does before its first tensor: OpenMP's threads sleep between operations, and freed tensors'
+// memory is kept for the next (Workbook.Fast.OpenMpWaitPolicy, Workbook.Fast.FreedMemoryPolicy).
+Workbook.Fast.OpenMpWaitPolicy.PreferSleepingThreads();
+Workbook.Fast.FreedMemoryPolicy.KeepFreedMemory();
+
 if (args.Length < 3)
 {
     Console.Error.WriteLine("usage: dotnet run -c Release tools/rnnoise/compare.cs -- SCRATCH LAB.cnn FILTER-BANK.cnn [MORE-FILTER-BANK.cnn…]");

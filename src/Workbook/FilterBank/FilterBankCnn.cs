@@ -16,7 +16,11 @@ namespace Workbook.FilterBank;
 ///   (<see cref="FilterBankCnnSpecification.SpectrumBins"/>), go through a CNN over frames (1×1 in,
 ///   residual blocks h + PReLU(causal dilated 3-tap convolution of h), 1×1 out, tanh), giving one gain g ∈ (−1, 1)
 ///   per band and frame. The gains of frame t are used for the samples of frame t + 1, so no gain looks ahead.</item>
-///   <item>Synthesis: a MIMO filter layer C → 1 of K taps on the gated bands: <c>c = Σ_k (S^k (E ⊙ G)) B_k</c>.</item>
+///   <item>The pitch comb (<see cref="FilterBankCnnSpecification.PitchLongestLag"/>): the same analysis of the input one
+///   pitch period back, <c>P = Σ_k (S^k p) A_k</c> with <c>p(n) = x(n − T)</c> (<see cref="PitchComb"/>), gated by a
+///   second gain per band and frame, g' ∈ (−1, 1); the gate network also reads each band's correlation with it.</item>
+///   <item>Synthesis: a MIMO filter layer C → 1 of K taps on the gated bands: <c>c = Σ_k (S^k (E ⊙ G + P ⊙ G')) B_k</c>
+///   (without the comb, P ⊙ G' = 0).</item>
 ///   <item>Residual: <c>y = S^D x + c</c>, D the <see cref="FilterBankCnnSpecification.Latency"/> (the filters' delay, so
 ///   that the correction can cancel what it was computed from). The output convolution of the gate network starts at
 ///   zero, so training starts from the identity (output = noisy input) and only learns what to take away or add.</item>
@@ -86,7 +90,8 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>, ILookAhead
     /// <summary>
     /// <c>forward</c>, and the gates that made its output, <c>[B, C, T]</c>: g ∈ (−1, 1) for every band and frame of the
     /// input followed by <see cref="Latency"/> samples of silence (the frames <see cref="IdealFrameGains"/> are given
-    /// for), band c's signal passing with the gain 1 + g. The recipe's gain loss compares the two.
+    /// for), band c's signal passing with the gain 1 + g. The recipe's gain loss compares the two. With the pitch comb,
+    /// g + g': a voice that repeats with the period passes band c with the gain 1 + g + g'.
     /// </summary>
     public (Tensor Output, Tensor Gates) ForwardWithGates(Tensor x)
     {

@@ -106,12 +106,11 @@ public sealed record FilterBankCnnSpecification(int Bands, int BandTaps, int Hop
 
     /// <summary>The recipe's network: 24 bands of 48 taps, gains every 32 samples (2 ms at 16 kHz) from 8 blocks of 32
     /// channels reading scaled log-energies of the bands and of the spectrum's 32 lowest bins (a 512-sample window), a
-    /// noise floor over 250 frames (half a second) and a latency of 47 samples (2.9 ms).</summary>
+    /// noise floor over 250 frames (half a second), a pitch comb of 20–256 samples and a latency of 47 samples (2.9 ms).</summary>
     public static FilterBankCnnSpecification Default { get; } = new(24, 48, 32, 32, [1, 2, 4, 8, 1, 2, 4, 8])
     {
         NoiseFloorFrames = 250, Latency = 47, ScaledFeatures = true, SpectrumBins = 32, SpectrumWindow = 512,
-        PitchShortestLag = int.Parse(Environment.GetEnvironmentVariable("WB_PITCH_SHORT") ?? "0"),
-        PitchLongestLag = int.Parse(Environment.GetEnvironmentVariable("WB_PITCH_LONG") ?? "0"),
+        PitchShortestLag = 20, PitchLongestLag = 256,
     };
 
     /// <summary>How many past frames of features one gain sees: 1 + Σ (taps − 1)·dilation.</summary>

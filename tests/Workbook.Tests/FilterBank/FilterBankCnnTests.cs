@@ -171,6 +171,9 @@ public class FilterBankCnnTests
         var gains = gates.repeat_interleave(specification.Hop, 2).narrow(2, 0, 90);
         var gated = bands * gains.narrow(1, 0, specification.Bands) + past * gains.narrow(1, specification.Bands, specification.Bands);
         TensorAssert.Close(x + ShiftRegisterConvolution.Filter3D(gated, network.Synthesis.detach()), network.call(x), 1e-5);
+        // The gates the gain loss sees: the gain of a voice that repeats with the period, 1 + g + g'.
+        var (_, combined) = network.ForwardWithGates(x);
+        TensorAssert.Close(gates.narrow(1, 0, specification.Bands) + gates.narrow(1, specification.Bands, specification.Bands), combined, 1e-6);
         Assert.EndsWith("a pitch comb of 2–12 samples", specification.ToString());
     }
 

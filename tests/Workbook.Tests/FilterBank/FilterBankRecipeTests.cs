@@ -160,7 +160,7 @@ public class FilterBankRecipeTests
         foreach (var fine in new[] { recipe, recipe with { CropLength = 0, Threads = 1, Epochs = 1, BatchSize = 1, LearningRate = 1e-9 } }) fine.Validate();
 
         Assert.Equal("24 bands of 48 taps, gains every 32 samples from 8 blocks of 32 channels (dilations [1, 2, 4, 8, 1, 2, 4, 8]), noise floor over 250 frames, latency 47 samples, scaled features, " +
-                     "the lowest 32 spectrum bins of a 512-sample window; " +
+                     "the lowest 32 spectrum bins of a 512-sample window, a pitch comb of 20–256 samples; " +
                      "filters of the lowest 3 bands learned, the rest fixed; Adam lr 0.003 (cosine to 1/20), batch 16 crops of 8000 samples, 60 epochs, loss -SNR + 10 × the gain loss, fresh noise every epoch " +
                      "(10% clean, the rest 0–40 dB SNR, levels -20–6 dB), seed 1",
             recipe.ToString());
