@@ -190,6 +190,11 @@ foreach (var row in rows)
     Console.WriteLine($"| {row.Name} | {string.Join(" | ", cells)} | {(double.IsInfinity(through) ? "∞" : through.ToString("F1", culture))} |");
 }
 Console.WriteLine();
+// The issue's yardstick in two decimals, which the table's one hides: how far each network is behind RNNoise.
+foreach (var n in networks)
+    Console.WriteLine($"RNNoise's lead in ΔSNR over {n.Name}, dB: " + string.Join(", ", snrs.Select(snr =>
+        $"{(Mean("rnnoise", (_, s) => s == snr).Snr - Mean(n.Key, (_, s) => s == snr).Snr).ToString("+0.00;−0.00;0.00", culture)} at {snr} dB")));
+Console.WriteLine();
 Console.WriteLine($"Mean ΔSNR / ΔSI-SDR in dB per noise kind (over {string.Join(", ", snrs)} dB input)");
 Console.WriteLine();
 Console.WriteLine($"| denoiser | {string.Join(" | ", kinds.Select(k => k.ToString().ToLowerInvariant()))} |");

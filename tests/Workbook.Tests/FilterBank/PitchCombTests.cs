@@ -97,3 +97,29 @@ public class PitchCombTests
         TensorAssert.Close(zeros_like(correlation), PitchComb.Correlation(a, zeros_like(a), hop), 0, "silence");
     }
 }
+
+/// <summary>The noise floor's running minimum against its definition.</summary>
+public class RunningMinimumTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(5)]
+    [InlineData(8)]
+    [InlineData(250)]
+    [InlineData(300)]   // longer than the values
+    public void Each_value_is_the_lowest_of_the_last_window_values(int window)
+    {
+        manual_seed(window);
+        var values = randn(2, 3, 260, dtype: float64);
+        values[0, 1, 17] = double.PositiveInfinity;
+        var lowest = FilterBankCnn.RunningMinimum(values, window).data<double>().ToArray();
+        var v = values.data<double>().ToArray();
+        for (int row = 0; row < 6; row++)
+            for (int t = 0; t < 260; t++)
+            {
+                double expected = Enumerable.Range(Math.Max(0, t - window + 1), Math.Min(window, t + 1)).Min(s => v[row * 260 + s]);
+                Assert.Equal(expected, lowest[row * 260 + t]);
+            }
+    }
+}
