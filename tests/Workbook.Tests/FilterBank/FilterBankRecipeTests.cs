@@ -168,7 +168,7 @@ public class FilterBankRecipeTests
                      "SGD lr 0.5, batch 8, 3 epochs, loss L1, seed 4",
             (recipe with
             {
-                Network = recipe.Network with { Residual = false, NoiseFloorFrames = 0, Latency = 0, ScaledFeatures = false, SpectrumBins = 0 }, LearnedBands = null, Optimizer = FilterBankOptimizer.Sgd, LearningRate = 0.5, CosineSchedule = false,
+                Network = recipe.Network with { Residual = false, NoiseFloorFrames = 0, Latency = 0, ScaledFeatures = false, SpectrumBins = 0, PitchShortestLag = 0, PitchLongestLag = 0 }, LearnedBands = null, Optimizer = FilterBankOptimizer.Sgd, LearningRate = 0.5, CosineSchedule = false,
                 BatchSize = 8, CropLength = 0, Epochs = 3, Loss = FilterBankLoss.L1, FreshNoiseEachEpoch = false, Seed = 4, GainLossWeight = 0,
             }).ToString());
         Assert.Contains("loss -SI-SDR", (recipe with { Loss = FilterBankLoss.SiSdr }).ToString());
