@@ -189,11 +189,9 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>, ILookAhead
     private Tensor Gated(Tensor signal, Tensor gates)
     {
         using var scope = NewDisposeScope();
-        int hop = Specification.Hop;
-        long n = signal.shape[2], frames = gates.shape[2];
-        var whole = frames * hop == n ? signal : nn.functional.pad(signal, [0, frames * hop - n]);
-        var product = whole.view(signal.shape[0], signal.shape[1], frames, hop) * gates.unsqueeze(3);
-        return product.view(signal.shape[0], signal.shape[1], frames * hop).narrow(2, 0, n).MoveToOuterDisposeScope();
+        long n = signal.shape[2];
+        var product = Frames.Of(signal, Specification.Hop) * gates.unsqueeze(3);            // [B, C, T, H]
+        return product.view(signal.shape[0], signal.shape[1], -1).narrow(2, 0, n).MoveToOuterDisposeScope();
     }
 
     /// <summary>The gain of every band in every frame, <c>[B, C, T]</c> (frame t: samples tH … tH + H − 1), from the
@@ -226,11 +224,9 @@ public sealed class FilterBankCnn : nn.Module<Tensor, Tensor>, ILookAhead
         using var scope = NewDisposeScope();
         var bands = heard.Bands;
         int hop = Specification.Hop;
-        long n = bands.shape[2], frames = (n + hop - 1) / hop;
-        // Frame t holds samples tH … tH + H − 1; zeros after the end touch only the last frame, whose gains fall beyond N.
-        var padded = nn.functional.pad(bands, [0, frames * hop - n]);
-        var energy = padded.view(bands.shape[0], bands.shape[1], frames, hop).square().mean([3]);
-        var features = Features(energy);
+        long frames = Frames.Count(bands.shape[2], hop);
+        // Zeros after the end touch only the last frame, whose gains fall beyond N.
+        var features = Features(Frames.MeanSquare(bands, hop));
         if (heard.Power is { } power) features = cat([features, Features(power)], 1);
         if (heard.PastBands is { } periodBack)
         {

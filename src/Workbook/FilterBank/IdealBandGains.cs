@@ -56,11 +56,8 @@ public static class IdealBandGains
         if (hop < 1) throw new ArgumentOutOfRangeException(nameof(hop), hop, "a frame needs at least one sample");
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        long n = speechBands.shape[2], frames = (n + hop - 1) / hop;
-        Tensor FrameEnergy(Tensor b) =>
-            nn.functional.pad(b, [0, frames * hop - n]).view(b.shape[0], b.shape[1], frames, hop).square().mean([3]);
-        var speech = FrameEnergy(speechBands);
-        var noise = FrameEnergy(noiseBands);
+        var speech = Frames.MeanSquare(speechBands, hop);
+        var noise = Frames.MeanSquare(noiseBands, hop);
         return (speech / (speech + noise).clamp_min(1e-20)).sqrt().MoveToOuterDisposeScope();
     }
 }

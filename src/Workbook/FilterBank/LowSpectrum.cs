@@ -26,7 +26,7 @@ public static class LowSpectrum
     public static Tensor Power(Tensor input, int window, int hop, int bins)
     {
         using var scope = NewDisposeScope();
-        long n = input.shape[2], frames = (n + hop - 1) / hop;
+        long n = input.shape[2], frames = Frames.Count(n, hop);
         var filters = WindowedCosinesAndSines(window, bins, input.dtype, input.device);      // [2·bins, 1, W]
         var padded = nn.functional.pad(input, [window - hop, frames * hop - n]);
         var parts = nn.functional.conv1d(padded, filters, stride: hop).square();            // [B, 2·bins, T]

@@ -63,10 +63,8 @@ public static class PitchComb
     public static Tensor Correlation(Tensor a, Tensor b, int hop)
     {
         using var scope = NewDisposeScope();
-        long n = a.shape[2], frames = (n + hop - 1) / hop;
-        Tensor Frames(Tensor x) => nn.functional.pad(x, [0, frames * hop - n]).view(x.shape[0], x.shape[1], frames, hop);
-        var fa = Frames(a);
-        var fb = Frames(b);
+        var fa = Frames.Of(a, hop);
+        var fb = Frames.Of(b, hop);
         var energies = fa.square().sum([3]) * fb.square().sum([3]);
         return ((fa * fb).sum([3]) / (energies + FilterBankCnn.EnergyFloor * FilterBankCnn.EnergyFloor).sqrt()).MoveToOuterDisposeScope();
     }

@@ -82,7 +82,7 @@ public static class ModelLimits
         if (n.SpectrumBins < 0 || n.SpectrumBins > MaxFeatures || n.SpectrumWindow < 0 || n.SpectrumWindow > MaxReceptiveField
             || !n.SpectrumWindowHoldsBins)
             return $"{network}; spectrum bins must be 0 to {MaxFeatures}, from a window of the hop to {MaxReceptiveField} samples holding them";
-        if (n.PitchShortestLag < 0 || n.PitchLongestLag < 0 || n.PitchLongestLag > MaxPitchLag || !n.PitchLagsFitSpectrum)
+        if (n.PitchLongestLag > MaxPitchLag || !n.PitchLagsFitSpectrum)   // lags that fit are 0 and 0 or at least 1
             return $"{network}; the pitch comb's lags must be 0 and 0 (none) or 1 to {MaxPitchLag} samples, shorter than the spectrum's window, with at least 2 bins";
         long receptiveField = n.ReceptiveField;               // each term bounded above: no overflow
         if (receptiveField > MaxReceptiveField)
